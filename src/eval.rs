@@ -1,0 +1,175 @@
+//! Callgoose's evaluation of one request against one service, as a pure function: trigger parts in
+//! order with the first that holds creating the incident, resolve parts evaluated for the same request,
+//! the title, description and mapping key extracted with their fallbacks.
+
+use crate::filter::{Condition, Filter, Service};
+use crate::outcome::{Code, FilterRef, Incident, Outcome, Resolution};
+use crate::payload::{text_of, Payload};
+use crate::semantics::{Combine, Semantics};
+use crate::warning::Warning;
+use serde_json::Value;
+
+/// What Callgoose would do with `payload` for `service`.
+pub fn evaluate(service: &Service, payload: &Payload) -> Outcome {
+    let mut warnings = Vec::new();
+    let json = match &payload.json {
+        Ok(value) => Some(value),
+        Err(e) => {
+            warnings.push(Warning::NotJson {
+                line: e.line,
+                column: e.column,
+                message: e.message.clone(),
+            });
+            None
+        }
+    };
+    let semantics = service.semantics;
+
+    let trigger = json.and_then(|json| {
+        let filter = service
+            .filters
+            .iter()
+            .find(|f| trigger_holds(f, json, semantics))?;
+        Some(incident(
+            service.from.as_deref(),
+            filter,
+            json,
+            payload,
+            &mut warnings,
+        ))
+    });
+
+    let resolve = json.and_then(|json| {
+        service.filters.iter().find_map(|f| {
+            let part = f.resolve.as_ref()?;
+            condition_holds(&part.condition, json, semantics.case_sensitive).then(|| {
+                let map_key = lookup_text(&part.mapped_with, json);
+                if map_key.is_none() {
+                    warnings.push(Warning::ResolveKeyMissing {
+                        filter: f.name.clone(),
+                        key: part.mapped_with.to_string(),
+                    });
+                }
+                Resolution {
+                    filter: FilterRef::from(f),
+                    map_key,
+                }
+            })
+        })
+    });
+
+    let code = match (&trigger, &resolve) {
+        (Some(_), _) => Code::Created,
+        (None, Some(_)) => Code::Resolved,
+        (None, None) => Code::Discarded,
+    };
+    Outcome {
+        code,
+        trigger,
+        resolve,
+        warnings,
+    }
+}
+
+/// Whether the trigger part of `filter` holds for `json`.
+pub fn trigger_holds(filter: &Filter, json: &Value, semantics: Semantics) -> bool {
+    let mut results = filter
+        .trigger
+        .conditions
+        .iter()
+        .map(|c| condition_holds(c, json, semantics.case_sensitive));
+    match semantics.conditions {
+        Combine::All => results.all(|held| held),
+        Combine::Any => results.any(|held| held),
+    }
+}
+
+/// Whether the key is present and every item of the list is contained in its value's text.
+pub fn condition_holds(condition: &Condition, json: &Value, case_sensitive: bool) -> bool {
+    let Some(value) = condition.key.lookup(json) else {
+        return false;
+    };
+    let text = text_of(value);
+    if case_sensitive {
+        condition.contains.iter().all(|item| text.contains(item.as_str()))
+    } else {
+        let text = text.to_lowercase();
+        condition
+            .contains
+            .iter()
+            .all(|item| text.contains(item.to_lowercase().as_str()))
+    }
+}
+
+fn lookup_text(key: &crate::keypath::KeyPath, json: &Value) -> Option<String> {
+    key.lookup(json).map(|v| text_of(v).into_owned())
+}
+
+/// The incident `filter` creates from `json`, with Callgoose's fallbacks.
+fn incident(
+    from: Option<&str>,
+    filter: &Filter,
+    json: &Value,
+    payload: &Payload,
+    warnings: &mut Vec<Warning>,
+) -> Incident {
+    let t = &filter.trigger;
+    let title = match lookup_text(&t.title_from, json) {
+        Some(value) => match from {
+            Some(from) => format!("{from} - {value}"),
+            None => value,
+        },
+        None => {
+            let title = fallback_title(from);
+            warnings.push(Warning::TitleFallback {
+                key: t.title_from.to_string(),
+                title: title.clone(),
+            });
+            title
+        }
+    };
+    let description = match &t.description_from {
+        Some(key) => lookup_text(key, json).unwrap_or_else(|| {
+            warnings.push(Warning::DescriptionFallback {
+                key: key.to_string(),
+            });
+            payload.raw.clone()
+        }),
+        None => payload.raw.clone(),
+    };
+    let map_key = match &t.map_with {
+        Some(key) => {
+            let found = lookup_text(key, json);
+            if found.is_none() {
+                warnings.push(Warning::MapKeyMissing {
+                    key: key.to_string(),
+                });
+            }
+            found
+        }
+        None => {
+            warnings.push(Warning::NoMapWith {
+                filter: filter.name.clone(),
+            });
+            None
+        }
+    };
+    Incident {
+        filter: FilterRef::from(filter),
+        urgency: filter.urgency,
+        title,
+        description,
+        map_key,
+    }
+}
+
+/// The title of an incident whose title key is absent (or whose body is not JSON).
+pub fn fallback_title(from: Option<&str>) -> String {
+    match from {
+        Some(from) => format!("Incident from {from}"),
+        None => "Incident from unknown source".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

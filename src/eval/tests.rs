@@ -1,0 +1,398 @@
+//! One test per evaluation rule of the reference page, each failing when its rule breaks.
+
+use super::*;
+use crate::filter::parse_service;
+use crate::outcome::Code;
+use crate::payload::NotJson;
+use crate::semantics::SemanticsLayer;
+use serde_json::json;
+use std::path::Path;
+
+const TIGERA: &str = r#"
+from = "Tigera"
+
+[[filter]]
+name = "security alert"
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = "status", contains = ["firing"] }]
+title_from = "alert_name"
+description_from = "description"
+map_with = "alert_id"
+[filter.resolve]
+conditions = [{ key = "status", contains = ["resolved"] }]
+mapped_with = "alert_id"
+"#;
+
+fn service(toml: &str) -> Service {
+    service_with(toml, SemanticsLayer::default())
+}
+
+fn service_with(toml: &str, cli: SemanticsLayer) -> Service {
+    parse_service(Path::new("test.toml"), toml, cli).unwrap()
+}
+
+fn eval(service: &Service, body: serde_json::Value) -> Outcome {
+    evaluate(service, &Payload::json(body.to_string(), body))
+}
+
+/// A two-filter service: each filter's single condition is given as `key`/`contains` pairs.
+fn two_filters(first: &str, second: &str) -> Service {
+    service(&format!(
+        r#"
+[[filter]]
+name = "first"
+urgency = "high"
+[filter.trigger]
+conditions = [{first}]
+title_from = "t"
+map_with = "id"
+
+[[filter]]
+name = "second"
+urgency = "low"
+[filter.trigger]
+conditions = [{second}]
+title_from = "t"
+map_with = "id"
+"#
+    ))
+}
+
+fn fired(outcome: &Outcome) -> Option<&str> {
+    outcome.trigger.as_ref().map(|i| i.filter.name.as_str())
+}
+
+#[test]
+fn the_first_filter_that_holds_wins() {
+    let s = two_filters(
+        r#"{ key = "status", contains = ["fir"] }"#,
+        r#"{ key = "status", contains = ["firing"] }"#,
+    );
+    let o = eval(&s, json!({"status": "firing", "t": "x", "id": "1"}));
+    assert_eq!(fired(&o), Some("first"));
+    assert_eq!(o.trigger.unwrap().filter.position, 1);
+}
+
+#[test]
+fn filters_are_or_ed() {
+    let s = two_filters(
+        r#"{ key = "status", contains = ["open"] }"#,
+        r#"{ key = "status", contains = ["firing"] }"#,
+    );
+    let o = eval(&s, json!({"status": "firing", "t": "x", "id": "1"}));
+    assert_eq!(fired(&o), Some("second"));
+    let i = o.trigger.unwrap();
+    assert_eq!((i.filter.position, i.urgency.as_str()), (2, "low"));
+}
+
+#[test]
+fn nothing_matched_is_discarded_with_202() {
+    let o = eval(&service(TIGERA), json!({"status": "pending"}));
+    assert_eq!((o.code, o.trigger, o.resolve), (Code::Discarded, None, None));
+    assert_eq!(Code::Discarded.status(), 202);
+}
+
+#[test]
+fn trigger_creates_with_201_and_extracts_everything() {
+    let o = eval(
+        &service(TIGERA),
+        json!({"status": "firing", "alert_name": "Lateral", "alert_id": "a-1", "description": "flow"}),
+    );
+    assert_eq!(o.code.status(), 201);
+    let i = o.trigger.unwrap();
+    assert_eq!(i.title, "Tigera - Lateral");
+    assert_eq!(i.description, "flow");
+    assert_eq!(i.map_key.as_deref(), Some("a-1"));
+    assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+}
+
+#[test]
+fn resolve_alone_answers_200_with_the_mapping_value() {
+    let o = eval(&service(TIGERA), json!({"status": "resolved", "alert_id": "a-1"}));
+    assert_eq!((o.code.status(), o.trigger.is_none()), (200, true));
+    let r = o.resolve.unwrap();
+    assert_eq!((r.filter.position, r.map_key.as_deref()), (1, Some("a-1")));
+}
+
+#[test]
+fn one_request_can_create_and_resolve() {
+    let s = service(
+        r#"
+[[filter]]
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = "new", contains = ["x"] }]
+title_from = "t"
+map_with = "new"
+[filter.resolve]
+conditions = [{ key = "old", contains = ["y"] }]
+mapped_with = "old"
+"#,
+    );
+    let o = eval(&s, json!({"new": "x-2", "old": "y-1"}));
+    assert_eq!(o.code, Code::Created);
+    assert_eq!(o.trigger.unwrap().filter.name, "filter 1");
+    assert_eq!(o.resolve.unwrap().map_key.as_deref(), Some("y-1"));
+}
+
+#[test]
+fn the_first_resolve_part_that_matches_is_reported() {
+    let s = service(
+        r#"
+[[filter]]
+name = "a"
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = "s", contains = ["open"] }]
+title_from = "t"
+[filter.resolve]
+conditions = [{ key = "s", contains = ["closed"] }]
+mapped_with = "id"
+
+[[filter]]
+name = "b"
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = "s", contains = ["firing"] }]
+title_from = "t"
+[filter.resolve]
+conditions = [{ key = "s", contains = ["clo"] }]
+mapped_with = "other"
+"#,
+    );
+    let r = eval(&s, json!({"s": "closed", "id": "1", "other": "2"}))
+        .resolve
+        .unwrap();
+    assert_eq!((r.filter.name.as_str(), r.map_key.as_deref()), ("a", Some("1")));
+}
+
+#[test]
+fn items_of_one_list_are_anded() {
+    let s = two_filters(
+        r#"{ key = "status", contains = ["OPEN", "FIRING", "CRITICAL"] }"#,
+        r#"{ key = "never", contains = ["x"] }"#,
+    );
+    assert_eq!(fired(&eval(&s, json!({"status": "OPEN"}))), None);
+    assert_eq!(
+        fired(&eval(&s, json!({"status": "OPEN FIRING CRITICAL"}))),
+        Some("first")
+    );
+}
+
+#[test]
+fn contains_is_a_substring_test() {
+    let s = two_filters(
+        r#"{ key = "msg", contains = ["is cont"] }"#,
+        r#"{ key = "never", contains = ["x"] }"#,
+    );
+    assert_eq!(fired(&eval(&s, json!({"msg": "this is content"}))), Some("first"));
+    assert_eq!(fired(&eval(&s, json!({"msg": "is_content"}))), None);
+}
+
+#[test]
+fn contains_is_case_insensitive_by_default_like_the_documented_example() {
+    let s = two_filters(
+        r#"{ key = "msg", contains = ["this is content", "this"] }"#,
+        r#"{ key = "never", contains = ["x"] }"#,
+    );
+    assert_eq!(fired(&eval(&s, json!({"msg": "This is content"}))), Some("first"));
+}
+
+#[test]
+fn case_sensitive_from_the_file() {
+    let mut toml = TIGERA.to_owned();
+    toml.push_str("[semantics]\ncase_sensitive = true\n");
+    let s = service(&toml);
+    assert_eq!(eval(&s, json!({"status": "FIRING"})).code, Code::Discarded);
+    assert_eq!(eval(&s, json!({"status": "firing"})).code, Code::Created);
+}
+
+#[test]
+fn the_command_line_wins_over_the_file() {
+    let mut toml = TIGERA.to_owned();
+    toml.push_str("[semantics]\ncase_sensitive = true\n");
+    let cli = SemanticsLayer {
+        case_sensitive: Some(false),
+        conditions: None,
+    };
+    let s = service_with(&toml, cli);
+    assert_eq!(eval(&s, json!({"status": "FIRING"})).code, Code::Created);
+    let cli = SemanticsLayer {
+        case_sensitive: Some(true),
+        conditions: None,
+    };
+    let s = service_with(TIGERA, cli);
+    assert_eq!(eval(&s, json!({"status": "FIRING"})).code, Code::Discarded);
+}
+
+const TWO_CONDITIONS: &str = r#"
+[[filter]]
+urgency = "high"
+[filter.trigger]
+conditions = [
+  { key = "status", contains = ["firing"] },
+  { key = "labels.namespace", contains = ["prod"] },
+]
+title_from = "t"
+"#;
+
+#[test]
+fn both_trigger_conditions_must_hold_by_default() {
+    let s = service(TWO_CONDITIONS);
+    let one = json!({"status": "firing", "labels": {"namespace": "staging"}});
+    let both = json!({"status": "firing", "labels": {"namespace": "production"}});
+    assert_eq!(eval(&s, one).code, Code::Discarded);
+    assert_eq!(eval(&s, both).code, Code::Created);
+}
+
+#[test]
+fn conditions_any_needs_only_one() {
+    let any = SemanticsLayer {
+        case_sensitive: None,
+        conditions: Some(Combine::Any),
+    };
+    let s = service_with(TWO_CONDITIONS, any);
+    let one = json!({"status": "resolved", "labels": {"namespace": "production"}});
+    assert_eq!(eval(&s, one).code, Code::Created);
+    assert_eq!(eval(&s, json!({"status": "ok"})).code, Code::Discarded);
+
+    let mut toml = TWO_CONDITIONS.to_owned();
+    toml.push_str("[semantics]\nconditions = \"any\"\n");
+    let s = service(&toml);
+    assert_eq!(eval(&s, json!({"status": "firing"})).code, Code::Created);
+}
+
+#[test]
+fn a_missing_key_fails_the_condition_even_for_an_empty_item() {
+    let s = two_filters(
+        r#"{ key = "status", contains = [""] }"#,
+        r#"{ key = "never", contains = ["x"] }"#,
+    );
+    assert_eq!(eval(&s, json!({"state": "firing"})).code, Code::Discarded);
+    assert_eq!(eval(&s, json!({"status": "anything"})).code, Code::Created);
+}
+
+#[test]
+fn keys_are_case_sensitive_even_when_values_are_not() {
+    let s = two_filters(
+        r#"{ key = "eventid", contains = ["evt"] }"#,
+        r#"{ key = "never", contains = ["x"] }"#,
+    );
+    assert_eq!(eval(&s, json!({"eventId": "evt-1"})).code, Code::Discarded);
+}
+
+#[test]
+fn numbers_booleans_and_objects_compare_as_json_text() {
+    let s = two_filters(
+        r#"{ key = "code", contains = ["50"] }"#,
+        r#"{ key = "flag", contains = ["true"] }"#,
+    );
+    assert_eq!(fired(&eval(&s, json!({"code": 503}))), Some("first"));
+    assert_eq!(fired(&eval(&s, json!({"flag": true}))), Some("second"));
+    let s = two_filters(
+        r#"{ key = "labels", contains = ["\"team\":\"db\""] }"#,
+        r#"{ key = "never", contains = ["x"] }"#,
+    );
+    assert_eq!(
+        fired(&eval(&s, json!({"labels": {"team": "db", "env": "prod"}}))),
+        Some("first")
+    );
+}
+
+#[test]
+fn nested_keys_reach_into_alertmanager_groups() {
+    let s = two_filters(
+        r#"{ key = "alerts[0].labels.alertname", contains = ["DiskFull"] }"#,
+        r#"{ key = "never", contains = ["x"] }"#,
+    );
+    let body = json!({"alerts": [{"labels": {"alertname": "DiskFull"}}]});
+    assert_eq!(fired(&eval(&s, body)), Some("first"));
+}
+
+#[test]
+fn title_without_from_is_the_bare_value() {
+    let s = service(&TIGERA.replace("from = \"Tigera\"", ""));
+    let o = eval(&s, json!({"status": "firing", "alert_name": "Lateral"}));
+    assert_eq!(o.trigger.unwrap().title, "Lateral");
+}
+
+#[test]
+fn missing_title_key_falls_back_to_the_source() {
+    let o = eval(&service(TIGERA), json!({"status": "firing", "alert_id": "1"}));
+    assert_eq!(o.trigger.unwrap().title, "Incident from Tigera");
+    assert!(o.warnings.contains(&Warning::TitleFallback {
+        key: "alert_name".into(),
+        title: "Incident from Tigera".into()
+    }));
+    let s = service(&TIGERA.replace("from = \"Tigera\"", ""));
+    let o = eval(&s, json!({"status": "firing"}));
+    assert_eq!(o.trigger.unwrap().title, "Incident from unknown source");
+}
+
+#[test]
+fn title_and_description_of_objects_and_numbers_are_json_text() {
+    let s = service(&TIGERA.replace("from = \"Tigera\"", ""));
+    let o = eval(
+        &s,
+        json!({"status": "firing", "alert_name": 42, "description": {"b": 1, "a": [2]}}),
+    );
+    let i = o.trigger.unwrap();
+    assert_eq!((i.title.as_str(), i.description.as_str()), ("42", r#"{"b":1,"a":[2]}"#));
+}
+
+#[test]
+fn description_falls_back_to_the_whole_payload_as_received() {
+    let raw = "{\n  \"status\": \"firing\",  \"alert_id\": \"1\"\n}";
+    let body = serde_json::from_str(raw).unwrap();
+    let o = evaluate(&service(TIGERA), &Payload::json(raw, body));
+    assert_eq!(o.trigger.unwrap().description, raw);
+    assert!(o.warnings.contains(&Warning::DescriptionFallback {
+        key: "description".into()
+    }));
+
+    let s = service(&TIGERA.replace("description_from = \"description\"", ""));
+    let raw = r#"{"status":"firing","description":"ignored"}"#;
+    let o = evaluate(&s, &Payload::json(raw, serde_json::from_str(raw).unwrap()));
+    assert_eq!(o.trigger.unwrap().description, raw);
+    assert!(!o.warnings.iter().any(|w| w.kind() == "description_fallback"));
+}
+
+#[test]
+fn mapping_key_absent_or_unconfigured_is_none_with_a_warning() {
+    let o = eval(&service(TIGERA), json!({"status": "firing"}));
+    assert_eq!(o.trigger.unwrap().map_key, None);
+    assert!(o.warnings.contains(&Warning::MapKeyMissing {
+        key: "alert_id".into()
+    }));
+
+    let s = service(&TIGERA.replace("map_with = \"alert_id\"", ""));
+    let o = eval(&s, json!({"status": "firing", "alert_id": "1"}));
+    assert_eq!(o.trigger.unwrap().map_key, None);
+    assert!(o.warnings.contains(&Warning::NoMapWith {
+        filter: "security alert".into()
+    }));
+}
+
+#[test]
+fn resolve_without_its_mapping_value_is_reported() {
+    let o = eval(&service(TIGERA), json!({"status": "resolved"}));
+    assert_eq!(o.code, Code::Resolved);
+    assert_eq!(o.resolve.unwrap().map_key, None);
+    assert_eq!(o.warnings[0].kind(), "resolve_key_missing");
+}
+
+#[test]
+fn a_body_that_is_not_json_matches_nothing_and_says_why() {
+    let payload = Payload {
+        raw: "status: firing".into(),
+        json: Err(NotJson {
+            line: 1,
+            column: 1,
+            message: "expected value".into(),
+        }),
+    };
+    let o = evaluate(&service(TIGERA), &payload);
+    assert_eq!(o.code, Code::Discarded);
+    assert_eq!(o.warnings[0].kind(), "not_json");
+}

@@ -1,0 +1,123 @@
+//! The API filters of Callgoose services, as checked and ready to evaluate.
+//!
+//! A [`Service`] is one filter file: its ordered filters, the `from` its sender's URL carries and the
+//! readings of ambiguous behaviour it asks for. The file format lives in `schema`, reading it in `load`,
+//! and the Callgoose limits in `validate`.
+
+mod load;
+mod schema;
+mod validate;
+
+pub use load::{load_services, parse_service, FilterSource};
+
+use crate::keypath::KeyPath;
+use crate::semantics::Semantics;
+use std::fmt;
+use std::path::PathBuf;
+
+/// Callgoose's limits on a service's filters.
+pub mod limits {
+    /// Filters per service.
+    pub const FILTERS: usize = 10;
+    /// Conditions of one trigger part.
+    pub const TRIGGER_CONDITIONS: usize = 2;
+    /// Items of one "key value contains" list.
+    pub const ITEMS: usize = 10;
+    /// Characters of one item.
+    pub const ITEM_CHARS: usize = 50;
+}
+
+/// One Callgoose service: the filters of one filter file.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// `service = "…"`, or the file's stem.
+    pub name: String,
+    /// The file it was loaded from, as named by the user.
+    pub file: PathBuf,
+    /// The `from=` parameter of the sender's webhook URL, if any.
+    pub from: Option<String>,
+    /// The readings of ambiguous behaviour in force for this service.
+    pub semantics: Semantics,
+    /// The filters, in the order Callgoose tries them.
+    pub filters: Vec<Filter>,
+}
+
+/// One API filter.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    /// `name = "…"`, or `filter N`.
+    pub name: String,
+    /// 1-based place in the service's list.
+    pub position: usize,
+    /// Urgency of the incidents it creates.
+    pub urgency: Urgency,
+    /// The part that creates incidents.
+    pub trigger: Trigger,
+    /// The part that resolves them, when switched on.
+    pub resolve: Option<Resolve>,
+}
+
+/// Incident urgency. Callgoose maps priorities P1-P3 to high and P4-P5 to low.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    /// Pages now.
+    High,
+    /// Waits.
+    Low,
+}
+
+impl Urgency {
+    /// Reads `high`, `low` (any case) or a priority `P1`..`P5`.
+    pub fn parse(text: &str) -> Option<Urgency> {
+        match text.to_ascii_lowercase().as_str() {
+            "high" | "p1" | "p2" | "p3" => Some(Urgency::High),
+            "low" | "p4" | "p5" => Some(Urgency::Low),
+            _ => None,
+        }
+    }
+
+    /// `high` or `low`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::High => "high",
+            Urgency::Low => "low",
+        }
+    }
+}
+
+impl fmt::Display for Urgency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The trigger part of a filter.
+#[derive(Debug, Clone)]
+pub struct Trigger {
+    /// One or two conditions.
+    pub conditions: Vec<Condition>,
+    /// Incident Title From.
+    pub title_from: KeyPath,
+    /// Incident Description From; `None`: the whole payload.
+    pub description_from: Option<KeyPath>,
+    /// Map Incident With; `None`: the incident can never be resolved through the API.
+    pub map_with: Option<KeyPath>,
+}
+
+/// The resolve part of a filter.
+#[derive(Debug, Clone)]
+pub struct Resolve {
+    /// Exactly one condition.
+    pub condition: Condition,
+    /// Incident Mapped With: the key whose value names the incident to resolve.
+    pub mapped_with: KeyPath,
+}
+
+/// A "payload JSON key" with its "key value contains" list: every item must be contained.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// Where the value is read.
+    pub key: KeyPath,
+    /// The items, as written.
+    pub contains: Vec<String>,
+}

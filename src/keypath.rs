@@ -1,0 +1,219 @@
+//! Payload key paths: how a filter's "payload JSON key" finds a value in a body.
+//!
+//! Callgoose documents only flat keys. Real payloads nest, so a key is read as a path: `labels.namespace`,
+//! `alerts.0.labels.alertname` or `alerts[0].labels.alertname`. A literal key that itself contains dots
+//! (`app.kubernetes.io/name`) wins over the nested reading, at the top level and at every level below.
+
+use serde_json::Value;
+use std::fmt;
+
+/// A parsed payload key, ready to look up in any number of payloads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPath {
+    raw: String,
+    segments: Vec<Segment>,
+}
+
+/// One step of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    /// `name` between dots: an object key, or an array index when it is all digits.
+    Name(String),
+    /// `[N]`: an array index only.
+    Index(usize),
+}
+
+impl KeyPath {
+    /// Parses a key as written in a filter file. Every string is a valid key: text that is not a well
+    /// formed bracket index stays part of the name.
+    pub fn parse(raw: &str) -> KeyPath {
+        let mut segments = Vec::new();
+        for part in raw.split('.') {
+            let (name, indexes) = split_brackets(part);
+            segments.push(Segment::Name(name.to_owned()));
+            segments.extend(indexes.into_iter().map(Segment::Index));
+        }
+        KeyPath {
+            raw: raw.to_owned(),
+            segments,
+        }
+    }
+
+    /// The key exactly as written.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// Finds the value this key names in `payload`, or `None` when the key is absent.
+    pub fn lookup<'v>(&self, payload: &'v Value) -> Option<&'v Value> {
+        if let Value::Object(map) = payload {
+            if let Some(value) = map.get(&self.raw) {
+                return Some(value);
+            }
+        }
+        walk(payload, &self.segments)
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+/// Splits `alerts[0][1]` into `alerts` and `[0, 1]`. A part whose brackets are not all well formed
+/// indexes is kept whole as a name, so that a literal key such as `a[b]` can still be matched.
+fn split_brackets(part: &str) -> (&str, Vec<usize>) {
+    let Some(open) = part.find('[') else {
+        return (part, Vec::new());
+    };
+    let (name, mut rest) = part.split_at(open);
+    let mut indexes = Vec::new();
+    while !rest.is_empty() {
+        let parsed = rest
+            .strip_prefix('[')
+            .and_then(|r| r.split_once(']'))
+            .and_then(|(digits, tail)| Some((parse_index(digits)?, tail)));
+        match parsed {
+            Some((index, tail)) => {
+                indexes.push(index);
+                rest = tail;
+            }
+            None => return (part, Vec::new()),
+        }
+    }
+    (name, indexes)
+}
+
+fn parse_index(digits: &str) -> Option<usize> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Follows `segments` from `value`. At an object, the longest run of names that exists as one literal
+/// dotted key is tried first, then shorter runs, so `a.b.c` finds `{"a.b": {"c": 1}}` as well as
+/// `{"a": {"b": {"c": 1}}}`.
+fn walk<'v>(value: &'v Value, segments: &[Segment]) -> Option<&'v Value> {
+    let Some(first) = segments.first() else {
+        return Some(value);
+    };
+    match (value, first) {
+        (Value::Object(map), Segment::Name(_)) => {
+            let names = segments
+                .iter()
+                .take_while(|s| matches!(s, Segment::Name(_)))
+                .count();
+            for take in (1..=names).rev() {
+                let key = join_names(&segments[..take]);
+                if let Some(child) = map.get(key.as_str()) {
+                    if let Some(found) = walk(child, &segments[take..]) {
+                        return Some(found);
+                    }
+                }
+            }
+            None
+        }
+        (Value::Array(items), Segment::Name(name)) => {
+            walk(items.get(parse_index(name)?)?, &segments[1..])
+        }
+        (Value::Array(items), Segment::Index(index)) => walk(items.get(*index)?, &segments[1..]),
+        _ => None,
+    }
+}
+
+fn join_names(segments: &[Segment]) -> String {
+    let mut key = String::new();
+    for (i, segment) in segments.iter().enumerate() {
+        if let Segment::Name(name) = segment {
+            if i > 0 {
+                key.push('.');
+            }
+            key.push_str(name);
+        }
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn get(key: &str, payload: &Value) -> Option<Value> {
+        KeyPath::parse(key).lookup(payload).cloned()
+    }
+
+    #[test]
+    fn flat_key() {
+        assert_eq!(get("status", &json!({"status": "firing"})), Some(json!("firing")));
+    }
+
+    #[test]
+    fn missing_key_is_none() {
+        assert_eq!(get("state", &json!({"status": "firing"})), None);
+    }
+
+    #[test]
+    fn keys_are_case_sensitive() {
+        assert_eq!(get("eventid", &json!({"eventId": "e1"})), None);
+    }
+
+    #[test]
+    fn dot_path_into_objects() {
+        let p = json!({"labels": {"namespace": "production"}});
+        assert_eq!(get("labels.namespace", &p), Some(json!("production")));
+    }
+
+    #[test]
+    fn numeric_segment_indexes_arrays() {
+        let p = json!({"alerts": [{"labels": {"alertname": "A"}}, {"labels": {"alertname": "B"}}]});
+        assert_eq!(get("alerts.1.labels.alertname", &p), Some(json!("B")));
+        assert_eq!(get("alerts[0].labels.alertname", &p), Some(json!("A")));
+        assert_eq!(get("alerts[2].labels.alertname", &p), None);
+    }
+
+    #[test]
+    fn nested_arrays_by_brackets() {
+        let p = json!({"m": [[1, 2], [3, 4]]});
+        assert_eq!(get("m[1][0]", &p), Some(json!(3)));
+        assert_eq!(get("m.1.0", &p), Some(json!(3)));
+    }
+
+    #[test]
+    fn top_level_dotted_key_is_matched_first() {
+        let p = json!({"labels.namespace": "literal", "labels": {"namespace": "nested"}});
+        assert_eq!(get("labels.namespace", &p), Some(json!("literal")));
+    }
+
+    #[test]
+    fn dotted_key_below_the_top_level() {
+        let p = json!({"labels": {"app.kubernetes.io/name": "checkout"}});
+        assert_eq!(get("labels.app.kubernetes.io/name", &p), Some(json!("checkout")));
+    }
+
+    #[test]
+    fn falls_back_to_shorter_names_when_the_longer_literal_leads_nowhere() {
+        let p = json!({"a.b": {"x": 1}, "a": {"b": {"c": 2}}});
+        assert_eq!(get("a.b.c", &p), Some(json!(2)));
+    }
+
+    #[test]
+    fn bracket_index_does_not_read_object_keys() {
+        assert_eq!(get("m[0]", &json!({"m": {"0": "x"}})), None);
+        assert_eq!(get("m.0", &json!({"m": {"0": "x"}})), Some(json!("x")));
+    }
+
+    #[test]
+    fn malformed_brackets_stay_part_of_the_name() {
+        assert_eq!(get("a[x]", &json!({"a[x]": 1})), Some(json!(1)));
+        assert_eq!(get("b.a[x]", &json!({"b": {"a[x]": 1}})), Some(json!(1)));
+    }
+
+    #[test]
+    fn scalars_have_no_children() {
+        assert_eq!(get("status.code", &json!({"status": "firing"})), None);
+        assert_eq!(get("status", &json!("status")), None);
+    }
+}

@@ -1,0 +1,89 @@
+//! What Callgoose does with one request for one service: the response code, the incident a trigger
+//! part creates, the resolve part that matched, and the warnings met on the way.
+
+use crate::filter::{Filter, Urgency};
+use crate::warning::Warning;
+use std::fmt;
+
+/// The process endpoint's response code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// 201: an incident was created (and, where a resolve part also matched, one resolved).
+    Created,
+    /// 200: a resolve part matched; nothing was created.
+    Resolved,
+    /// 202: no filter matched; the request is discarded.
+    Discarded,
+}
+
+impl Code {
+    /// The HTTP status.
+    pub fn status(self) -> u16 {
+        match self {
+            Code::Created => 201,
+            Code::Resolved => 200,
+            Code::Discarded => 202,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status())
+    }
+}
+
+/// Which filter did something: its name and 1-based position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterRef {
+    /// The filter's name.
+    pub name: String,
+    /// 1-based place in the service's list.
+    pub position: usize,
+}
+
+impl From<&Filter> for FilterRef {
+    fn from(f: &Filter) -> Self {
+        FilterRef {
+            name: f.name.clone(),
+            position: f.position,
+        }
+    }
+}
+
+/// The incident a trigger part creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident {
+    /// The filter whose trigger part held first.
+    pub filter: FilterRef,
+    /// Its urgency.
+    pub urgency: Urgency,
+    /// `<from> - <value>`, or a fallback.
+    pub title: String,
+    /// The description key's value, or the whole payload as received.
+    pub description: String,
+    /// The `map_with` value; `None` when not configured or absent.
+    pub map_key: Option<String>,
+}
+
+/// A resolve part that matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    /// The filter whose resolve part matched first.
+    pub filter: FilterRef,
+    /// The `mapped_with` value naming the incident(s) to resolve; `None` when absent.
+    pub map_key: Option<String>,
+}
+
+/// The result of one request for one service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The response code.
+    pub code: Code,
+    /// The incident created, if a trigger part held.
+    pub trigger: Option<Incident>,
+    /// The resolve part that matched, if any.
+    pub resolve: Option<Resolution>,
+    /// Findings worth showing.
+    pub warnings: Vec<Warning>,
+}

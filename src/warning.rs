@@ -1,0 +1,96 @@
+//! Non-fatal findings about one request: values, not side effects. The evaluator collects them, the
+//! renderers show them (`warning:` lines, or the `warnings` array of JSON output).
+
+use std::fmt;
+
+/// Something about a request that the user should know although it did not stop anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// The body is not JSON: no key can be read, so no condition can hold.
+    NotJson {
+        /// 1-based line of the parse error in the input.
+        line: usize,
+        /// 1-based column of the parse error in the input.
+        column: usize,
+        /// The parser's message.
+        message: String,
+    },
+    /// The title key is absent: Callgoose uses its fallback title.
+    TitleFallback {
+        /// The `title_from` key.
+        key: String,
+        /// The title used instead.
+        title: String,
+    },
+    /// The description key is absent: the whole payload becomes the description.
+    DescriptionFallback {
+        /// The `description_from` key.
+        key: String,
+    },
+    /// The firing filter has no `map_with`: the incident can never be resolved through the API and every
+    /// repeat of the alert is a new incident.
+    NoMapWith {
+        /// The filter's name.
+        filter: String,
+    },
+    /// The `map_with` key is absent from the payload: same consequence as having none.
+    MapKeyMissing {
+        /// The `map_with` key.
+        key: String,
+    },
+    /// A resolve part matched but its `mapped_with` key is absent: nothing can be resolved.
+    ResolveKeyMissing {
+        /// The filter whose resolve part matched.
+        filter: String,
+        /// The `mapped_with` key.
+        key: String,
+    },
+}
+
+impl Warning {
+    /// A stable identifier for machine output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Warning::NotJson { .. } => "not_json",
+            Warning::TitleFallback { .. } => "title_fallback",
+            Warning::DescriptionFallback { .. } => "description_fallback",
+            Warning::NoMapWith { .. } => "no_map_with",
+            Warning::MapKeyMissing { .. } => "map_key_missing",
+            Warning::ResolveKeyMissing { .. } => "resolve_key_missing",
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::NotJson {
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "the body is not JSON (line {line}, column {column}: {message}): it is taken as text, and no key can be read from it"
+            ),
+            Warning::TitleFallback { key, title } => {
+                write!(f, "title key `{key}` not found: the title falls back to \"{title}\"")
+            }
+            Warning::DescriptionFallback { key } => write!(
+                f,
+                "description key `{key}` not found: the whole payload becomes the description"
+            ),
+            Warning::NoMapWith { filter } => write!(
+                f,
+                "filter \"{filter}\" has no map_with: this incident can never be resolved through the API, and every repeat creates a new one"
+            ),
+            Warning::MapKeyMissing { key } => write!(
+                f,
+                "mapping key `{key}` not found: this incident can never be resolved through the API, and every repeat creates a new one"
+            ),
+            Warning::ResolveKeyMissing { filter, key } => write!(
+                f,
+                "the resolve part of filter \"{filter}\" matched, but its key `{key}` is not in the payload: nothing can be resolved"
+            ),
+        }
+    }
+}
