@@ -3,12 +3,48 @@
 //! Filter files (TOML) describe the ordered API filters of Callgoose services; [`eval::evaluate`] tells
 //! what Callgoose would do with a request body. The binary is a thin shell over [`run`].
 
+pub mod check;
+pub mod cli;
 pub mod diagnostic;
 pub mod eval;
+pub mod exit;
 pub mod filter;
+pub mod input;
 pub mod keypath;
 pub mod outcome;
 pub mod payload;
+pub mod render;
 pub mod semantics;
+pub mod settings;
 pub mod suggest;
 pub mod warning;
+
+use cli::{Args, Format};
+use exit::ExitStatus;
+use render::{CheckReport, HumanCheck, JsonCheck, Messages, Palette};
+use settings::{CommandSettings, Environment, Settings};
+use std::io::Write;
+
+/// Runs the command `args` asks for. Errors that stop the whole run (usage, filter files) are returned
+/// for the caller to show; everything else is reported on `stderr` and reflected in the status.
+pub fn run(
+    args: Args,
+    env: &Environment,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
+    let settings = Settings::resolve(args, env)?;
+    let mut messages = Messages::new(stderr, Palette::new(settings.color_stderr));
+    let status = match &settings.command {
+        CommandSettings::Check(check) => {
+            let services = filter::load(&check.filters)?;
+            let palette = Palette::new(settings.color_stdout);
+            let mut report: Box<dyn CheckReport + '_> = match check.format {
+                Format::Human => Box::new(HumanCheck::new(stdout, palette, check.full)),
+                Format::Json => Box::new(JsonCheck::new(stdout)),
+            };
+            check::run(check, &services, report.as_mut(), &mut messages)?
+        }
+    };
+    Ok(status)
+}

@@ -18,16 +18,9 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-/// Where to load filters from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilterSource {
-    /// A filter file, or a folder whose `*.toml` files are loaded.
-    pub path: PathBuf,
-}
-
-/// Loads every service `source` names, applying the command line's semantics on top of each file's.
-pub fn load_services(source: &FilterSource, cli: SemanticsLayer) -> Result<Vec<Service>> {
-    let path = &source.path;
+/// Loads every service `path` names (a filter file, or a folder of them), applying the command line's
+/// semantics on top of each file's.
+pub fn load_services(path: &Path, cli: SemanticsLayer) -> Result<Vec<Service>> {
     let meta = std::fs::metadata(path).with_context(|| {
         format!(
             "cannot read filters from {}: give an existing filter file or folder with --filters",
@@ -37,7 +30,7 @@ pub fn load_services(source: &FilterSource, cli: SemanticsLayer) -> Result<Vec<S
     let files = if meta.is_dir() {
         toml_files_in(path)?
     } else {
-        vec![path.clone()]
+        vec![path.to_owned()]
     };
     let mut services: Vec<Service> = Vec::new();
     let mut names: BTreeMap<String, PathBuf> = BTreeMap::new();

@@ -8,12 +8,66 @@ mod load;
 mod schema;
 mod validate;
 
-pub use load::{load_services, parse_service, FilterSource};
+pub use load::{load_services, parse_service};
 
 use crate::keypath::KeyPath;
-use crate::semantics::Semantics;
+use crate::semantics::{Semantics, SemanticsLayer};
+use crate::suggest;
+use anyhow::{bail, Result};
 use std::fmt;
 use std::path::PathBuf;
+
+/// What the command line says about filters: where they are, which service to keep, the `from`
+/// parameter and the readings to force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterOptions {
+    /// A filter file, or a folder of them.
+    pub path: PathBuf,
+    /// Keep only this service.
+    pub service: Option<String>,
+    /// The request's `from` parameter.
+    pub from: FromChoice,
+    /// Readings that win over the files'.
+    pub semantics: SemanticsLayer,
+}
+
+/// Where a request's `from` parameter comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FromChoice {
+    /// Each filter file's `from`.
+    Files,
+    /// This value for every service.
+    Set(String),
+    /// No `from` parameter at all.
+    Clear,
+}
+
+/// Loads the services `options` name, keeps the one asked for, and applies the `from` choice.
+pub fn load(options: &FilterOptions) -> Result<Vec<Service>> {
+    let mut services = load_services(&options.path, options.semantics)?;
+    if let Some(wanted) = &options.service {
+        let names = services.iter().map(|s| s.name.as_str());
+        if !services.iter().any(|s| &s.name == wanted) {
+            let hint = match suggest::closest(wanted, names.clone()) {
+                Some(close) => format!("did you mean \"{close}\"?"),
+                None => format!("loaded: {}", names.collect::<Vec<_>>().join(", ")),
+            };
+            bail!(
+                "no service \"{wanted}\" in {}: {hint}",
+                options.path.display()
+            );
+        }
+        services.retain(|s| &s.name == wanted);
+    }
+    for service in &mut services {
+        match &options.from {
+            FromChoice::Files => {}
+            FromChoice::Set(from) => service.from = Some(from.clone()),
+            FromChoice::Clear => service.from = None,
+        }
+    }
+    Ok(services)
+}
 
 /// Callgoose's limits on a service's filters.
 pub mod limits {

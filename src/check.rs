@@ -1,0 +1,111 @@
+//! The `check` command: every body of every input, evaluated against every service, reported as it
+//! goes. A body or input that cannot be read is reported and counted, and the others go on.
+
+use crate::eval::evaluate;
+use crate::exit::ExitStatus;
+use crate::filter::Service;
+use crate::input;
+use crate::outcome::Code;
+use crate::render::{CheckReport, CheckSummary, Messages, RequestResult};
+use crate::settings::CheckSettings;
+use std::io;
+
+/// Runs `check`. Only a failure to write the report is an error; everything else is in the status.
+pub fn run(
+    settings: &CheckSettings,
+    services: &[Service],
+    report: &mut dyn CheckReport,
+    messages: &mut Messages<'_>,
+) -> io::Result<ExitStatus> {
+    let mut summary = CheckSummary {
+        services: services.len(),
+        ..CheckSummary::default()
+    };
+    let (sources, errors) = input::expand(&settings.paths);
+    for e in &errors {
+        messages.error(e);
+        summary.skipped += 1;
+    }
+    for source in sources {
+        let bodies = match source.bodies() {
+            Ok(bodies) => bodies,
+            Err(e) => {
+                messages.error(&format!("{e:#}"));
+                summary.skipped += 1;
+                continue;
+            }
+        };
+        let label = source.label();
+        for body in bodies {
+            let body = match body {
+                Ok(body) => body,
+                Err(e) => {
+                    messages.error(&format!("{e:#}"));
+                    summary.skipped += 1;
+                    continue;
+                }
+            };
+            let payload = match &body.payload {
+                Ok(payload) => payload,
+                Err(e) => {
+                    messages.error(&format!("{}: {e}", body.name));
+                    summary.skipped += 1;
+                    continue;
+                }
+            };
+            let outcomes: Vec<_> = services.iter().map(|s| (s, evaluate(s, payload))).collect();
+            summary.requests += 1;
+            for (_, o) in &outcomes {
+                match o.code {
+                    Code::Created => summary.created += 1,
+                    Code::Resolved => summary.resolved += 1,
+                    Code::Discarded => summary.discarded += 1,
+                }
+            }
+            report.request(&RequestResult {
+                input: &label,
+                name: &body.name,
+                index: body.index,
+                payload,
+                outcomes,
+            })?;
+        }
+    }
+    report.summary(&summary)?;
+    Ok(status(&summary))
+}
+
+/// 2 when anything was skipped, else 0 when some request made Callgoose act, else 1.
+fn status(s: &CheckSummary) -> ExitStatus {
+    if s.skipped > 0 {
+        ExitStatus::Error
+    } else if s.created + s.resolved > 0 {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(created: usize, resolved: usize, discarded: usize, skipped: usize) -> CheckSummary {
+        CheckSummary {
+            requests: 1,
+            services: 1,
+            created,
+            resolved,
+            discarded,
+            skipped,
+        }
+    }
+
+    #[test]
+    fn status_follows_the_exit_code_table() {
+        assert_eq!(status(&summary(1, 0, 3, 0)), ExitStatus::Success);
+        assert_eq!(status(&summary(0, 1, 0, 0)), ExitStatus::Success);
+        assert_eq!(status(&summary(0, 0, 2, 0)), ExitStatus::Failure);
+        assert_eq!(status(&summary(5, 0, 0, 1)), ExitStatus::Error);
+    }
+}

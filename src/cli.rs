@@ -1,0 +1,122 @@
+//! The command line as clap sees it: raw arguments, before any decision is made about them. Resolving
+//! them (colour, standard input, defaults) is `settings`' work.
+
+use crate::semantics::Combine;
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// The exit-code table shown in `--help` and kept in step with [`crate::exit::ExitStatus`].
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  check: at least one request made Callgoose act (201 or 200)
+  1  check: every request was discarded (202)
+  2  usage error, bad filter file, or an input that could not be read (the others are still evaluated)";
+
+/// Payload tester and filter debugger for Callgoose SQIBS API filters.
+#[derive(Debug, Parser)]
+#[command(name = "sqibs-filter", version, after_help = EXIT_CODES)]
+pub struct Args {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to colour the output: auto colours a terminal unless NO_COLOR is set or TERM is dumb.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what Callgoose would do with each request body: which filter fires and the incident it makes.
+    ///
+    /// Bodies come from files, from folders (every *.json, *.jsonl and *.ndjson below, in sorted order)
+    /// or from standard input (`-`, or no path when input is piped). One input may hold several bodies:
+    /// JSON Lines, or JSON values back to back.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+}
+
+/// `check`'s arguments.
+#[derive(Debug, ClapArgs)]
+pub struct CheckArgs {
+    /// Payload files or folders; `-` reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Which filters to evaluate against, and how.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Show descriptions whole instead of shortened.
+    #[arg(long)]
+    pub full: bool,
+}
+
+/// Options that choose filters and the readings of ambiguous behaviour; shared by every command that
+/// evaluates requests.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct FilterArgs {
+    /// A filter file, or a folder whose *.toml files are each one service.
+    #[arg(long, value_name = "PATH", default_value = "filters", env = "SQIBS_FILTERS")]
+    pub filters: PathBuf,
+
+    /// Evaluate against this service only (by default: every loaded service, as a global token does).
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+
+    /// The from= parameter of the request (overrides the filter files' `from`).
+    #[arg(long, value_name = "NAME", conflicts_with = "no_from")]
+    pub from: Option<String>,
+
+    /// Send no from= parameter, whatever the filter files say.
+    #[arg(long)]
+    pub no_from: bool,
+
+    /// Compare "contains" items case-sensitively (overrides the filter files).
+    #[arg(long, conflicts_with = "case_insensitive")]
+    pub case_sensitive: bool,
+
+    /// Compare "contains" items case-insensitively (overrides the filter files; the default).
+    #[arg(long)]
+    pub case_insensitive: bool,
+
+    /// How the two conditions of a trigger part combine (overrides the filter files; default: all).
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub conditions: Option<Combine>,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour a terminal, unless NO_COLOR is set or TERM is dumb.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text.
+    Human,
+    /// One JSON object per line (JSON Lines): a contract for other tools.
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Args::command().debug_assert();
+    }
+}

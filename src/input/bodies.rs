@@ -1,0 +1,306 @@
+//! Turning one input into its request bodies, streaming: each chunk is parsed as JSON and named
+//! `path#N` when the input holds more than one.
+//!
+//! An input whose chunks are all broken is one text body (a plain-text alert, say): Callgoose still
+//! takes it as a request, and the warning says where JSON parsing failed. Once one chunk is JSON, the
+//! input is a stream of bodies and every broken chunk is an error of its own, positioned, while the
+//! others are still evaluated.
+
+use super::split::{Chunk, Splitter};
+use crate::payload::{NotJson, Payload};
+use anyhow::{anyhow, Result};
+use serde_json::Value;
+use std::collections::VecDeque;
+use std::fmt;
+use std::io::BufRead;
+
+/// One request body of an input.
+#[derive(Debug)]
+pub struct Body {
+    /// `path`, or `path#N` when the input holds more than one body.
+    pub name: String,
+    /// 1-based position of the body in its input.
+    pub index: usize,
+    /// The body, or why it could not be read.
+    pub payload: Result<Payload, BodyError>,
+}
+
+/// A body of a multi-body input that is not JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyError(pub NotJson);
+
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = &self.0;
+        write!(
+            f,
+            "line {}, column {}: {}: the body is skipped",
+            e.line, e.column, e.message
+        )
+    }
+}
+
+enum Mode {
+    /// No chunk has parsed yet: keep the whole text in case it is one text body.
+    Undecided { raw: Vec<u8> },
+    /// At least one chunk is JSON: every chunk is a body.
+    Stream,
+}
+
+/// The bodies of one input, in order.
+pub struct Bodies<R> {
+    label: String,
+    reader: R,
+    splitter: Splitter,
+    ready: VecDeque<(Chunk, Result<Value, NotJson>)>,
+    mode: Mode,
+    line: Vec<u8>,
+    index: usize,
+    eof: bool,
+    failed: bool,
+}
+
+impl<R: BufRead> Bodies<R> {
+    /// Reads bodies from `reader`; `label` names the input in body names and errors.
+    pub fn new(label: impl Into<String>, reader: R) -> Bodies<R> {
+        Bodies {
+            label: label.into(),
+            reader,
+            splitter: Splitter::new(),
+            ready: VecDeque::new(),
+            mode: Mode::Undecided { raw: Vec::new() },
+            line: Vec::new(),
+            index: 0,
+            eof: false,
+            failed: false,
+        }
+    }
+
+    /// Reads one more line into the splitter.
+    fn fill(&mut self) -> Result<()> {
+        self.line.clear();
+        let read = self
+            .reader
+            .read_until(b'\n', &mut self.line)
+            .map_err(|e| anyhow!("cannot read {}: {e}", self.label))?;
+        let mut line = &self.line[..];
+        if read == 0 {
+            self.eof = true;
+        } else if self.index == 0 && self.ready.is_empty() {
+            if let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
+                // A byte order mark is not part of the body.
+                line = rest;
+            }
+        }
+        if let Mode::Undecided { raw } = &mut self.mode {
+            raw.extend_from_slice(line);
+        }
+        let mut chunks = Vec::new();
+        self.splitter.push_line(line, &mut chunks);
+        if self.eof {
+            chunks.extend(self.splitter.finish());
+        }
+        for chunk in chunks {
+            let parsed = parse(&chunk);
+            if parsed.is_ok() {
+                self.mode = Mode::Stream;
+            }
+            self.ready.push_back((chunk, parsed));
+        }
+        Ok(())
+    }
+
+    fn next_body(&mut self) -> Result<Option<Body>> {
+        loop {
+            match &mut self.mode {
+                Mode::Undecided { raw } if self.eof => {
+                    if self.ready.is_empty() {
+                        return Err(anyhow!(
+                            "{} is empty: give a JSON body (or a text body) to evaluate",
+                            self.label
+                        ));
+                    }
+                    let raw = std::mem::take(raw);
+                    self.ready.clear();
+                    self.mode = Mode::Stream;
+                    self.index = 1;
+                    return Ok(Some(Body {
+                        name: self.label.clone(),
+                        index: 1,
+                        payload: Ok(text_body(raw)),
+                    }));
+                }
+                Mode::Stream if self.ready.len() >= 2 || self.eof => {
+                    let Some((chunk, parsed)) = self.ready.pop_front() else {
+                        return Ok(None);
+                    };
+                    self.index += 1;
+                    let single = self.index == 1 && self.eof && self.ready.is_empty();
+                    let name = if single {
+                        self.label.clone()
+                    } else {
+                        format!("{}#{}", self.label, self.index)
+                    };
+                    let payload = match parsed {
+                        Ok(value) => Ok(Payload::json(into_text(chunk.bytes), value)),
+                        Err(e) => Err(BodyError(e)),
+                    };
+                    return Ok(Some(Body {
+                        name,
+                        index: self.index,
+                        payload,
+                    }));
+                }
+                _ => self.fill()?,
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Bodies<R> {
+    type Item = Result<Body>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let next = self.next_body().transpose();
+        if matches!(next, Some(Err(_))) {
+            // An unreadable input yields its error once, then ends.
+            self.failed = true;
+        }
+        next
+    }
+}
+
+/// Parses a chunk, placing any error in the input's coordinates.
+fn parse(chunk: &Chunk) -> Result<Value, NotJson> {
+    serde_json::from_slice(&chunk.bytes).map_err(|e| {
+        let (line, column) = if e.line() <= 1 {
+            (chunk.line, chunk.column + e.column().saturating_sub(1))
+        } else {
+            (chunk.line + e.line() - 1, e.column())
+        };
+        not_json(&e, line, column)
+    })
+}
+
+/// A serde_json error as [`NotJson`], its message without serde's own position suffix.
+fn not_json(e: &serde_json::Error, line: usize, column: usize) -> NotJson {
+    let message = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    NotJson {
+        line,
+        column,
+        message: message
+            .strip_suffix(&suffix)
+            .unwrap_or(&message)
+            .to_owned(),
+    }
+}
+
+/// The whole input as one text body, with the position where it stops being JSON.
+fn text_body(raw: Vec<u8>) -> Payload {
+    let error = match serde_json::from_slice::<serde::de::IgnoredAny>(&raw) {
+        Err(e) => not_json(&e, e.line().max(1), e.column().max(1)),
+        Ok(_) => NotJson {
+            line: 1,
+            column: 1,
+            message: "not a JSON value".to_owned(),
+        },
+    };
+    Payload {
+        raw: into_text(raw),
+        json: Err(error),
+    }
+}
+
+fn into_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bodies(input: &str) -> Vec<Result<(String, usize, Result<String, String>), String>> {
+        Bodies::new("in", input.as_bytes())
+            .map(|b| {
+                b.map(|b| {
+                    let payload = b
+                        .payload
+                        .map(|p| match p.json {
+                            Ok(v) => v.to_string(),
+                            Err(e) => format!("text {:?} ({}:{})", p.raw, e.line, e.column),
+                        })
+                        .map_err(|e| e.to_string());
+                    (b.name, b.index, payload)
+                })
+                .map_err(|e| e.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_single_body_keeps_the_input_name() {
+        assert_eq!(bodies("{\"a\": 1}\n"), [Ok(("in".into(), 1, Ok("{\"a\":1}".into())))]);
+    }
+
+    #[test]
+    fn several_bodies_are_numbered() {
+        let got = bodies("{\"a\":1}\n{\"a\":2}\n");
+        assert_eq!(got[0], Ok(("in#1".into(), 1, Ok("{\"a\":1}".into()))));
+        assert_eq!(got[1], Ok(("in#2".into(), 2, Ok("{\"a\":2}".into()))));
+    }
+
+    #[test]
+    fn a_broken_body_in_a_stream_is_an_error_and_the_rest_go_on() {
+        let got = bodies("{\"a\":1}\n{\"a\": tru}\n{\"a\":3}\n");
+        assert_eq!(got.len(), 3);
+        let Ok((name, 2, Err(e))) = &got[1] else {
+            panic!("{got:?}")
+        };
+        assert_eq!(name, "in#2");
+        assert_eq!(e, "line 2, column 10: expected ident: the body is skipped");
+        assert_eq!(got[2], Ok(("in#3".into(), 3, Ok("{\"a\":3}".into()))));
+    }
+
+    #[test]
+    fn a_text_body_is_one_request() {
+        let got = bodies("server down\non host-1\n");
+        assert_eq!(
+            got,
+            [Ok(("in".into(), 1, Ok("text \"server down\\non host-1\\n\" (1:1)".into())))]
+        );
+    }
+
+    #[test]
+    fn a_truncated_single_body_is_a_text_body_with_the_position() {
+        let got = bodies("{\"status\": \"firing\"");
+        assert_eq!(
+            got,
+            [Ok(("in".into(), 1, Ok("text \"{\\\"status\\\": \\\"firing\\\"\" (1:19)".into())))]
+        );
+    }
+
+    #[test]
+    fn empty_input_is_an_error() {
+        assert_eq!(
+            bodies(" \n"),
+            [Err("in is empty: give a JSON body (or a text body) to evaluate".into())]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped() {
+        assert_eq!(bodies("\u{feff}{\"a\":1}").len(), 1);
+        assert!(bodies("\u{feff}{\"a\":1}")[0].as_ref().unwrap().2.is_ok());
+    }
+
+    #[test]
+    fn the_raw_text_of_each_body_is_kept() {
+        let mut b = Bodies::new("in", "{ \"a\" : 1 }\n".as_bytes());
+        let body = b.next().unwrap().unwrap();
+        assert_eq!(body.payload.unwrap().raw, "{ \"a\" : 1 }");
+    }
+}

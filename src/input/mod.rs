@@ -1,0 +1,117 @@
+//! Where request bodies come from: files, folders (every `*.json`, `*.jsonl` and `*.ndjson` below, in
+//! sorted order) and standard input, each read as a stream of bodies.
+
+mod bodies;
+pub mod split;
+
+pub use bodies::{Bodies, Body, BodyError};
+
+use anyhow::{Context, Result};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+/// How standard input is named in messages.
+pub const STDIN_LABEL: &str = "<stdin>";
+
+/// File endings read from folders.
+const BODY_EXTENSIONS: [&str; 3] = ["json", "jsonl", "ndjson"];
+
+/// One input to read bodies from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input.
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Source {
+    /// The name used in body names and messages.
+    pub fn label(&self) -> String {
+        match self {
+            Source::Stdin => STDIN_LABEL.to_owned(),
+            Source::File(path) => path.display().to_string(),
+        }
+    }
+
+    /// Opens the input for reading.
+    pub fn open(&self) -> Result<Box<dyn BufRead>> {
+        Ok(match self {
+            Source::Stdin => Box::new(std::io::stdin().lock()),
+            Source::File(path) => Box::new(BufReader::new(
+                File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
+            )),
+        })
+    }
+
+    /// The bodies of this input, in order.
+    pub fn bodies(&self) -> Result<Bodies<Box<dyn BufRead>>> {
+        Ok(Bodies::new(self.label(), self.open()?))
+    }
+}
+
+/// Expands the paths of the command line into inputs: `-` is standard input, a folder every body file
+/// below it. Paths that cannot be used are returned as errors beside the inputs that can, so that one
+/// bad path does not stop the others.
+pub fn expand(paths: &[PathBuf]) -> (Vec<Source>, Vec<anyhow::Error>) {
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            sources.push(Source::Stdin);
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                let before = sources.len();
+                walk(path, &mut sources, &mut errors);
+                if sources.len() == before {
+                    errors.push(anyhow::anyhow!(
+                        "{} holds no *.json, *.jsonl or *.ndjson files",
+                        path.display()
+                    ));
+                }
+            }
+            Ok(_) => sources.push(Source::File(path.clone())),
+            Err(e) => errors.push(anyhow::anyhow!(
+                "cannot read {}: {e}: give an existing file or folder, or - for standard input",
+                path.display()
+            )),
+        }
+    }
+    (sources, errors)
+}
+
+/// Adds every body file below `dir` in sorted order. Links to folders are not followed, so a link loop
+/// cannot make the walk endless.
+fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<anyhow::Error>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(anyhow::anyhow!("cannot list {}: {e}", dir.display()));
+            return;
+        }
+    };
+    let mut paths: Vec<(PathBuf, bool)> = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => {
+                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+                paths.push((entry.path(), is_dir));
+            }
+            Err(e) => errors.push(anyhow::anyhow!("cannot list {}: {e}", dir.display())),
+        }
+    }
+    paths.sort();
+    for (path, is_dir) in paths {
+        if is_dir {
+            walk(&path, sources, errors);
+        } else if path
+            .extension()
+            .is_some_and(|e| BODY_EXTENSIONS.iter().any(|x| e == *x))
+        {
+            sources.push(Source::File(path));
+        }
+    }
+}

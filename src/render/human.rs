@@ -1,0 +1,143 @@
+//! The readable `check` report: per request, per service, the outcome in words and code and the
+//! incident's fields, with payload text escaped and descriptions shortened unless `--full`.
+
+use super::sanitize::escape;
+use super::{CheckReport, CheckSummary, Palette, RequestResult};
+use crate::outcome::{Code, FilterRef, Outcome};
+use std::io::{self, Write};
+
+/// Characters of a description shown without `--full`.
+const SHORT_DESCRIPTION: usize = 100;
+
+/// Width of the field labels, so that values line up.
+const LABEL_WIDTH: usize = 12;
+
+/// Human `check` output.
+pub struct HumanCheck<'w> {
+    out: &'w mut dyn Write,
+    palette: Palette,
+    full: bool,
+    shown: usize,
+}
+
+impl<'w> HumanCheck<'w> {
+    /// A report written to `out`.
+    pub fn new(out: &'w mut dyn Write, palette: Palette, full: bool) -> HumanCheck<'w> {
+        HumanCheck {
+            out,
+            palette,
+            full,
+            shown: 0,
+        }
+    }
+
+    fn field(&mut self, label: &str, value: &str) -> io::Result<()> {
+        let label = self.palette.label(&format!("{label:<LABEL_WIDTH$}"));
+        writeln!(self.out, "    {label} {value}")
+    }
+
+    fn outcome(&mut self, service: &str, o: &Outcome) -> io::Result<()> {
+        let p = self.palette;
+        let headline = match (o.code, &o.resolve) {
+            (Code::Created, _) => p.created("201 creates an incident"),
+            (Code::Resolved, Some(r)) if r.map_key.is_some() => {
+                p.resolved("200 resolves the open incident(s) with its mapping value")
+            }
+            (Code::Resolved, _) => {
+                p.resolved("200 a resolve part matched, but without a mapping value")
+            }
+            (Code::Discarded, _) => p.discarded("202 discarded: no filter matched"),
+        };
+        writeln!(self.out, "  {}: {headline}", p.service(service))?;
+        if let Some(i) = &o.trigger {
+            self.field("filter", &filter_ref(&i.filter))?;
+            self.field("urgency", i.urgency.as_str())?;
+            self.field("title", &escape(&i.title, false))?;
+            let description = self.description(&i.description);
+            self.field("description", &description)?;
+            let key = match &i.map_key {
+                Some(key) => escape(key, false),
+                None => p.hint("none: the incident can never be resolved through the API"),
+            };
+            self.field("map key", &key)?;
+        }
+        match (&o.resolve, o.code) {
+            (Some(r), _) => {
+                let target = match &r.map_key {
+                    Some(key) => format!("resolves incidents mapped to {}", escape(key, false)),
+                    None => p.hint("matched, but the payload has no mapping value"),
+                };
+                self.field("resolve", &format!("{} {target}", filter_ref(&r.filter)))?;
+            }
+            (None, Code::Created) => self.field("resolve", &p.hint("no resolve part matched"))?,
+            (None, _) => {}
+        }
+        for w in &o.warnings {
+            writeln!(
+                self.out,
+                "    {}: {}",
+                p.warning("warning"),
+                escape(&w.to_string(), false)
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The description as shown: whole with `--full` (line breaks kept, indented under the field),
+    /// otherwise on one line, white space folded, cut to [`SHORT_DESCRIPTION`] characters with a note
+    /// of what was left out.
+    fn description(&self, text: &str) -> String {
+        let indent = format!("\n{}", " ".repeat(4 + LABEL_WIDTH + 1));
+        if self.full {
+            return escape(text, true).replace('\n', &indent);
+        }
+        let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let total = folded.chars().count();
+        let kept = total.min(SHORT_DESCRIPTION);
+        let mut shown = escape(&folded.chars().take(kept).collect::<String>(), false);
+        if kept < total {
+            shown.push_str(&self.palette.hint(&format!(
+                " … ({} more characters; --full shows all)",
+                total - kept
+            )));
+        }
+        shown
+    }
+}
+
+fn filter_ref(f: &FilterRef) -> String {
+    format!("#{} \"{}\"", f.position, escape(&f.name, false))
+}
+
+impl CheckReport for HumanCheck<'_> {
+    fn request(&mut self, result: &RequestResult<'_>) -> io::Result<()> {
+        if self.shown > 0 {
+            writeln!(self.out)?;
+        }
+        self.shown += 1;
+        writeln!(self.out, "{}", self.palette.heading(&escape(result.name, false)))?;
+        for (service, outcome) in &result.outcomes {
+            self.outcome(&service.name, outcome)?;
+        }
+        Ok(())
+    }
+
+    fn summary(&mut self, s: &CheckSummary) -> io::Result<()> {
+        if s.requests + s.skipped <= 1 {
+            return Ok(());
+        }
+        let mut line = format!(
+            "{} requests, {} service{}: {} created (201), {} resolved (200), {} discarded (202)",
+            s.requests,
+            s.services,
+            if s.services == 1 { "" } else { "s" },
+            s.created,
+            s.resolved,
+            s.discarded
+        );
+        if s.skipped > 0 {
+            line.push_str(&format!(", {} skipped", s.skipped));
+        }
+        writeln!(self.out, "\n{}", self.palette.heading(&line))
+    }
+}

@@ -1,0 +1,113 @@
+//! The `check --format json` contract: one JSON object per line for each request and service. Field
+//! names and shapes are pinned by the integration tests; change them only with a version bump.
+
+use super::{CheckReport, CheckSummary, RequestResult};
+use crate::outcome::{Incident, Outcome, Resolution};
+use crate::warning::Warning;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// JSON Lines `check` output.
+pub struct JsonCheck<'w> {
+    out: &'w mut dyn Write,
+}
+
+impl<'w> JsonCheck<'w> {
+    /// A report written to `out`.
+    pub fn new(out: &'w mut dyn Write) -> JsonCheck<'w> {
+        JsonCheck { out }
+    }
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    input: &'a str,
+    index: usize,
+    service: &'a str,
+    code: u16,
+    trigger: Option<TriggerJson<'a>>,
+    resolve: Option<ResolveJson<'a>>,
+    warnings: Vec<WarningJson>,
+}
+
+#[derive(Serialize)]
+struct TriggerJson<'a> {
+    filter: &'a str,
+    position: usize,
+    urgency: &'static str,
+    title: &'a str,
+    description: &'a str,
+    map_key: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ResolveJson<'a> {
+    filter: &'a str,
+    position: usize,
+    map_key: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct WarningJson {
+    kind: &'static str,
+    message: String,
+}
+
+impl<'a> From<&'a Incident> for TriggerJson<'a> {
+    fn from(i: &'a Incident) -> Self {
+        TriggerJson {
+            filter: &i.filter.name,
+            position: i.filter.position,
+            urgency: i.urgency.as_str(),
+            title: &i.title,
+            description: &i.description,
+            map_key: i.map_key.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a Resolution> for ResolveJson<'a> {
+    fn from(r: &'a Resolution) -> Self {
+        ResolveJson {
+            filter: &r.filter.name,
+            position: r.filter.position,
+            map_key: r.map_key.as_deref(),
+        }
+    }
+}
+
+impl From<&Warning> for WarningJson {
+    fn from(w: &Warning) -> Self {
+        WarningJson {
+            kind: w.kind(),
+            message: w.to_string(),
+        }
+    }
+}
+
+fn line<'a>(result: &'a RequestResult<'_>, service: &'a str, o: &'a Outcome) -> Line<'a> {
+    Line {
+        input: result.input,
+        index: result.index,
+        service,
+        code: o.code.status(),
+        trigger: o.trigger.as_ref().map(TriggerJson::from),
+        resolve: o.resolve.as_ref().map(ResolveJson::from),
+        warnings: o.warnings.iter().map(WarningJson::from).collect(),
+    }
+}
+
+impl CheckReport for JsonCheck<'_> {
+    fn request(&mut self, result: &RequestResult<'_>) -> io::Result<()> {
+        for (service, outcome) in &result.outcomes {
+            serde_json::to_writer(&mut *self.out, &line(result, &service.name, outcome))?;
+            self.out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    fn summary(&mut self, _: &CheckSummary) -> io::Result<()> {
+        // The contract is one object per request and service; counts are for humans.
+        Ok(())
+    }
+}

@@ -1,0 +1,233 @@
+//! Arguments resolved into settings: every decision about colour, standard input, defaults and
+//! conflicting flags is made here, once, from the arguments and a snapshot of the environment. The rest
+//! of the program sees only [`Settings`].
+
+use crate::cli::{Args, CheckArgs, ColorChoice, Command, FilterArgs, Format};
+use crate::filter::{FilterOptions, FromChoice};
+use crate::semantics::SemanticsLayer;
+use anyhow::{bail, Result};
+use std::path::PathBuf;
+
+/// What the process was started with, besides its arguments.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Environment {
+    /// `NO_COLOR` is set to a non-empty value.
+    pub no_color: bool,
+    /// `TERM` is `dumb`.
+    pub dumb_terminal: bool,
+    /// Standard input is a terminal.
+    pub stdin_tty: bool,
+    /// Standard output is a terminal.
+    pub stdout_tty: bool,
+    /// Standard error is a terminal.
+    pub stderr_tty: bool,
+}
+
+impl Environment {
+    /// Reads the real process environment.
+    pub fn capture() -> Environment {
+        use std::io::IsTerminal;
+        Environment {
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            dumb_terminal: std::env::var_os("TERM").is_some_and(|v| v == "dumb"),
+            stdin_tty: std::io::stdin().is_terminal(),
+            stdout_tty: std::io::stdout().is_terminal(),
+            stderr_tty: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+/// Everything a run needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Colour standard output.
+    pub color_stdout: bool,
+    /// Colour standard error.
+    pub color_stderr: bool,
+    /// The command and its settings.
+    pub command: CommandSettings,
+}
+
+/// The resolved command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandSettings {
+    /// `check`.
+    Check(CheckSettings),
+}
+
+/// `check`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckSettings {
+    /// Inputs, with `-` for standard input; never empty.
+    pub paths: Vec<PathBuf>,
+    /// The filters to evaluate against.
+    pub filters: FilterOptions,
+    /// Output format.
+    pub format: Format,
+    /// Show descriptions whole.
+    pub full: bool,
+}
+
+impl Settings {
+    /// Resolves `args` in `env`.
+    pub fn resolve(args: Args, env: &Environment) -> Result<Settings> {
+        let color = |tty: bool| match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !env.no_color && !env.dumb_terminal,
+        };
+        let command = match args.command {
+            Command::Check(check) => CommandSettings::Check(check_settings(check, env)?),
+        };
+        let json = matches!(&command, CommandSettings::Check(c) if c.format == Format::Json);
+        Ok(Settings {
+            // JSON output is a contract for programs: never coloured.
+            color_stdout: color(env.stdout_tty) && !json,
+            color_stderr: color(env.stderr_tty),
+            command,
+        })
+    }
+}
+
+fn check_settings(args: CheckArgs, env: &Environment) -> Result<CheckSettings> {
+    Ok(CheckSettings {
+        paths: input_paths(args.paths, env)?,
+        filters: filter_options(args.filters),
+        format: args.format,
+        full: args.full,
+    })
+}
+
+/// No path means standard input, but only when something is piped in: never wait on a terminal.
+fn input_paths(paths: Vec<PathBuf>, env: &Environment) -> Result<Vec<PathBuf>> {
+    if !paths.is_empty() {
+        return Ok(paths);
+    }
+    if env.stdin_tty {
+        bail!("no input: give payload files or folders, or pipe request bodies to standard input");
+    }
+    Ok(vec![PathBuf::from("-")])
+}
+
+/// The filter options of the command line.
+pub fn filter_options(args: FilterArgs) -> FilterOptions {
+    let case_sensitive = match (args.case_sensitive, args.case_insensitive) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    FilterOptions {
+        path: args.filters,
+        service: args.service,
+        from: match (args.from, args.no_from) {
+            (_, true) => FromChoice::Clear,
+            (Some(from), false) => FromChoice::Set(from),
+            (None, false) => FromChoice::Files,
+        },
+        semantics: SemanticsLayer {
+            case_sensitive,
+            conditions: args.conditions,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::semantics::Combine;
+    use clap::Parser;
+
+    fn resolve(argv: &[&str], env: &Environment) -> Result<Settings> {
+        let args = Args::try_parse_from(std::iter::once("sqibs-filter").chain(argv.iter().copied()))?;
+        Settings::resolve(args, env)
+    }
+
+    fn tty() -> Environment {
+        Environment {
+            stdin_tty: true,
+            stdout_tty: true,
+            stderr_tty: true,
+            ..Environment::default()
+        }
+    }
+
+    fn check(s: &Settings) -> &CheckSettings {
+        let CommandSettings::Check(c) = &s.command;
+        c
+    }
+
+    #[test]
+    fn auto_colours_a_terminal_only() {
+        let s = resolve(&["check", "x"], &tty()).unwrap();
+        assert!(s.color_stdout && s.color_stderr);
+        let piped = Environment {
+            stdout_tty: false,
+            ..tty()
+        };
+        let s = resolve(&["check", "x"], &piped).unwrap();
+        assert!(!s.color_stdout && s.color_stderr);
+    }
+
+    #[test]
+    fn no_color_and_dumb_terminals_turn_auto_off_but_not_always() {
+        for env in [
+            Environment {
+                no_color: true,
+                ..tty()
+            },
+            Environment {
+                dumb_terminal: true,
+                ..tty()
+            },
+        ] {
+            let s = resolve(&["check", "x"], &env).unwrap();
+            assert!(!s.color_stdout && !s.color_stderr);
+            let s = resolve(&["--color", "always", "check", "x"], &env).unwrap();
+            assert!(s.color_stdout && s.color_stderr);
+        }
+    }
+
+    #[test]
+    fn json_is_never_coloured() {
+        let s = resolve(&["check", "--color=always", "--format", "json", "x"], &tty()).unwrap();
+        assert!(!s.color_stdout);
+    }
+
+    #[test]
+    fn no_path_reads_piped_stdin_but_never_waits_on_a_terminal() {
+        let piped = Environment {
+            stdin_tty: false,
+            ..tty()
+        };
+        let s = resolve(&["check"], &piped).unwrap();
+        assert_eq!(check(&s).paths, [PathBuf::from("-")]);
+        let e = resolve(&["check"], &tty()).unwrap_err();
+        assert!(e.to_string().starts_with("no input:"), "{e}");
+    }
+
+    #[test]
+    fn semantics_flags_become_a_layer() {
+        let s = resolve(&["check", "--case-sensitive", "--conditions", "any", "x"], &tty()).unwrap();
+        let layer = check(&s).filters.semantics;
+        assert_eq!(layer.case_sensitive, Some(true));
+        assert_eq!(layer.conditions, Some(Combine::Any));
+        let s = resolve(&["check", "--case-insensitive", "x"], &tty()).unwrap();
+        assert_eq!(check(&s).filters.semantics.case_sensitive, Some(false));
+        let s = resolve(&["check", "x"], &tty()).unwrap();
+        assert_eq!(check(&s).filters.semantics, SemanticsLayer::default());
+    }
+
+    #[test]
+    fn conflicting_flags_are_usage_errors() {
+        assert!(resolve(&["check", "--case-sensitive", "--case-insensitive", "x"], &tty()).is_err());
+        assert!(resolve(&["check", "--from", "A", "--no-from", "x"], &tty()).is_err());
+    }
+
+    #[test]
+    fn from_choice() {
+        let s = resolve(&["check", "--from", "Grafana", "x"], &tty()).unwrap();
+        assert_eq!(check(&s).filters.from, FromChoice::Set("Grafana".into()));
+        let s = resolve(&["check", "--no-from", "x"], &tty()).unwrap();
+        assert_eq!(check(&s).filters.from, FromChoice::Clear);
+    }
+}
