@@ -10,7 +10,7 @@ pub const EXIT_CODES: &str = "\
 Exit codes:
   0  check: at least one request made Callgoose act (201 or 200)
   1  check: every request was discarded (202)
-  2  usage error, bad filter file, or an input that could not be read (the others are still evaluated)";
+  2  usage error, bad filter file, or an input that could not be read";
 
 /// Payload tester and filter debugger for Callgoose SQIBS API filters.
 #[derive(Debug, Parser)]
@@ -62,7 +62,12 @@ pub struct CheckArgs {
 #[derive(Debug, Clone, ClapArgs)]
 pub struct FilterArgs {
     /// A filter file, or a folder whose *.toml files are each one service.
-    #[arg(long, value_name = "PATH", default_value = "filters", env = "SQIBS_FILTERS")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "filters",
+        env = "SQIBS_FILTERS"
+    )]
     pub filters: PathBuf,
 
     /// Evaluate against this service only (by default: every loaded service, as a global token does).

@@ -4,7 +4,7 @@
 
 use crate::filter::{Condition, Filter, Service};
 use crate::outcome::{Code, FilterRef, Incident, Outcome, Resolution};
-use crate::payload::{text_of, Payload};
+use crate::payload::{Payload, text_of};
 use crate::semantics::{Combine, Semantics};
 use crate::warning::Warning;
 use serde_json::Value;
@@ -91,7 +91,10 @@ pub fn condition_holds(condition: &Condition, json: &Value, case_sensitive: bool
     };
     let text = text_of(value);
     if case_sensitive {
-        condition.contains.iter().all(|item| text.contains(item.as_str()))
+        condition
+            .contains
+            .iter()
+            .all(|item| text.contains(item.as_str()))
     } else {
         let text = text.to_lowercase();
         condition

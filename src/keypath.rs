@@ -147,7 +147,10 @@ mod tests {
 
     #[test]
     fn flat_key() {
-        assert_eq!(get("status", &json!({"status": "firing"})), Some(json!("firing")));
+        assert_eq!(
+            get("status", &json!({"status": "firing"})),
+            Some(json!("firing"))
+        );
     }
 
     #[test]
@@ -190,7 +193,10 @@ mod tests {
     #[test]
     fn dotted_key_below_the_top_level() {
         let p = json!({"labels": {"app.kubernetes.io/name": "checkout"}});
-        assert_eq!(get("labels.app.kubernetes.io/name", &p), Some(json!("checkout")));
+        assert_eq!(
+            get("labels.app.kubernetes.io/name", &p),
+            Some(json!("checkout"))
+        );
     }
 
     #[test]

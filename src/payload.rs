@@ -68,11 +68,17 @@ mod tests {
     fn numbers_keep_the_senders_spelling() {
         assert_eq!(text("5.0"), "5.0");
         assert_eq!(text("1.50"), "1.50");
-        assert_eq!(text("123456789012345678901234567890"), "123456789012345678901234567890");
+        assert_eq!(
+            text("123456789012345678901234567890"),
+            "123456789012345678901234567890"
+        );
     }
 
     #[test]
     fn objects_and_arrays_are_compact_json_in_sender_order() {
-        assert_eq!(text(r#"{ "z": 1, "a": [ true, "x" ] }"#), r#"{"z":1,"a":[true,"x"]}"#);
+        assert_eq!(
+            text(r#"{ "z": 1, "a": [ true, "x" ] }"#),
+            r#"{"z":1,"a":[true,"x"]}"#
+        );
     }
 }

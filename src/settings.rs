@@ -5,7 +5,7 @@
 use crate::cli::{Args, CheckArgs, ColorChoice, Command, FilterArgs, Format};
 use crate::filter::{FilterOptions, FromChoice};
 use crate::semantics::SemanticsLayer;
-use anyhow::{bail, Result};
+use anyhow::{Result, bail};
 use std::path::PathBuf;
 
 /// What the process was started with, besides its arguments.
@@ -138,7 +138,8 @@ mod tests {
     use clap::Parser;
 
     fn resolve(argv: &[&str], env: &Environment) -> Result<Settings> {
-        let args = Args::try_parse_from(std::iter::once("sqibs-filter").chain(argv.iter().copied()))?;
+        let args =
+            Args::try_parse_from(std::iter::once("sqibs-filter").chain(argv.iter().copied()))?;
         Settings::resolve(args, env)
     }
 
@@ -189,7 +190,11 @@ mod tests {
 
     #[test]
     fn json_is_never_coloured() {
-        let s = resolve(&["check", "--color=always", "--format", "json", "x"], &tty()).unwrap();
+        let s = resolve(
+            &["check", "--color=always", "--format", "json", "x"],
+            &tty(),
+        )
+        .unwrap();
         assert!(!s.color_stdout);
     }
 
@@ -207,7 +212,11 @@ mod tests {
 
     #[test]
     fn semantics_flags_become_a_layer() {
-        let s = resolve(&["check", "--case-sensitive", "--conditions", "any", "x"], &tty()).unwrap();
+        let s = resolve(
+            &["check", "--case-sensitive", "--conditions", "any", "x"],
+            &tty(),
+        )
+        .unwrap();
         let layer = check(&s).filters.semantics;
         assert_eq!(layer.case_sensitive, Some(true));
         assert_eq!(layer.conditions, Some(Combine::Any));
@@ -219,7 +228,13 @@ mod tests {
 
     #[test]
     fn conflicting_flags_are_usage_errors() {
-        assert!(resolve(&["check", "--case-sensitive", "--case-insensitive", "x"], &tty()).is_err());
+        assert!(
+            resolve(
+                &["check", "--case-sensitive", "--case-insensitive", "x"],
+                &tty()
+            )
+            .is_err()
+        );
         assert!(resolve(&["check", "--from", "A", "--no-from", "x"], &tty()).is_err());
     }
 

@@ -1,7 +1,10 @@
 //! "Did you mean" suggestions: the closest known name to one that was not recognised.
 
 /// The candidate closest to `unknown`, if any is close enough to be a plausible typo.
-pub fn closest<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn closest<'a>(
+    unknown: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(unknown, c), c))

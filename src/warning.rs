@@ -73,7 +73,10 @@ impl fmt::Display for Warning {
                 "the body is not JSON (line {line}, column {column}: {message}): it is taken as text, and no key can be read from it"
             ),
             Warning::TitleFallback { key, title } => {
-                write!(f, "title key `{key}` not found: the title falls back to \"{title}\"")
+                write!(
+                    f,
+                    "title key `{key}` not found: the title falls back to \"{title}\""
+                )
             }
             Warning::DescriptionFallback { key } => write!(
                 f,

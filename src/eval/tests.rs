@@ -89,7 +89,10 @@ fn filters_are_or_ed() {
 #[test]
 fn nothing_matched_is_discarded_with_202() {
     let o = eval(&service(TIGERA), json!({"status": "pending"}));
-    assert_eq!((o.code, o.trigger, o.resolve), (Code::Discarded, None, None));
+    assert_eq!(
+        (o.code, o.trigger, o.resolve),
+        (Code::Discarded, None, None)
+    );
     assert_eq!(Code::Discarded.status(), 202);
 }
 
@@ -109,7 +112,10 @@ fn trigger_creates_with_201_and_extracts_everything() {
 
 #[test]
 fn resolve_alone_answers_200_with_the_mapping_value() {
-    let o = eval(&service(TIGERA), json!({"status": "resolved", "alert_id": "a-1"}));
+    let o = eval(
+        &service(TIGERA),
+        json!({"status": "resolved", "alert_id": "a-1"}),
+    );
     assert_eq!((o.code.status(), o.trigger.is_none()), (200, true));
     let r = o.resolve.unwrap();
     assert_eq!((r.filter.position, r.map_key.as_deref()), (1, Some("a-1")));
@@ -164,7 +170,10 @@ mapped_with = "other"
     let r = eval(&s, json!({"s": "closed", "id": "1", "other": "2"}))
         .resolve
         .unwrap();
-    assert_eq!((r.filter.name.as_str(), r.map_key.as_deref()), ("a", Some("1")));
+    assert_eq!(
+        (r.filter.name.as_str(), r.map_key.as_deref()),
+        ("a", Some("1"))
+    );
 }
 
 #[test]
@@ -186,7 +195,10 @@ fn contains_is_a_substring_test() {
         r#"{ key = "msg", contains = ["is cont"] }"#,
         r#"{ key = "never", contains = ["x"] }"#,
     );
-    assert_eq!(fired(&eval(&s, json!({"msg": "this is content"}))), Some("first"));
+    assert_eq!(
+        fired(&eval(&s, json!({"msg": "this is content"}))),
+        Some("first")
+    );
     assert_eq!(fired(&eval(&s, json!({"msg": "is_content"}))), None);
 }
 
@@ -196,7 +208,10 @@ fn contains_is_case_insensitive_by_default_like_the_documented_example() {
         r#"{ key = "msg", contains = ["this is content", "this"] }"#,
         r#"{ key = "never", contains = ["x"] }"#,
     );
-    assert_eq!(fired(&eval(&s, json!({"msg": "This is content"}))), Some("first"));
+    assert_eq!(
+        fired(&eval(&s, json!({"msg": "This is content"}))),
+        Some("first")
+    );
 }
 
 #[test]
@@ -319,7 +334,10 @@ fn title_without_from_is_the_bare_value() {
 
 #[test]
 fn missing_title_key_falls_back_to_the_source() {
-    let o = eval(&service(TIGERA), json!({"status": "firing", "alert_id": "1"}));
+    let o = eval(
+        &service(TIGERA),
+        json!({"status": "firing", "alert_id": "1"}),
+    );
     assert_eq!(o.trigger.unwrap().title, "Incident from Tigera");
     assert!(o.warnings.contains(&Warning::TitleFallback {
         key: "alert_name".into(),
@@ -338,7 +356,10 @@ fn title_and_description_of_objects_and_numbers_are_json_text() {
         json!({"status": "firing", "alert_name": 42, "description": {"b": 1, "a": [2]}}),
     );
     let i = o.trigger.unwrap();
-    assert_eq!((i.title.as_str(), i.description.as_str()), ("42", r#"{"b":1,"a":[2]}"#));
+    assert_eq!(
+        (i.title.as_str(), i.description.as_str()),
+        ("42", r#"{"b":1,"a":[2]}"#)
+    );
 }
 
 #[test]
@@ -355,7 +376,11 @@ fn description_falls_back_to_the_whole_payload_as_received() {
     let raw = r#"{"status":"firing","description":"ignored"}"#;
     let o = evaluate(&s, &Payload::json(raw, serde_json::from_str(raw).unwrap()));
     assert_eq!(o.trigger.unwrap().description, raw);
-    assert!(!o.warnings.iter().any(|w| w.kind() == "description_fallback"));
+    assert!(
+        !o.warnings
+            .iter()
+            .any(|w| w.kind() == "description_fallback")
+    );
 }
 
 #[test]

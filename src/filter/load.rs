@@ -4,19 +4,18 @@
 //! of them, each with the closest known name), then deserialised into the schema and checked against
 //! Callgoose's limits. Every error names the file, line and column, and the filter it belongs to.
 
-use super::schema::{FileDoc, Table};
-use super::validate::{filter_context, validate, SourceFile};
 use super::Service;
+use super::schema::{FileDoc, Table};
+use super::validate::{SourceFile, filter_context, validate};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::semantics::SemanticsLayer;
 use crate::suggest;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 /// Loads every service `path` names (a filter file, or a folder of them), applying the command line's
 /// semantics on top of each file's.
@@ -51,10 +50,11 @@ pub fn load_services(path: &Path, cli: SemanticsLayer) -> Result<Vec<Service>> {
 
 fn toml_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    for entry in
-        std::fs::read_dir(dir).with_context(|| format!("cannot list filter folder {}", dir.display()))?
+    for entry in std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list filter folder {}", dir.display()))?
     {
-        let entry = entry.with_context(|| format!("cannot list filter folder {}", dir.display()))?;
+        let entry =
+            entry.with_context(|| format!("cannot list filter folder {}", dir.display()))?;
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
             files.push(path);
@@ -83,29 +83,31 @@ pub fn parse_service(path: &Path, text: &str, cli: SemanticsLayer) -> Result<Ser
     let name = path.display().to_string();
     let src = SourceFile { name: &name, text };
     let tree = DeTable::parse(text).map_err(|e| Diagnostics(vec![toml_error(&src, &e, &[])]))?;
-    let filters = filter_spans(tree.get_ref());
+    let sections = sections(tree.get_ref());
 
     let mut unknown = Vec::new();
     find_unknown_fields(&src, tree.get_ref(), Table::Root, None, &mut unknown);
     if !unknown.is_empty() {
+        // The tree's keys are sorted by name; the user reads the file top to bottom.
+        unknown.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
         return Err(Diagnostics(unknown).into());
     }
 
     let doc = FileDoc::deserialize(toml::de::Deserializer::from(tree))
-        .map_err(|e| Diagnostics(vec![toml_error(&src, &e, &filters)]))?;
+        .map_err(|e| Diagnostics(vec![toml_error(&src, &e, &sections)]))?;
     validate(&src, path, doc, cli).map_err(|errors| Diagnostics(errors).into())
 }
 
 /// A TOML syntax or type error as a diagnostic, placed in its filter when it lies in one.
-fn toml_error(src: &SourceFile<'_>, e: &toml::de::Error, filters: &[FilterSpan]) -> Diagnostic {
+fn toml_error(src: &SourceFile<'_>, e: &toml::de::Error, sections: &[Section]) -> Diagnostic {
     let message = e.message().trim_end().replace('\n', "; ");
     let span = e.span();
     let context = span.as_ref().and_then(|s| {
-        filters
+        sections
             .iter()
             .rev()
-            .find(|f| f.span.start <= s.start)
-            .map(|f| filter_context(f.position, &f.name))
+            .find(|section| section.start <= s.start)
+            .and_then(|section| section.filter.clone())
     });
     Diagnostic::error(
         message,
@@ -115,25 +117,31 @@ fn toml_error(src: &SourceFile<'_>, e: &toml::de::Error, filters: &[FilterSpan])
     .with_help("see the filter-file format in the README")
 }
 
-/// Where each `[[filter]]` starts, for placing serde's errors.
-struct FilterSpan {
-    span: Range<usize>,
-    position: usize,
-    name: String,
+/// Where a part of the file starts: a `[[filter]]` (with its context line) or any other top-level
+/// item. An error belongs to the last part starting before it.
+struct Section {
+    start: usize,
+    filter: Option<String>,
 }
 
-fn filter_spans(root: &DeTable<'_>) -> Vec<FilterSpan> {
-    let Some(DeValue::Array(list)) = root.get("filter").map(Spanned::get_ref) else {
-        return Vec::new();
-    };
-    list.iter()
-        .enumerate()
-        .map(|(i, f)| FilterSpan {
-            span: f.span(),
-            position: i + 1,
-            name: filter_name(f.get_ref(), i + 1),
-        })
-        .collect()
+fn sections(root: &DeTable<'_>) -> Vec<Section> {
+    let mut sections = Vec::new();
+    for (key, value) in root {
+        match value.get_ref() {
+            DeValue::Array(list) if key.get_ref() == "filter" => {
+                sections.extend(list.iter().enumerate().map(|(i, f)| Section {
+                    start: f.span().start,
+                    filter: Some(filter_context(i + 1, &filter_name(f.get_ref(), i + 1))),
+                }));
+            }
+            _ => sections.push(Section {
+                start: key.span().start,
+                filter: None,
+            }),
+        }
+    }
+    sections.sort_by_key(|s| s.start);
+    sections
 }
 
 fn filter_name(filter: &DeValue<'_>, position: usize) -> String {
@@ -160,7 +168,10 @@ fn find_unknown_fields(
         let name = key.get_ref().as_ref();
         if !allowed.contains(&name) {
             let mut d = src
-                .error(format!("unknown field `{name}` in {}", kind.header()), key.span())
+                .error(
+                    format!("unknown field `{name}` in {}", kind.header()),
+                    key.span(),
+                )
                 .in_context(ctx.map(str::to_owned));
             d = match suggest::closest(name, allowed.iter().copied()) {
                 Some(known) => d.with_help(format!("did you mean `{known}`?")),

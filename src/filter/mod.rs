@@ -13,7 +13,7 @@ pub use load::{load_services, parse_service};
 use crate::keypath::KeyPath;
 use crate::semantics::{Semantics, SemanticsLayer};
 use crate::suggest;
-use anyhow::{bail, Result};
+use anyhow::{Result, bail};
 use std::fmt;
 use std::path::PathBuf;
 

@@ -166,6 +166,9 @@ mod tests {
             ["conditions", "title_from", "description_from", "map_with"]
         );
         assert_eq!(Table::Semantics.fields(), ["case_sensitive", "conditions"]);
-        assert_eq!(Table::Root.fields(), ["service", "from", "semantics", "filter"]);
+        assert_eq!(
+            Table::Root.fields(),
+            ["service", "from", "semantics", "filter"]
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! becomes a located diagnostic, all of them collected, so that one run shows everything to fix.
 
 use super::schema::{ConditionDoc, FileDoc, FilterDoc};
-use super::{limits, Condition, Filter, Resolve, Service, Trigger, Urgency};
+use super::{Condition, Filter, Resolve, Service, Trigger, Urgency, limits};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::keypath::KeyPath;
 use crate::semantics::{Semantics, SemanticsLayer};
@@ -44,7 +44,7 @@ pub(super) fn validate(
         .map(|f| non_empty(src, f, "from", &mut errors, None));
     if doc.filter.is_empty() {
         errors.push(
-            Diagnostic::error("the file has no filters", None)
+            src.error("the file has no filters", 0..0)
                 .with_help("add a [[filter]] table with a [filter.trigger] part"),
         );
     }
@@ -111,7 +111,13 @@ fn filter(
     });
 
     let t = doc.trigger.into_inner();
-    let conditions = check_conditions(src, t.conditions, 1..=limits::TRIGGER_CONDITIONS, &ctx, errors);
+    let conditions = check_conditions(
+        src,
+        t.conditions,
+        1..=limits::TRIGGER_CONDITIONS,
+        &ctx,
+        errors,
+    );
     let key = |k: Spanned<String>, field: &str, errors: &mut Vec<Diagnostic>| {
         KeyPath::parse(&non_empty(src, k, field, errors, Some(&ctx)))
     };
@@ -169,10 +175,10 @@ fn check_conditions(
                 span,
             )
             .in_context(Some(ctx.to_owned()))
-            .with_help(if *allowed.end() == 1 {
-                "a second resolve condition needs a filter of its own"
-            } else {
-                "a third condition needs a filter of its own, or a longer contains list"
+            .with_help(match (list.len(), *allowed.end()) {
+                (0, _) => "add a condition such as { key = \"status\", contains = [\"firing\"] }",
+                (_, 1) => "a second resolve condition needs a filter of its own",
+                _ => "a third condition needs a filter of its own, or a longer contains list",
             }),
         );
     }
@@ -241,7 +247,9 @@ fn non_empty(
         errors.push(
             src.error(format!("`{field}` is empty"), value.span())
                 .in_context(ctx.map(str::to_owned))
-                .with_help(format!("give `{field}` a value, or remove it where it is optional")),
+                .with_help(format!(
+                    "give `{field}` a value, or remove it where it is optional"
+                )),
         );
     }
     value.into_inner()

@@ -8,7 +8,7 @@
 
 use super::split::{Chunk, Splitter};
 use crate::payload::{NotJson, Payload};
-use anyhow::{anyhow, Result};
+use anyhow::{Result, anyhow};
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::fmt;
@@ -192,10 +192,7 @@ fn not_json(e: &serde_json::Error, line: usize, column: usize) -> NotJson {
     NotJson {
         line,
         column,
-        message: message
-            .strip_suffix(&suffix)
-            .unwrap_or(&message)
-            .to_owned(),
+        message: message.strip_suffix(&suffix).unwrap_or(&message).to_owned(),
     }
 }
 
@@ -223,7 +220,10 @@ fn into_text(bytes: Vec<u8>) -> String {
 mod tests {
     use super::*;
 
-    fn bodies(input: &str) -> Vec<Result<(String, usize, Result<String, String>), String>> {
+    /// A body as seen by a test: name, index, and the parsed JSON text or the error.
+    type Seen = Result<(String, usize, Result<String, String>), String>;
+
+    fn bodies(input: &str) -> Vec<Seen> {
         Bodies::new("in", input.as_bytes())
             .map(|b| {
                 b.map(|b| {
@@ -243,7 +243,10 @@ mod tests {
 
     #[test]
     fn a_single_body_keeps_the_input_name() {
-        assert_eq!(bodies("{\"a\": 1}\n"), [Ok(("in".into(), 1, Ok("{\"a\":1}".into())))]);
+        assert_eq!(
+            bodies("{\"a\": 1}\n"),
+            [Ok(("in".into(), 1, Ok("{\"a\":1}".into())))]
+        );
     }
 
     #[test]
@@ -270,7 +273,11 @@ mod tests {
         let got = bodies("server down\non host-1\n");
         assert_eq!(
             got,
-            [Ok(("in".into(), 1, Ok("text \"server down\\non host-1\\n\" (1:1)".into())))]
+            [Ok((
+                "in".into(),
+                1,
+                Ok("text \"server down\\non host-1\\n\" (1:1)".into())
+            ))]
         );
     }
 
@@ -279,7 +286,11 @@ mod tests {
         let got = bodies("{\"status\": \"firing\"");
         assert_eq!(
             got,
-            [Ok(("in".into(), 1, Ok("text \"{\\\"status\\\": \\\"firing\\\"\" (1:19)".into())))]
+            [Ok((
+                "in".into(),
+                1,
+                Ok("text \"{\\\"status\\\": \\\"firing\\\"\" (1:19)".into())
+            ))]
         );
     }
 
@@ -287,7 +298,9 @@ mod tests {
     fn empty_input_is_an_error() {
         assert_eq!(
             bodies(" \n"),
-            [Err("in is empty: give a JSON body (or a text body) to evaluate".into())]
+            [Err(
+                "in is empty: give a JSON body (or a text body) to evaluate".into()
+            )]
         );
     }
 

@@ -162,7 +162,10 @@ mod tests {
     #[test]
     fn json_lines() {
         let got = split("{\"a\":1}\n{\"b\":[2]}\n");
-        assert_eq!(got, [("{\"a\":1}".into(), 1, 1), ("{\"b\":[2]}".into(), 2, 1)]);
+        assert_eq!(
+            got,
+            [("{\"a\":1}".into(), 1, 1), ("{\"b\":[2]}".into(), 2, 1)]
+        );
     }
 
     #[test]
@@ -188,7 +191,10 @@ mod tests {
     #[test]
     fn a_truncated_line_does_not_swallow_the_next() {
         let got = split("{\"a\": [1,\n{\"b\":2}\n");
-        assert_eq!(got, [("{\"a\": [1,\n".into(), 1, 1), ("{\"b\":2}".into(), 2, 1)]);
+        assert_eq!(
+            got,
+            [("{\"a\": [1,\n".into(), 1, 1), ("{\"b\":2}".into(), 2, 1)]
+        );
     }
 
     #[test]

@@ -105,6 +105,11 @@ impl<'w> HumanCheck<'w> {
     }
 }
 
+/// `1 request`, `2 requests`.
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 fn filter_ref(f: &FilterRef) -> String {
     format!("#{} \"{}\"", f.position, escape(&f.name, false))
 }
@@ -115,7 +120,11 @@ impl CheckReport for HumanCheck<'_> {
             writeln!(self.out)?;
         }
         self.shown += 1;
-        writeln!(self.out, "{}", self.palette.heading(&escape(result.name, false)))?;
+        writeln!(
+            self.out,
+            "{}",
+            self.palette.heading(&escape(result.name, false))
+        )?;
         for (service, outcome) in &result.outcomes {
             self.outcome(&service.name, outcome)?;
         }
@@ -127,10 +136,9 @@ impl CheckReport for HumanCheck<'_> {
             return Ok(());
         }
         let mut line = format!(
-            "{} requests, {} service{}: {} created (201), {} resolved (200), {} discarded (202)",
-            s.requests,
-            s.services,
-            if s.services == 1 { "" } else { "s" },
+            "{}, {}: {} created (201), {} resolved (200), {} discarded (202)",
+            count(s.requests, "request"),
+            count(s.services, "service"),
             s.created,
             s.resolved,
             s.discarded

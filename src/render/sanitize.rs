@@ -41,7 +41,10 @@ mod tests {
 
     #[test]
     fn escapes_bidi_and_zero_width() {
-        assert_eq!(escape("a\u{202e}b\u{200b}c\u{2066}", false), "a\\u{202e}b\\u{200b}c\\u{2066}");
+        assert_eq!(
+            escape("a\u{202e}b\u{200b}c\u{2066}", false),
+            "a\\u{202e}b\\u{200b}c\\u{2066}"
+        );
     }
 
     #[test]
@@ -52,6 +55,9 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_untouched() {
-        assert_eq!(escape("Tigera - Lateral Movement é ✓", false), "Tigera - Lateral Movement é ✓");
+        assert_eq!(
+            escape("Tigera - Lateral Movement é ✓", false),
+            "Tigera - Lateral Movement é ✓"
+        );
     }
 }

@@ -1,0 +1,337 @@
+use crate::support::Test;
+
+/// Runs `check` on an empty object with `filters/bad.toml` as the only filter file.
+fn with_filters(toml: &str) -> Test {
+    Test::in_temp()
+        .file("filters/bad.toml", toml)
+        .args(&["check", "-"])
+        .stdin("{}")
+}
+
+#[test]
+fn unknown_fields_are_all_reported_in_file_order_with_suggestions() {
+    with_filters(
+        r#"
+        service = "bad"
+
+        [[filter]]
+        name = "one"
+        urgncy = "high"
+        [filter.trigger]
+        conditions = [{ key = "status", contains = ["firing"], case = true }]
+        titel_from = "x"
+        "#,
+    )
+    .expect(
+        2,
+        "",
+        r#"
+        error: unknown field `urgncy` in [[filter]]
+         --> filters/bad.toml:5:1
+          |
+        5 | urgncy = "high"
+          | ^^^^^^
+          = note: in filter #1 "one"
+          = help: did you mean `urgency`?
+
+        error: unknown field `case` in a condition
+         --> filters/bad.toml:7:56
+          |
+        7 | conditions = [{ key = "status", contains = ["firing"], case = true }]
+          |                                                        ^^^^
+          = note: in filter #1 "one"
+          = help: allowed here: key, contains
+
+        error: unknown field `titel_from` in [filter.trigger]
+         --> filters/bad.toml:8:1
+          |
+        8 | titel_from = "x"
+          | ^^^^^^^^^^
+          = note: in filter #1 "one"
+          = help: did you mean `title_from`?
+        "#,
+    );
+}
+
+#[test]
+fn every_broken_limit_is_reported_with_what_is_allowed() {
+    with_filters(
+        r#"
+        [[filter]]
+        name = "one"
+        urgency = "urgent"
+        [filter.trigger]
+        conditions = [
+          { key = "status", contains = ["firing"] },
+          { key = "", contains = [] },
+          { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] },
+        ]
+        title_from = "x"
+        [filter.resolve]
+        conditions = []
+        mapped_with = ""
+        "#,
+    )
+    .expect(
+        2,
+        "",
+        r#"
+        error: unknown urgency `urgent`
+         --> filters/bad.toml:3:11
+          |
+        3 | urgency = "urgent"
+          |           ^^^^^^^^
+          = note: in filter #1 "one"
+          = help: use "high" or "low" (any case), or a priority "P1" to "P5"
+
+        error: the trigger part has 3 conditions: Callgoose allows 1 or 2 conditions
+         --> filters/bad.toml:5:14
+          |
+        5 | conditions = [
+          |              ^
+          = note: in filter #1 "one"
+          = help: a third condition needs a filter of its own, or a longer contains list
+
+        error: `key` is empty
+         --> filters/bad.toml:7:11
+          |
+        7 |   { key = "", contains = [] },
+          |           ^^
+          = note: in filter #1 "one"
+          = help: give `key` a value, or remove it where it is optional
+
+        error: the contains list has 0 items: Callgoose allows 1 to 10
+         --> filters/bad.toml:7:26
+          |
+        7 |   { key = "", contains = [] },
+          |                          ^^
+          = note: in filter #1 "one"
+          = help: items are ANDed: every one must be in the value; alternatives need separate filters
+
+        error: this item has 51 characters: Callgoose allows at most 50
+         --> filters/bad.toml:8:28
+          |
+        8 |   { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] },
+          |                            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+          = note: in filter #1 "one"
+          = help: keep a distinctive part of the value; contains matches substrings
+
+        error: the resolve part has 0 conditions: Callgoose allows exactly 1 condition
+          --> filters/bad.toml:12:14
+           |
+        12 | conditions = []
+           |              ^^
+           = note: in filter #1 "one"
+           = help: add a condition such as { key = "status", contains = ["firing"] }
+
+        error: `mapped_with` is empty
+          --> filters/bad.toml:13:15
+           |
+        13 | mapped_with = ""
+           |               ^^
+           = note: in filter #1 "one"
+           = help: give `mapped_with` a value, or remove it where it is optional
+        "#,
+    );
+}
+
+fn filter(n: usize) -> String {
+    format!(
+        "[[filter]]\nurgency = \"low\"\n[filter.trigger]\nconditions = [{{ key = \"k{n}\", contains = [\"v\"] }}]\ntitle_from = \"t\"\n"
+    )
+}
+
+#[test]
+fn more_than_ten_filters_or_items_or_two_resolve_conditions() {
+    let eleven: String = (1..=11).map(filter).collect();
+    let out = with_filters(&eleven).output();
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""));
+    assert!(
+        out.stderr.starts_with(
+            "error: 11 filters in one service: Callgoose allows at most 10\n  --> filters/bad.toml:51:1\n"
+        ),
+        "{}",
+        out.stderr
+    );
+
+    let items = format!("[{}]", ["\"a\""; 11].join(", "));
+    let out = with_filters(&filter(1).replace("[\"v\"]", &items)).output();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .starts_with("error: the contains list has 11 items: Callgoose allows 1 to 10\n"),
+        "{}",
+        out.stderr
+    );
+
+    let resolve = format!(
+        "{}[filter.resolve]\nconditions = [{{ key = \"a\", contains = [\"x\"] }}, {{ key = \"b\", contains = [\"y\"] }}]\nmapped_with = \"id\"\n",
+        filter(1)
+    );
+    let out = with_filters(&resolve).output();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.starts_with(
+            "error: the resolve part has 2 conditions: Callgoose allows exactly 1 condition\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn item_length_counts_characters_not_bytes() {
+    let fifty_accents = "é".repeat(50);
+    with_filters(&filter(1).replace("\"v\"", &format!("\"{fifty_accents}\""))).expect(
+        1,
+        "<stdin>\n  bad: 202 discarded: no filter matched\n",
+        "",
+    );
+}
+
+#[test]
+fn wrong_types_point_at_the_value() {
+    with_filters(
+        r#"
+        [[filter]]
+        name = "one"
+        urgency = "high"
+        [filter.trigger]
+        conditions = [{ key = "status", contains = "firing" }]
+        title_from = "x"
+        "#,
+    )
+    .expect(
+        2,
+        "",
+        r#"
+        error: invalid type: string "firing", expected a sequence
+         --> filters/bad.toml:5:44
+          |
+        5 | conditions = [{ key = "status", contains = "firing" }]
+          |                                            ^^^^^^^^
+          = note: in filter #1 "one"
+          = help: see the filter-file format in the README
+        "#,
+    );
+}
+
+#[test]
+fn syntax_errors_point_at_the_line() {
+    with_filters(
+        r#"
+        [[filter]]
+        urgency = "high"
+        [filter.trigger]
+        conditions = [{ key = "status", contains = ["firing"] }
+        title_from = "x"
+        "#,
+    )
+    .expect(
+        2,
+        "",
+        r#"
+        error: missing comma between array elements, expected `,`
+         --> filters/bad.toml:5:1
+          |
+        5 | title_from = "x"
+          | ^
+          = help: see the filter-file format in the README
+        "#,
+    );
+}
+
+#[test]
+fn missing_required_fields_and_bad_semantics_values() {
+    let out = with_filters(&filter(1).replace("title_from = \"t\"\n", "")).output();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .starts_with("error: missing field `title_from`\n --> filters/bad.toml:3:1\n"),
+        "{}",
+        out.stderr
+    );
+    with_filters(&format!(
+        "{}\n[semantics]\nconditions = \"some\"\n",
+        filter(1)
+    ))
+    .expect(
+        2,
+        "",
+        r#"
+        error: unknown variant `some`, expected `all` or `any`
+         --> filters/bad.toml:8:14
+          |
+        8 | conditions = "some"
+          |              ^^^^^^
+          = help: see the filter-file format in the README
+        "#,
+    );
+}
+
+#[test]
+fn a_file_without_filters_is_an_error() {
+    with_filters("service = \"empty\"\n").expect(
+        2,
+        "",
+        r#"
+        error: the file has no filters
+         --> filters/bad.toml:1:1
+          |
+        1 | service = "empty"
+          | ^
+          = help: add a [[filter]] table with a [filter.trigger] part
+        "#,
+    );
+}
+
+#[test]
+fn a_folder_loads_every_toml_file_as_a_service() {
+    Test::in_temp()
+        .file("filters/a.toml", &filter(1))
+        .file("filters/b.toml", &filter(2))
+        .file("filters/readme.md", "not a filter")
+        .args(&["check", "-", "--format", "json"])
+        .stdin(r#"{"k2": "v"}"#)
+        .expect(
+            0,
+            r#"
+            {"input":"<stdin>","index":1,"service":"a","code":202,"trigger":null,"resolve":null,"warnings":[]}
+            {"input":"<stdin>","index":1,"service":"b","code":201,"trigger":{"filter":"filter 1","position":1,"urgency":"low","title":"Incident from unknown source","description":"{\"k2\": \"v\"}","map_key":null},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `t` not found: the title falls back to \"Incident from unknown source\""},{"kind":"no_map_with","message":"filter \"filter 1\" has no map_with: this incident can never be resolved through the API, and every repeat creates a new one"}]}
+            "#,
+            "",
+        );
+}
+
+#[test]
+fn two_files_defining_one_service_is_an_error() {
+    Test::in_temp()
+        .file("filters/a.toml", &format!("service = \"s\"\n{}", filter(1)))
+        .file("filters/b.toml", &format!("service = \"s\"\n{}", filter(2)))
+        .args(&["check", "-"])
+        .stdin("{}")
+        .expect(
+            2,
+            "",
+            "error: two filter files define the service \"s\": filters/a.toml and filters/b.toml: give one of them another `service = \"...\"`\n",
+        );
+}
+
+#[test]
+fn a_missing_filter_path_or_an_empty_folder() {
+    Test::in_temp()
+        .args(&["check", "-", "--filters", "nope"])
+        .stdin("{}")
+        .expect(
+            2,
+            "",
+            "error: cannot read filters from nope: give an existing filter file or folder with --filters: No such file or directory (os error 2)\n",
+        );
+    let t = Test::in_temp();
+    std::fs::create_dir_all(t.dir().join("filters")).unwrap();
+    t.args(&["check", "-"]).stdin("{}").expect(
+        2,
+        "",
+        "error: no filter files in filters: a filter folder holds one *.toml file per service\n",
+    );
+}

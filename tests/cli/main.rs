@@ -1,0 +1,13 @@
+//! Integration tests: every test runs the real `sqibs-filter` binary and asserts its exit code, standard
+//! output and standard error together.
+
+mod support;
+
+/// `check` on the shipped filters and samples, on stdin, on streams and on bad payloads.
+mod check;
+/// Options that change evaluation: `--service`, `--from`, semantics switches.
+mod check_options;
+/// Bad filter files: every error names the file, line, column and filter.
+mod filter_files;
+/// The `--format json` contract, parsed into structs defined here.
+mod json_contract;

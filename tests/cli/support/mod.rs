@@ -1,0 +1,157 @@
+//! The test builder: runs the binary in an isolated environment and compares all three results at once,
+//! printing a diff on mismatch.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// One run of the binary, built up and then asserted.
+#[must_use = "a Test does nothing until .expect() or .output() is called"]
+pub struct Test {
+    args: Vec<String>,
+    stdin: Vec<u8>,
+    env: Vec<(String, String)>,
+    dir: PathBuf,
+}
+
+/// What a run produced.
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+static NEXT_DIR: AtomicUsize = AtomicUsize::new(0);
+
+impl Test {
+    /// A run from the repository root, where `filters/` and `samples/` are.
+    pub fn new() -> Test {
+        Test {
+            args: Vec::new(),
+            stdin: Vec::new(),
+            env: Vec::new(),
+            dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        }
+    }
+
+    /// A run in a fresh empty folder of its own.
+    pub fn in_temp() -> Test {
+        let n = NEXT_DIR.fetch_add(1, Ordering::SeqCst);
+        let dir =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Test { dir, ..Test::new() }
+    }
+
+    /// The folder the run happens in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Test {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    pub fn stdin(mut self, input: impl AsRef<[u8]>) -> Test {
+        self.stdin = input.as_ref().to_vec();
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Test {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Writes `contents` (unindented) to `name` inside the run's folder.
+    pub fn file(self, name: &str, contents: &str) -> Test {
+        self.raw_file(name, unindent(contents).as_bytes())
+    }
+
+    /// Writes `contents` as they are to `name` inside the run's folder.
+    pub fn raw_file(self, name: &str, contents: &[u8]) -> Test {
+        let path = self.dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    /// Runs the binary with a cleared environment (no NO_COLOR, TERM or SQIBS_* leaking in).
+    pub fn output(self) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sqibs-filter"))
+            .args(&self.args)
+            .current_dir(&self.dir)
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let input = self.stdin.clone();
+        let writer = std::thread::spawn(move || {
+            // The binary may stop reading early; a broken pipe here is not the test's concern.
+            let _ = stdin.write_all(&input);
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and asserts exit code, standard output and standard error (both unindented) at once.
+    #[track_caller]
+    pub fn expect(self, code: i32, stdout: &str, stderr: &str) -> Output {
+        let args = self.args.join(" ");
+        let out = self.output();
+        let (want_out, want_err) = (unindent(stdout), unindent(stderr));
+        if out.code != code || out.stdout != want_out || out.stderr != want_err {
+            panic!(
+                "sqibs-filter {args}\nexit code: expected {code}, got {}\n--- stdout\n{}--- stderr\n{}",
+                out.code,
+                diff(&want_out, &out.stdout),
+                diff(&want_err, &out.stderr)
+            );
+        }
+        out
+    }
+}
+
+fn diff(expected: &str, actual: &str) -> String {
+    if expected == actual {
+        return "(as expected)\n".into();
+    }
+    similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .header("expected", "actual")
+        .to_string()
+}
+
+/// Removes the common leading indentation and the first line break, so that expected text can be
+/// written indented in a raw string.
+pub fn unindent(text: &str) -> String {
+    let text = text.strip_prefix('\n').unwrap_or(text);
+    let indent = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            out.push_str(line.trim_start_matches([' ', '\t']));
+        } else {
+            out.push_str(&line[indent..]);
+        }
+    }
+    // A closing line of only indentation ends the text.
+    let trimmed = out.trim_end_matches([' ', '\t']);
+    trimmed.to_string()
+}
