@@ -1,21 +1,17 @@
 //! Reading filter files: one file, or every `*.toml` in a folder, each becoming a [`Service`].
 //!
-//! The text is parsed once into a spanned TOML tree. That tree is first searched for unknown fields (all
-//! of them, each with the closest known name), then deserialised into the schema and checked against
-//! Callgoose's limits. Every error names the file, line and column, and the filter it belongs to.
+//! The text is read strictly (see `strict_toml`), then checked against Callgoose's limits. Every error
+//! names the file, line and column, and the filter it belongs to.
 
 use super::Service;
 use super::schema::{FileDoc, Table};
-use super::validate::{SourceFile, filter_context, validate};
-use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use super::validate::validate;
+use crate::diagnostic::Diagnostics;
 use crate::semantics::SemanticsLayer;
-use crate::suggest;
+use crate::strict_toml::{self, SourceFile};
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
 
 /// Loads every service `path` names (a filter file, or a folder of them), applying the command line's
 /// semantics on top of each file's.
@@ -82,120 +78,10 @@ fn load_file(path: &Path, cli: SemanticsLayer) -> Result<Service> {
 pub fn parse_service(path: &Path, text: &str, cli: SemanticsLayer) -> Result<Service> {
     let name = path.display().to_string();
     let src = SourceFile { name: &name, text };
-    let tree = DeTable::parse(text).map_err(|e| Diagnostics(vec![toml_error(&src, &e, &[])]))?;
-    let sections = sections(tree.get_ref());
-
-    let mut unknown = Vec::new();
-    find_unknown_fields(&src, tree.get_ref(), Table::Root, None, &mut unknown);
-    if !unknown.is_empty() {
-        // The tree's keys are sorted by name; the user reads the file top to bottom.
-        unknown.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
-        return Err(Diagnostics(unknown).into());
-    }
-
-    let doc = FileDoc::deserialize(toml::de::Deserializer::from(tree))
-        .map_err(|e| Diagnostics(vec![toml_error(&src, &e, &sections)]))?;
+    let doc: FileDoc = strict_toml::parse(
+        &src,
+        Table::Root,
+        "see the filter-file format in the README",
+    )?;
     validate(&src, path, doc, cli).map_err(|errors| Diagnostics(errors).into())
-}
-
-/// A TOML syntax or type error as a diagnostic, placed in its filter when it lies in one.
-fn toml_error(src: &SourceFile<'_>, e: &toml::de::Error, sections: &[Section]) -> Diagnostic {
-    let message = e.message().trim_end().replace('\n', "; ");
-    let span = e.span();
-    let context = span.as_ref().and_then(|s| {
-        sections
-            .iter()
-            .rev()
-            .find(|section| section.start <= s.start)
-            .and_then(|section| section.filter.clone())
-    });
-    Diagnostic::error(
-        message,
-        span.map(|s| Location::from_span(src.name, src.text, s)),
-    )
-    .in_context(context)
-    .with_help("see the filter-file format in the README")
-}
-
-/// Where a part of the file starts: a `[[filter]]` (with its context line) or any other top-level
-/// item. An error belongs to the last part starting before it.
-struct Section {
-    start: usize,
-    filter: Option<String>,
-}
-
-fn sections(root: &DeTable<'_>) -> Vec<Section> {
-    let mut sections = Vec::new();
-    for (key, value) in root {
-        match value.get_ref() {
-            DeValue::Array(list) if key.get_ref() == "filter" => {
-                sections.extend(list.iter().enumerate().map(|(i, f)| Section {
-                    start: f.span().start,
-                    filter: Some(filter_context(i + 1, &filter_name(f.get_ref(), i + 1))),
-                }));
-            }
-            _ => sections.push(Section {
-                start: key.span().start,
-                filter: None,
-            }),
-        }
-    }
-    sections.sort_by_key(|s| s.start);
-    sections
-}
-
-fn filter_name(filter: &DeValue<'_>, position: usize) -> String {
-    match filter {
-        DeValue::Table(t) => match t.get("name").map(Spanned::get_ref) {
-            Some(DeValue::String(name)) => name.to_string(),
-            _ => format!("filter {position}"),
-        },
-        _ => format!("filter {position}"),
-    }
-}
-
-/// Collects a diagnostic for every key that `table` (of kind `kind`) does not allow, descending into
-/// the tables it holds. `ctx` names the filter being walked, once inside one.
-fn find_unknown_fields(
-    src: &SourceFile<'_>,
-    table: &DeTable<'_>,
-    kind: Table,
-    ctx: Option<&str>,
-    out: &mut Vec<Diagnostic>,
-) {
-    let allowed = kind.fields();
-    for (key, value) in table {
-        let name = key.get_ref().as_ref();
-        if !allowed.contains(&name) {
-            let mut d = src
-                .error(
-                    format!("unknown field `{name}` in {}", kind.header()),
-                    key.span(),
-                )
-                .in_context(ctx.map(str::to_owned));
-            d = match suggest::closest(name, allowed.iter().copied()) {
-                Some(known) => d.with_help(format!("did you mean `{known}`?")),
-                None => d.with_help(format!("allowed here: {}", allowed.join(", "))),
-            };
-            out.push(d);
-            continue;
-        }
-        let Some(child) = kind.child(name) else {
-            continue;
-        };
-        match value.get_ref() {
-            DeValue::Table(t) => find_unknown_fields(src, t, child, ctx, out),
-            DeValue::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    if let DeValue::Table(t) = item.get_ref() {
-                        let filter_ctx = (child == Table::Filter)
-                            .then(|| filter_context(i + 1, &filter_name(item.get_ref(), i + 1)));
-                        find_unknown_fields(src, t, child, filter_ctx.as_deref().or(ctx), out);
-                    }
-                }
-            }
-            // A wrong type is reported by deserialisation, with the expected type.
-            _ => {}
-        }
-    }
 }

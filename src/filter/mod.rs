@@ -175,3 +175,25 @@ pub struct Condition {
     /// The items, as written.
     pub contains: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Urgency;
+
+    #[test]
+    fn urgency_words_and_priorities() {
+        for (text, urgency) in [
+            ("high", Urgency::High),
+            ("HIGH", Urgency::High),
+            ("Low", Urgency::Low),
+            ("P1", Urgency::High),
+            ("p3", Urgency::High),
+            ("P4", Urgency::Low),
+            ("p5", Urgency::Low),
+        ] {
+            assert_eq!(Urgency::parse(text), Some(urgency), "{text}");
+        }
+        assert_eq!(Urgency::parse("P6"), None);
+        assert_eq!(Urgency::parse("urgent"), None);
+    }
+}

@@ -1,12 +1,14 @@
 //! The filter-file format as written by hand: one TOML document per service.
 //!
 //! These types mirror the file exactly, keep every value's span for error messages, and refuse unknown
-//! fields. [`Table`] names the kinds of table in the file so that the loader can say which fields each
-//! allows; the lists come from the types themselves, never from a copy.
+//! fields. [`Table`] names the kinds of table in the file so that unknown fields can be reported per
+//! table; the lists come from the types themselves, never from a copy.
 
 use crate::semantics::SemanticsLayer;
+use crate::strict_toml::{Schema, fields_of, string_field};
 use serde::Deserialize;
 use toml::Spanned;
+use toml::de::DeTable;
 
 /// A whole filter file.
 #[derive(Debug, Deserialize)]
@@ -66,9 +68,8 @@ pub(super) enum Table {
     Condition,
 }
 
-impl Table {
-    /// The fields this table allows.
-    pub fn fields(self) -> &'static [&'static str] {
+impl Schema for Table {
+    fn fields(self) -> &'static [&'static str] {
         match self {
             Table::Root => fields_of::<FileDoc>(),
             Table::Semantics => fields_of::<SemanticsLayer>(),
@@ -79,8 +80,7 @@ impl Table {
         }
     }
 
-    /// The table a field of this table holds (directly, or as the elements of an array).
-    pub fn child(self, field: &str) -> Option<Table> {
+    fn child(self, field: &str) -> Option<Table> {
         match (self, field) {
             (Table::Root, "semantics") => Some(Table::Semantics),
             (Table::Root, "filter") => Some(Table::Filter),
@@ -91,8 +91,7 @@ impl Table {
         }
     }
 
-    /// How the table is written in the file, for messages.
-    pub fn header(self) -> &'static str {
+    fn header(self) -> &'static str {
         match self {
             Table::Root => "the top level",
             Table::Semantics => "[semantics]",
@@ -102,62 +101,25 @@ impl Table {
             Table::Condition => "a condition",
         }
     }
-}
 
-/// The field names a derived `Deserialize` struct accepts, read from the derive itself: it hands them
-/// to `deserialize_struct`, which this probe records and then refuses.
-fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
-    let mut probe = FieldProbe(&[]);
-    // The probe always refuses; the fields were recorded before that.
-    let _ = T::deserialize(&mut probe);
-    probe.0
-}
-
-struct FieldProbe(&'static [&'static str]);
-
-#[derive(Debug)]
-struct Refused;
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("field probe")
+    fn item_context(self, position: usize, item: &DeTable<'_>) -> Option<String> {
+        (self == Table::Filter).then(|| {
+            let name = string_field(item, "name")
+                .map_or_else(|| format!("filter {position}"), str::to_owned);
+            filter_context(position, &name)
+        })
     }
 }
 
-impl std::error::Error for Refused {}
-
-impl serde::de::Error for Refused {
-    fn custom<M: std::fmt::Display>(_: M) -> Self {
-        Refused
-    }
-}
-
-impl<'de> serde::Deserializer<'de> for &mut FieldProbe {
-    type Error = Refused;
-
-    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Refused> {
-        Err(Refused)
-    }
-
-    fn deserialize_struct<V: serde::de::Visitor<'de>>(
-        self,
-        _name: &'static str,
-        fields: &'static [&'static str],
-        _visitor: V,
-    ) -> Result<V::Value, Refused> {
-        self.0 = fields;
-        Err(Refused)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
-        unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-    }
+/// `in filter #2 "resolved"`: the note of every diagnostic about one filter.
+pub(super) fn filter_context(position: usize, name: &str) -> String {
+    format!("in filter #{position} \"{name}\"")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::strict_toml::Schema;
 
     #[test]
     fn field_lists_come_from_the_types() {

@@ -1,29 +1,14 @@
 //! Callgoose's limits and the file format's own rules, applied to a parsed filter file. Every broken rule
 //! becomes a located diagnostic, all of them collected, so that one run shows everything to fix.
 
-use super::schema::{ConditionDoc, FileDoc, FilterDoc};
+use super::schema::{ConditionDoc, FileDoc, FilterDoc, filter_context};
 use super::{Condition, Filter, Resolve, Service, Trigger, Urgency, limits};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::Diagnostic;
 use crate::keypath::KeyPath;
 use crate::semantics::{Semantics, SemanticsLayer};
-use std::ops::Range;
+use crate::strict_toml::SourceFile;
 use std::path::Path;
 use toml::Spanned;
-
-/// Where diagnostics point: the file's name and text.
-pub(super) struct SourceFile<'a> {
-    pub name: &'a str,
-    pub text: &'a str,
-}
-
-impl SourceFile<'_> {
-    pub fn error(&self, message: impl Into<String>, span: Range<usize>) -> Diagnostic {
-        Diagnostic::error(
-            message,
-            Some(Location::from_span(self.name, self.text, span)),
-        )
-    }
-}
 
 /// Turns a parsed file into a [`Service`], or every reason it cannot be one.
 pub(super) fn validate(
@@ -81,11 +66,6 @@ pub(super) fn validate(
         semantics,
         filters,
     })
-}
-
-/// `in filter #2 "resolved"`: the context line of every diagnostic about one filter.
-pub(super) fn filter_context(position: usize, name: &str) -> String {
-    format!("in filter #{position} \"{name}\"")
 }
 
 fn filter(
