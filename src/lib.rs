@@ -16,6 +16,7 @@ pub mod payload;
 pub mod render;
 pub mod semantics;
 pub mod settings;
+pub mod simulation;
 pub mod strict_toml;
 pub mod suggest;
 pub mod warning;

@@ -1,0 +1,311 @@
+//! Callgoose's incidents over a sequence of requests: a pure, stateful simulation fed with the outcome
+//! of each request.
+//!
+//! Rules (the reference's default readings):
+//! - A trigger whose mapping value is already open in the same service is a duplicate: no new incident.
+//! - A trigger without a mapping value always creates a new incident, which can never be resolved.
+//! - A resolve closes every open incident of the service with an equal mapping value; finding none is a
+//!   resolve with no open incident.
+//! - Within one request the trigger is applied first, then the resolve (the order Callgoose documents).
+//!
+//! Memory grows with the number of open incidents only: closed incidents are handed back, not kept.
+
+use crate::outcome::{FilterRef, Outcome};
+use std::collections::HashMap;
+use std::fmt;
+
+/// An incident of the simulation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident {
+    /// 1-based, in order of creation across the whole simulation.
+    pub id: usize,
+    /// The service it belongs to.
+    pub service: String,
+    /// Its mapping value; `None`: it can never be resolved through the API.
+    pub map_key: Option<String>,
+    /// Its title.
+    pub title: String,
+    /// The filter that created it.
+    pub filter: FilterRef,
+    /// The request that created it (1-based across the simulation).
+    pub created_by: usize,
+    /// Repeats folded into it.
+    pub duplicates: usize,
+}
+
+/// What the trigger side of a request did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Triggered {
+    /// A new incident.
+    Created(Incident),
+    /// A repeat of the open incident with this id.
+    Duplicate(usize),
+}
+
+/// What the resolve side of a request did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// These incidents were closed.
+    Closed(Vec<Incident>),
+    /// A resolve part matched, but no open incident had its mapping value.
+    NoOpenIncident,
+}
+
+/// What one request did to the incidents of one service.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Step {
+    /// The trigger side, if a trigger part held.
+    pub triggered: Option<Triggered>,
+    /// The resolve side, if a resolve part matched.
+    pub resolved: Option<Resolved>,
+}
+
+/// One word for what a step did, as scenarios state it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Action {
+    /// An incident was created.
+    Created,
+    /// A repeat was folded into an open incident.
+    Duplicate,
+    /// Open incidents were resolved.
+    Resolved,
+    /// A resolve part matched but nothing was open with its mapping value.
+    NoOpenIncident,
+    /// Nothing matched.
+    Discarded,
+}
+
+impl Action {
+    /// Every action, with its name.
+    pub const ALL: [(Action, &'static str); 5] = [
+        (Action::Created, "created"),
+        (Action::Duplicate, "duplicate"),
+        (Action::Resolved, "resolved"),
+        (Action::NoOpenIncident, "no-open-incident"),
+        (Action::Discarded, "discarded"),
+    ];
+
+    /// Reads an action's name.
+    pub fn parse(name: &str) -> Option<Action> {
+        Action::ALL.iter().find(|(_, n)| *n == name).map(|(a, _)| *a)
+    }
+
+    /// The action's name.
+    pub fn name(self) -> &'static str {
+        Action::ALL
+            .iter()
+            .find(|(a, _)| *a == self)
+            .map_or("", |(_, n)| n)
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Step {
+    /// The actions of this step, trigger side first: `[Discarded]` when nothing matched.
+    pub fn actions(&self) -> Vec<Action> {
+        let mut actions = Vec::new();
+        match &self.triggered {
+            Some(Triggered::Created(_)) => actions.push(Action::Created),
+            Some(Triggered::Duplicate(_)) => actions.push(Action::Duplicate),
+            None => {}
+        }
+        match &self.resolved {
+            Some(Resolved::Closed(_)) => actions.push(Action::Resolved),
+            Some(Resolved::NoOpenIncident) => actions.push(Action::NoOpenIncident),
+            None => {}
+        }
+        if actions.is_empty() {
+            actions.push(Action::Discarded);
+        }
+        actions
+    }
+}
+
+/// The open incidents of every service, and the counters of the run.
+#[derive(Debug, Default)]
+pub struct Simulation {
+    keyed: HashMap<(String, String), Incident>,
+    keyless: Vec<Incident>,
+    requests: usize,
+    next_id: usize,
+}
+
+impl Simulation {
+    /// An empty simulation: nothing open.
+    pub fn new() -> Simulation {
+        Simulation::default()
+    }
+
+    /// Applies one request's outcome for `service`. Call once per request and service; `new_request`
+    /// says whether this outcome starts a new request (several services can see the same request).
+    pub fn apply(&mut self, service: &str, outcome: &Outcome, new_request: bool) -> Step {
+        if new_request {
+            self.requests += 1;
+        }
+        let mut step = Step::default();
+        if let Some(i) = &outcome.trigger {
+            step.triggered = Some(match &i.map_key {
+                Some(key) => match self.keyed.get_mut(&(service.to_owned(), key.clone())) {
+                    Some(open) => {
+                        open.duplicates += 1;
+                        Triggered::Duplicate(open.id)
+                    }
+                    None => {
+                        let incident = self.create(service, i);
+                        self.keyed
+                            .insert((service.to_owned(), key.clone()), incident.clone());
+                        Triggered::Created(incident)
+                    }
+                },
+                None => {
+                    let incident = self.create(service, i);
+                    self.keyless.push(incident.clone());
+                    Triggered::Created(incident)
+                }
+            });
+        }
+        if let Some(r) = &outcome.resolve {
+            let closed = r
+                .map_key
+                .as_ref()
+                .and_then(|key| self.keyed.remove(&(service.to_owned(), key.clone())));
+            step.resolved = Some(match closed {
+                Some(incident) => Resolved::Closed(vec![incident]),
+                None => Resolved::NoOpenIncident,
+            });
+        }
+        step
+    }
+
+    fn create(&mut self, service: &str, i: &crate::outcome::Incident) -> Incident {
+        self.next_id += 1;
+        Incident {
+            id: self.next_id,
+            service: service.to_owned(),
+            map_key: i.map_key.clone(),
+            title: i.title.clone(),
+            filter: i.filter.clone(),
+            created_by: self.requests,
+            duplicates: 0,
+        }
+    }
+
+    /// The incidents still open, in order of creation.
+    pub fn open(&self) -> Vec<&Incident> {
+        let mut open: Vec<&Incident> = self.keyed.values().chain(&self.keyless).collect();
+        open.sort_by_key(|i| i.id);
+        open
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::filter::Urgency;
+    use crate::outcome::{Code, Incident as Made, Resolution};
+
+    fn trigger(key: Option<&str>) -> Outcome {
+        Outcome {
+            code: Code::Created,
+            trigger: Some(Made {
+                filter: FilterRef {
+                    name: "f".into(),
+                    position: 1,
+                },
+                urgency: Urgency::High,
+                title: "t".into(),
+                description: "d".into(),
+                map_key: key.map(str::to_owned),
+            }),
+            resolve: None,
+            warnings: vec![],
+        }
+    }
+
+    fn resolve(key: Option<&str>) -> Outcome {
+        Outcome {
+            code: Code::Resolved,
+            trigger: None,
+            resolve: Some(Resolution {
+                filter: FilterRef {
+                    name: "f".into(),
+                    position: 1,
+                },
+                map_key: key.map(str::to_owned),
+            }),
+            warnings: vec![],
+        }
+    }
+
+    fn discard() -> Outcome {
+        Outcome {
+            code: Code::Discarded,
+            trigger: None,
+            resolve: None,
+            warnings: vec![],
+        }
+    }
+
+    fn actions(sim: &mut Simulation, service: &str, o: &Outcome) -> Vec<Action> {
+        sim.apply(service, o, true).actions()
+    }
+
+    #[test]
+    fn firing_firing_again_resolved_is_one_incident_that_closes() {
+        let mut sim = Simulation::new();
+        assert_eq!(actions(&mut sim, "s", &trigger(Some("k"))), [Action::Created]);
+        assert_eq!(actions(&mut sim, "s", &trigger(Some("k"))), [Action::Duplicate]);
+        assert_eq!(sim.open()[0].duplicates, 1);
+        assert_eq!(actions(&mut sim, "s", &resolve(Some("k"))), [Action::Resolved]);
+        assert!(sim.open().is_empty());
+        assert_eq!(actions(&mut sim, "s", &resolve(Some("k"))), [Action::NoOpenIncident]);
+    }
+
+    #[test]
+    fn without_a_mapping_key_every_repeat_is_a_new_incident_that_never_closes() {
+        let mut sim = Simulation::new();
+        assert_eq!(actions(&mut sim, "s", &trigger(None)), [Action::Created]);
+        assert_eq!(actions(&mut sim, "s", &trigger(None)), [Action::Created]);
+        assert_eq!(actions(&mut sim, "s", &resolve(None)), [Action::NoOpenIncident]);
+        let open: Vec<_> = sim.open().iter().map(|i| (i.id, i.created_by)).collect();
+        assert_eq!(open, [(1, 1), (2, 2)]);
+    }
+
+    #[test]
+    fn mapping_values_are_per_service() {
+        let mut sim = Simulation::new();
+        assert_eq!(actions(&mut sim, "a", &trigger(Some("k"))), [Action::Created]);
+        assert_eq!(sim.apply("b", &trigger(Some("k")), false).actions(), [Action::Created]);
+        assert_eq!(actions(&mut sim, "b", &resolve(Some("k"))), [Action::Resolved]);
+        assert_eq!(sim.open()[0].service, "a");
+        assert_eq!(sim.open()[0].created_by, 1);
+    }
+
+    #[test]
+    fn trigger_then_resolve_within_one_request() {
+        let mut sim = Simulation::new();
+        let mut both = trigger(Some("k"));
+        both.resolve = resolve(Some("k")).resolve;
+        assert_eq!(actions(&mut sim, "s", &both), [Action::Created, Action::Resolved]);
+        assert!(sim.open().is_empty());
+    }
+
+    #[test]
+    fn nothing_matched_is_discarded() {
+        assert_eq!(actions(&mut Simulation::new(), "s", &discard()), [Action::Discarded]);
+    }
+
+    #[test]
+    fn action_names_round_trip() {
+        for (action, name) in Action::ALL {
+            assert_eq!(Action::parse(name), Some(action));
+            assert_eq!(action.to_string(), name);
+        }
+        assert_eq!(Action::parse("closed"), None);
+    }
+}
