@@ -6,6 +6,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
 pub mod exit;
 pub mod filter;
@@ -19,6 +20,7 @@ pub mod settings;
 pub mod simulation;
 pub mod strict_toml;
 pub mod suggest;
+pub mod suite;
 pub mod warning;
 
 use cli::{Args, Format};

@@ -87,7 +87,10 @@ impl Action {
 
     /// Reads an action's name.
     pub fn parse(name: &str) -> Option<Action> {
-        Action::ALL.iter().find(|(_, n)| *n == name).map(|(a, _)| *a)
+        Action::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(a, _)| *a)
     }
 
     /// The action's name.
@@ -258,12 +261,24 @@ mod tests {
     #[test]
     fn firing_firing_again_resolved_is_one_incident_that_closes() {
         let mut sim = Simulation::new();
-        assert_eq!(actions(&mut sim, "s", &trigger(Some("k"))), [Action::Created]);
-        assert_eq!(actions(&mut sim, "s", &trigger(Some("k"))), [Action::Duplicate]);
+        assert_eq!(
+            actions(&mut sim, "s", &trigger(Some("k"))),
+            [Action::Created]
+        );
+        assert_eq!(
+            actions(&mut sim, "s", &trigger(Some("k"))),
+            [Action::Duplicate]
+        );
         assert_eq!(sim.open()[0].duplicates, 1);
-        assert_eq!(actions(&mut sim, "s", &resolve(Some("k"))), [Action::Resolved]);
+        assert_eq!(
+            actions(&mut sim, "s", &resolve(Some("k"))),
+            [Action::Resolved]
+        );
         assert!(sim.open().is_empty());
-        assert_eq!(actions(&mut sim, "s", &resolve(Some("k"))), [Action::NoOpenIncident]);
+        assert_eq!(
+            actions(&mut sim, "s", &resolve(Some("k"))),
+            [Action::NoOpenIncident]
+        );
     }
 
     #[test]
@@ -271,7 +286,10 @@ mod tests {
         let mut sim = Simulation::new();
         assert_eq!(actions(&mut sim, "s", &trigger(None)), [Action::Created]);
         assert_eq!(actions(&mut sim, "s", &trigger(None)), [Action::Created]);
-        assert_eq!(actions(&mut sim, "s", &resolve(None)), [Action::NoOpenIncident]);
+        assert_eq!(
+            actions(&mut sim, "s", &resolve(None)),
+            [Action::NoOpenIncident]
+        );
         let open: Vec<_> = sim.open().iter().map(|i| (i.id, i.created_by)).collect();
         assert_eq!(open, [(1, 1), (2, 2)]);
     }
@@ -279,9 +297,18 @@ mod tests {
     #[test]
     fn mapping_values_are_per_service() {
         let mut sim = Simulation::new();
-        assert_eq!(actions(&mut sim, "a", &trigger(Some("k"))), [Action::Created]);
-        assert_eq!(sim.apply("b", &trigger(Some("k")), false).actions(), [Action::Created]);
-        assert_eq!(actions(&mut sim, "b", &resolve(Some("k"))), [Action::Resolved]);
+        assert_eq!(
+            actions(&mut sim, "a", &trigger(Some("k"))),
+            [Action::Created]
+        );
+        assert_eq!(
+            sim.apply("b", &trigger(Some("k")), false).actions(),
+            [Action::Created]
+        );
+        assert_eq!(
+            actions(&mut sim, "b", &resolve(Some("k"))),
+            [Action::Resolved]
+        );
         assert_eq!(sim.open()[0].service, "a");
         assert_eq!(sim.open()[0].created_by, 1);
     }
@@ -291,13 +318,19 @@ mod tests {
         let mut sim = Simulation::new();
         let mut both = trigger(Some("k"));
         both.resolve = resolve(Some("k")).resolve;
-        assert_eq!(actions(&mut sim, "s", &both), [Action::Created, Action::Resolved]);
+        assert_eq!(
+            actions(&mut sim, "s", &both),
+            [Action::Created, Action::Resolved]
+        );
         assert!(sim.open().is_empty());
     }
 
     #[test]
     fn nothing_matched_is_discarded() {
-        assert_eq!(actions(&mut Simulation::new(), "s", &discard()), [Action::Discarded]);
+        assert_eq!(
+            actions(&mut Simulation::new(), "s", &discard()),
+            [Action::Discarded]
+        );
     }
 
     #[test]

@@ -1,0 +1,489 @@
+//! Finding and reading case files. A case file is read strictly: unknown fields, a case without an
+//! expectation (outside `--bless`), a payload file that does not exist or a service that cannot be
+//! chosen are errors with the file, line and column, never a silent pass.
+
+use super::schema::{CaseDoc, CaseFileDoc, ExpectDoc, ResolveExpectDoc, ScenarioDoc, Table};
+use super::val::Val;
+use super::{Case, CaseBody, CaseFile, Field, Stated, Step};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::filter::{self, Service};
+use crate::input::Bodies;
+use crate::payload::Payload;
+use crate::semantics::SemanticsLayer;
+use crate::simulation::Action;
+use crate::strict_toml::{self, SourceFile};
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// Finds case files: a file is taken as it is, a folder is searched (in sorted order) for files named
+/// `cases.toml` or `*.cases.toml`. Paths that cannot be used are returned as errors beside the rest.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<anyhow::Error>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let before = files.len();
+            walk(path, &mut files, &mut errors);
+            if files.len() == before {
+                errors.push(anyhow::anyhow!(
+                    "no case files in {}: case files are named cases.toml or *.cases.toml",
+                    path.display()
+                ));
+            }
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            errors.push(anyhow::anyhow!(
+                "cannot read {}: no such file or folder",
+                path.display()
+            ));
+        }
+    }
+    (files, errors)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<anyhow::Error>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(anyhow::anyhow!("cannot list {}: {e}", dir.display()));
+            return;
+        }
+    };
+    let mut paths: Vec<(PathBuf, bool)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
+        .collect();
+    paths.sort();
+    for (path, is_dir) in paths {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        if is_dir {
+            walk(&path, files, errors);
+        } else if name.is_some_and(|n| n == "cases.toml" || n.ends_with(".cases.toml")) {
+            files.push(path);
+        }
+    }
+}
+
+/// Filter sets already loaded, by path, so that many case files can share one.
+#[derive(Debug, Default)]
+pub struct ServiceCache {
+    loaded: HashMap<PathBuf, Vec<Service>>,
+}
+
+impl ServiceCache {
+    fn get(&mut self, path: &Path, semantics: SemanticsLayer) -> Result<&[Service]> {
+        if !self.loaded.contains_key(path) {
+            let services = filter::load_services(path, semantics)?;
+            self.loaded.insert(path.to_owned(), services);
+        }
+        Ok(self.loaded.get(path).map_or(&[], Vec::as_slice))
+    }
+
+    /// Every service loaded so far, in a stable order.
+    pub fn services(&self) -> Vec<&Service> {
+        let mut paths: Vec<_> = self.loaded.keys().collect();
+        paths.sort();
+        paths.into_iter().flat_map(|p| &self.loaded[p]).collect()
+    }
+}
+
+/// What loading needs besides the file.
+pub struct LoadOptions<'a> {
+    /// Filters for case files that name none.
+    pub default_filters: &'a Path,
+    /// Readings forced by the command line.
+    pub semantics: SemanticsLayer,
+    /// Cases without expectations are allowed: they are about to be blessed.
+    pub bless: bool,
+}
+
+/// Reads one case file.
+pub fn load_case_file(
+    path: &Path,
+    options: &LoadOptions<'_>,
+    cache: &mut ServiceCache,
+) -> Result<CaseFile> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read case file {}", path.display()))?;
+    let name = path.display().to_string();
+    let src = SourceFile {
+        name: &name,
+        text: &text,
+    };
+    let doc: CaseFileDoc =
+        strict_toml::parse(&src, Table::Root, "see the case-file format in the README")?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let filters_path = match &doc.filters {
+        Some(f) => dir.join(f.get_ref()),
+        None => options.default_filters.to_owned(),
+    };
+    let services = cache
+        .get(&filters_path, options.semantics)
+        .with_context(|| format!("cannot load the filters of case file {name}"))?
+        .to_vec();
+    let mut loader = Loader {
+        src,
+        dir,
+        services: &services,
+        defaults: &doc,
+        bless: options.bless,
+        errors: Vec::new(),
+    };
+    let mut cases = Vec::new();
+    for (index, case) in doc.case.iter().enumerate() {
+        cases.extend(loader.case(index, case));
+    }
+    for (index, scenario) in doc.scenario.iter().enumerate() {
+        cases.extend(loader.scenario(index, scenario));
+    }
+    if doc.case.is_empty() && doc.scenario.is_empty() {
+        loader.errors.push(
+            src.error("the file has no cases", 0..0)
+                .with_help("add a [[case]] or a [[scenario]]"),
+        );
+    }
+    if !loader.errors.is_empty() {
+        return Err(Diagnostics(loader.errors).into());
+    }
+    cases.sort_by_key(|c| c.line);
+    Ok(CaseFile {
+        path: path.to_owned(),
+        cases,
+    })
+}
+
+struct Loader<'a> {
+    src: SourceFile<'a>,
+    dir: &'a Path,
+    services: &'a [Service],
+    defaults: &'a CaseFileDoc,
+    bless: bool,
+    errors: Vec<Diagnostic>,
+}
+
+impl Loader<'_> {
+    fn line(&self, span: std::ops::Range<usize>) -> usize {
+        Location::from_span(self.src.name, self.src.text, span).line
+    }
+
+    fn error(&mut self, message: String, span: std::ops::Range<usize>, ctx: &str, help: &str) {
+        self.errors.push(
+            self.src
+                .error(message, span)
+                .in_context(Some(ctx.to_owned()))
+                .with_help(help),
+        );
+    }
+
+    fn case(&mut self, index: usize, case: &Spanned<CaseDoc>) -> Option<Case> {
+        let doc = case.get_ref();
+        let ctx = format!("in case #{} \"{}\"", index + 1, doc.name.get_ref());
+        let service = self.service(doc.service.as_ref(), doc.from.as_ref(), case, &ctx);
+        let payload = self.payload(doc.payload.as_ref(), doc.body.as_ref(), case.span(), &ctx);
+        let expect = match &doc.expect {
+            Some(e) => self.expectation(e, &ctx),
+            None => Vec::new(),
+        };
+        if expect.is_empty() && !self.bless {
+            self.error(
+                "the case states no expectation".into(),
+                doc.name.span(),
+                &ctx,
+                "add a [case.expect] table (code = 201, title = \"...\", ...), or run with --bless to write the actual outcome",
+            );
+        }
+        Some(Case {
+            name: doc.name.get_ref().clone(),
+            line: self.line(case.span()),
+            index,
+            skip: doc.skip,
+            service: service?,
+            body: CaseBody::Request {
+                payload: payload?,
+                expect,
+            },
+        })
+    }
+
+    fn scenario(&mut self, index: usize, scenario: &Spanned<ScenarioDoc>) -> Option<Case> {
+        let doc = scenario.get_ref();
+        let ctx = format!("in scenario #{} \"{}\"", index + 1, doc.name.get_ref());
+        let service = self.service(doc.service.as_ref(), doc.from.as_ref(), scenario, &ctx);
+        if doc.step.is_empty() {
+            self.error(
+                "the scenario has no steps".into(),
+                doc.name.span(),
+                &ctx,
+                "add [[scenario.step]] tables, each with a payload and the action it should take",
+            );
+        }
+        let mut steps = Vec::new();
+        let mut expect = Vec::new();
+        for (i, step) in doc.step.iter().enumerate() {
+            let s = step.get_ref();
+            let payload = self.payload(s.payload.as_ref(), s.body.as_ref(), step.span(), &ctx);
+            match &s.expect {
+                Some(e) => {
+                    if let Some(value) = self.actions(e, &ctx) {
+                        expect.push(Stated {
+                            field: Field::Step(i),
+                            value,
+                            line: self.line(e.span()),
+                        });
+                    }
+                }
+                None if !self.bless => self.error(
+                    format!("step {} states no expected action", i + 1),
+                    step.span(),
+                    &ctx,
+                    &format!(
+                        "add expect = \"created\" (or {}), or run with --bless",
+                        action_names()
+                    ),
+                ),
+                None => {}
+            }
+            steps.extend(payload.map(|payload| Step { payload }));
+        }
+        if let Some(open) = &doc.open {
+            expect.push(Stated {
+                field: Field::Open,
+                value: Val::Array(open.get_ref().iter().map(Val::str).collect()),
+                line: self.line(open.span()),
+            });
+        }
+        let complete = steps.len() == doc.step.len();
+        Some(Case {
+            name: doc.name.get_ref().clone(),
+            line: self.line(scenario.span()),
+            index,
+            skip: doc.skip,
+            service: service?,
+            body: CaseBody::Scenario { steps, expect },
+        })
+        .filter(|_| complete)
+    }
+
+    /// `"created"` or `"created+resolved"`, checked and kept as written.
+    fn actions(&mut self, e: &Spanned<String>, ctx: &str) -> Option<Val> {
+        let bad: Vec<&str> = e
+            .get_ref()
+            .split('+')
+            .filter(|a| Action::parse(a.trim()).is_none())
+            .collect();
+        if bad.is_empty() {
+            return Some(Val::str(e.get_ref().clone()));
+        }
+        self.error(
+            format!("unknown action `{}`", bad.join("+")),
+            e.span(),
+            ctx,
+            &format!(
+                "use {}, or two joined with + (created+resolved)",
+                action_names()
+            ),
+        );
+        None
+    }
+
+    /// The service a case runs against: its own `service`, the file's, or the only one loaded.
+    fn service<T>(
+        &mut self,
+        name: Option<&Spanned<String>>,
+        from: Option<&Spanned<String>>,
+        case: &Spanned<T>,
+        ctx: &str,
+    ) -> Option<Service> {
+        let name = name.or(self.defaults.service.as_ref());
+        let loaded = || {
+            self.services
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut service = match (name, self.services) {
+            (Some(name), _) => match self.services.iter().find(|s| &s.name == name.get_ref()) {
+                Some(s) => s.clone(),
+                None => {
+                    let help = format!("the filters hold: {}", loaded());
+                    self.error(
+                        format!("no service \"{}\" in the filters", name.get_ref()),
+                        name.span(),
+                        ctx,
+                        &help,
+                    );
+                    return None;
+                }
+            },
+            (None, [only]) => only.clone(),
+            (None, _) => {
+                let help = format!(
+                    "say which with service = \"...\" (in the case or at the top of the file); the filters hold: {}",
+                    loaded()
+                );
+                self.error(
+                    format!("the filters hold {} services", self.services.len()),
+                    case.span(),
+                    ctx,
+                    &help,
+                );
+                return None;
+            }
+        };
+        if let Some(from) = from.or(self.defaults.from.as_ref()) {
+            service.from = Some(from.get_ref().clone());
+        }
+        Some(service)
+    }
+
+    /// The body a case or step sends: a file next to the case file, or inline text.
+    fn payload(
+        &mut self,
+        file: Option<&Spanned<String>>,
+        body: Option<&Spanned<String>>,
+        span: std::ops::Range<usize>,
+        ctx: &str,
+    ) -> Option<Payload> {
+        let (label, text, at) = match (file, body) {
+            (Some(file), None) => {
+                let path = self.dir.join(file.get_ref());
+                match std::fs::read(&path) {
+                    Ok(bytes) => (path.display().to_string(), bytes, file.span()),
+                    Err(e) => {
+                        self.error(
+                            format!("cannot read payload {}: {e}", path.display()),
+                            file.span(),
+                            ctx,
+                            "payload paths are relative to the case file",
+                        );
+                        return None;
+                    }
+                }
+            }
+            (None, Some(body)) => (
+                "the inline body".to_owned(),
+                body.get_ref().as_bytes().to_vec(),
+                body.span(),
+            ),
+            _ => {
+                self.error(
+                    "give exactly one of payload = \"file.json\" and body = '...'".into(),
+                    span,
+                    ctx,
+                    "payload names a file next to the case file; body holds the request text itself",
+                );
+                return None;
+            }
+        };
+        let mut bodies = Bodies::new(label.clone(), text.as_slice());
+        let first = bodies.next();
+        let more = bodies.next().is_some();
+        match (first, more) {
+            (Some(Ok(b)), false) => match b.payload {
+                Ok(payload) => return Some(payload),
+                Err(e) => self.error(format!("{label}: {e}"), at, ctx, "fix the body"),
+            },
+            (Some(Err(e)), _) => self.error(format!("{e:#}"), at, ctx, "give a body to send"),
+            _ => self.error(
+                format!("{label} holds more than one body"),
+                at,
+                ctx,
+                "a case sends one request; use a [[scenario]] with one step per body",
+            ),
+        }
+        None
+    }
+
+    fn expectation(&mut self, expect: &Spanned<ExpectDoc>, ctx: &str) -> Vec<Stated> {
+        let e = expect.get_ref();
+        let fields = [
+            (Field::Code, &e.code),
+            (Field::Filter, &e.filter),
+            (Field::Urgency, &e.urgency),
+            (Field::Title, &e.title),
+            (Field::Description, &e.description),
+            (Field::MapKey, &e.map_key),
+            (Field::Resolve, &e.resolve),
+            (Field::Warnings, &e.warnings),
+        ];
+        let mut stated = Vec::new();
+        for (field, value) in fields {
+            let Some(value) = value else { continue };
+            match expected_value(field, value.get_ref()) {
+                Ok(v) => stated.push(Stated {
+                    field,
+                    value: v,
+                    line: self.line(value.span()),
+                }),
+                Err(allowed) => self.error(
+                    format!("`{field}` cannot be {}", value.get_ref()),
+                    value.span(),
+                    ctx,
+                    &format!("`{field}` takes {allowed}"),
+                ),
+            }
+        }
+        stated
+    }
+}
+
+fn action_names() -> String {
+    Action::ALL
+        .iter()
+        .map(|(_, n)| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks the form of an expected value; the error says what the field takes.
+fn expected_value(field: Field, value: &toml::Value) -> Result<Val, &'static str> {
+    use toml::Value as V;
+    let ok = match (field, value) {
+        (Field::Code, V::Integer(200 | 201 | 202)) => true,
+        (Field::Code, _) => return Err("200, 201 or 202"),
+        // `false` for an incident field: no incident is expected.
+        (Field::Filter | Field::Urgency | Field::Title | Field::Description, V::Boolean(false)) => {
+            true
+        }
+        (Field::Filter, V::Integer(1..) | V::String(_)) => true,
+        (Field::Filter, _) => return Err("a filter name, its position from 1, or false"),
+        (Field::Urgency, V::String(u)) if u == "high" || u == "low" => true,
+        (Field::Urgency, _) => return Err("\"high\", \"low\" or false"),
+        (Field::Title | Field::Description, V::String(_)) => true,
+        (Field::Title | Field::Description, _) => return Err("a string, or false"),
+        (Field::MapKey, V::String(_) | V::Boolean(false)) => true,
+        (Field::MapKey, _) => return Err("a string, or false for no mapping key"),
+        (Field::Resolve, V::Boolean(false)) => true,
+        (Field::Resolve, V::Table(t)) => {
+            let part: Result<ResolveExpectDoc, _> = t.clone().try_into();
+            match part {
+                Ok(p) => {
+                    let filter_ok = p.filter.as_ref().is_none_or(|f| {
+                        matches!(f, V::String(_)) || matches!(f, V::Integer(i) if *i >= 1)
+                    });
+                    let key_ok = p
+                        .map_key
+                        .as_ref()
+                        .is_none_or(|k| matches!(k, V::String(_) | V::Boolean(false)));
+                    filter_ok && key_ok
+                }
+                Err(_) => false,
+            }
+        }
+        (Field::Warnings, V::Array(items)) => items.iter().all(|i| i.is_str()),
+        _ => false,
+    };
+    if !ok {
+        return Err(match field {
+            Field::Resolve => {
+                "false, or { filter = \"name\" or position, map_key = \"value\" or false }"
+            }
+            _ => "a list of warning kinds, such as [\"title_fallback\"]",
+        });
+    }
+    Val::from_toml(value).ok_or("a plain value")
+}

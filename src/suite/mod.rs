@@ -1,0 +1,139 @@
+//! Test suites: case files of expected incident actions, loaded, run and compared.
+//!
+//! A case file holds `[[case]]`s (one request and the fields of the outcome it expects) and
+//! `[[scenario]]`s (requests in order through one simulation of Callgoose's incidents, with the action
+//! each step should take and the incidents left open). `schema` is the file format, `load` reads it,
+//! `run` runs a case, `coverage` tells which filter parts no case exercised and `bless` writes actual
+//! outcomes back into the files.
+
+pub mod bless;
+pub mod coverage;
+mod load;
+pub mod run;
+mod schema;
+pub mod val;
+
+pub use load::{LoadOptions, ServiceCache, discover, load_case_file};
+
+use crate::filter::Service;
+use crate::payload::Payload;
+use std::fmt;
+use std::path::PathBuf;
+use val::Val;
+
+/// A loaded case file.
+#[derive(Debug)]
+pub struct CaseFile {
+    /// The file, as found.
+    pub path: PathBuf,
+    /// Its cases and scenarios, in file order.
+    pub cases: Vec<Case>,
+}
+
+/// One case or scenario.
+#[derive(Debug)]
+pub struct Case {
+    /// Its name.
+    pub name: String,
+    /// 1-based line of its `[[case]]` or `[[scenario]]`.
+    pub line: usize,
+    /// 0-based position among the file's cases, or among its scenarios.
+    pub index: usize,
+    /// `skip = true`: reported, not run.
+    pub skip: bool,
+    /// The service it runs against, with the case's `from` applied.
+    pub service: Service,
+    /// What it sends and expects.
+    pub body: CaseBody,
+}
+
+/// A case's requests and expectations.
+#[derive(Debug)]
+pub enum CaseBody {
+    /// One request.
+    Request {
+        /// The body sent.
+        payload: Payload,
+        /// The fields stated in `[case.expect]`; empty before a first `--bless`.
+        expect: Vec<Stated>,
+    },
+    /// Several requests through one simulation.
+    Scenario {
+        /// The requests, in order.
+        steps: Vec<Step>,
+        /// The expected actions of the steps and the incidents open at the end.
+        expect: Vec<Stated>,
+    },
+}
+
+/// One request of a scenario.
+#[derive(Debug)]
+pub struct Step {
+    /// The body sent.
+    pub payload: Payload,
+}
+
+/// One expected value, where the case file states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stated {
+    /// What is expected.
+    pub field: Field,
+    /// The expected value, in the form written.
+    pub value: Val,
+    /// 1-based line of the statement.
+    pub line: usize,
+}
+
+/// What a case can state about an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    /// The response code.
+    Code,
+    /// The filter whose trigger part fired, by name or position.
+    Filter,
+    /// The incident's urgency.
+    Urgency,
+    /// The incident's title.
+    Title,
+    /// The incident's description.
+    Description,
+    /// The incident's mapping value, or `false` for none.
+    MapKey,
+    /// The resolve part that matched, or `false` for none.
+    Resolve,
+    /// The kinds of warnings.
+    Warnings,
+    /// The action of a scenario's step (0-based).
+    Step(usize),
+    /// The mapping values of the incidents open after a scenario.
+    Open,
+}
+
+impl Field {
+    /// The fields of `[case.expect]`, in the order they are shown and blessed.
+    pub const REQUEST: [(Field, &'static str); 8] = [
+        (Field::Code, "code"),
+        (Field::Filter, "filter"),
+        (Field::Urgency, "urgency"),
+        (Field::Title, "title"),
+        (Field::Description, "description"),
+        (Field::MapKey, "map_key"),
+        (Field::Resolve, "resolve"),
+        (Field::Warnings, "warnings"),
+    ];
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Field::Step(i) => write!(f, "step {}", i + 1),
+            Field::Open => f.write_str("open"),
+            other => f.write_str(
+                Field::REQUEST
+                    .iter()
+                    .find(|(field, _)| field == other)
+                    .map_or("", |(_, name)| name),
+            ),
+        }
+    }
+}
