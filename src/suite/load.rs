@@ -443,7 +443,7 @@ fn action_names() -> String {
 fn expected_value(field: Field, value: &toml::Value) -> Result<Val, &'static str> {
     use toml::Value as V;
     let ok = match (field, value) {
-        (Field::Code, V::Integer(200 | 201 | 202)) => true,
+        (Field::Code, V::Integer(200..=202)) => true,
         (Field::Code, _) => return Err("200, 201 or 202"),
         // `false` for an incident field: no incident is expected.
         (Field::Filter | Field::Urgency | Field::Title | Field::Description, V::Boolean(false)) => {
