@@ -8,9 +8,10 @@ use std::path::PathBuf;
 /// The exit-code table shown in `--help` and kept in step with [`crate::exit::ExitStatus`].
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0  check: at least one request made Callgoose act (201 or 200)
-  1  check: every request was discarded (202)
-  2  usage error, bad filter file, or an input that could not be read";
+  0  check: at least one request made Callgoose act (201 or 200); test: every case passed
+  1  check: every request was discarded (202); test: a case failed, or a part is uncovered
+     under --deny-uncovered
+  2  usage error, bad filter or case file, or an input that could not be read";
 
 /// Payload tester and filter debugger for Callgoose SQIBS API filters.
 #[derive(Debug, Parser)]
@@ -35,6 +36,12 @@ pub enum Command {
     /// JSON Lines, or JSON values back to back.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+
+    /// Run case files: expected incident actions and lifecycle scenarios, diffed against the actual ones.
+    ///
+    /// With no path, every cases.toml and *.cases.toml under samples/ is run.
+    #[command(after_help = EXIT_CODES)]
+    Test(TestArgs),
 }
 
 /// `check`'s arguments.
@@ -48,6 +55,10 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
 
+    /// The request's service and `from`.
+    #[command(flatten)]
+    pub request: RequestArgs,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -57,8 +68,8 @@ pub struct CheckArgs {
     pub full: bool,
 }
 
-/// Options that choose filters and the readings of ambiguous behaviour; shared by every command that
-/// evaluates requests.
+/// Where the filters are and how to read what Callgoose leaves undocumented; shared by every command
+/// that evaluates requests.
 #[derive(Debug, Clone, ClapArgs)]
 pub struct FilterArgs {
     /// A filter file, or a folder whose *.toml files are each one service.
@@ -69,18 +80,6 @@ pub struct FilterArgs {
         env = "SQIBS_FILTERS"
     )]
     pub filters: PathBuf,
-
-    /// Evaluate against this service only (by default: every loaded service, as a global token does).
-    #[arg(long, value_name = "NAME")]
-    pub service: Option<String>,
-
-    /// The from= parameter of the request (overrides the filter files' `from`).
-    #[arg(long, value_name = "NAME", conflicts_with = "no_from")]
-    pub from: Option<String>,
-
-    /// Send no from= parameter, whatever the filter files say.
-    #[arg(long)]
-    pub no_from: bool,
 
     /// Compare "contains" items case-sensitively (overrides the filter files).
     #[arg(long, conflicts_with = "case_insensitive")]
@@ -93,6 +92,54 @@ pub struct FilterArgs {
     /// How the two conditions of a trigger part combine (overrides the filter files; default: all).
     #[arg(long, value_enum, value_name = "HOW")]
     pub conditions: Option<Combine>,
+}
+
+/// Options about the request itself: which service receives it and its `from` parameter.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct RequestArgs {
+    /// Evaluate against this service only (by default: every loaded service, as a global token does).
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+
+    /// The from= parameter of the request (overrides the filter files' `from`).
+    #[arg(long, value_name = "NAME", conflicts_with = "no_from")]
+    pub from: Option<String>,
+
+    /// Send no from= parameter, whatever the filter files say.
+    #[arg(long)]
+    pub no_from: bool,
+}
+
+/// `test`'s arguments.
+#[derive(Debug, ClapArgs)]
+pub struct TestArgs {
+    /// Case files, or folders searched for cases.toml and *.cases.toml files.
+    #[arg(value_name = "PATH", default_value = "samples")]
+    pub paths: Vec<PathBuf>,
+
+    /// Filters for case files that do not name their own, and how to read them.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Run only cases whose name contains TEXT, or matches it as a pattern with * and ?; repeatable.
+    #[arg(long, value_name = "TEXT")]
+    pub name: Vec<String>,
+
+    /// Write the actual outcomes into the case files: new expectations, or updated failing ones.
+    #[arg(long)]
+    pub bless: bool,
+
+    /// Fail when a trigger or resolve part of a filter is exercised by no case.
+    #[arg(long)]
+    pub deny_uncovered: bool,
+
+    /// Also write a JUnit XML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 /// `--color`.

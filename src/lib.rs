@@ -15,6 +15,8 @@ pub mod keypath;
 pub mod outcome;
 pub mod payload;
 pub mod render;
+pub mod runner;
+pub mod select;
 pub mod semantics;
 pub mod settings;
 pub mod simulation;
@@ -25,7 +27,9 @@ pub mod warning;
 
 use cli::{Args, Format};
 use exit::ExitStatus;
-use render::{CheckReport, HumanCheck, JsonCheck, Messages, Palette};
+use render::{
+    CheckReport, HumanCheck, HumanTest, JsonCheck, JsonTest, Messages, Palette, TestReport,
+};
 use settings::{CommandSettings, Environment, Settings};
 use std::io::Write;
 
@@ -48,6 +52,14 @@ pub fn run(
                 Format::Json => Box::new(JsonCheck::new(stdout)),
             };
             check::run(check, &services, report.as_mut(), &mut messages)?
+        }
+        CommandSettings::Test(test) => {
+            let palette = Palette::new(settings.color_stdout);
+            let mut report: Box<dyn TestReport + '_> = match test.format {
+                Format::Human => Box::new(HumanTest::new(stdout, palette)),
+                Format::Json => Box::new(JsonTest::new(stdout)),
+            };
+            runner::run_suite(test, report.as_mut(), &mut messages)?
         }
     };
     Ok(status)

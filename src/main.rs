@@ -3,8 +3,8 @@
 
 use clap::Parser;
 use sqibs_filter::cli::Args;
-use sqibs_filter::diagnostic::Diagnostics;
 use sqibs_filter::exit::ExitStatus;
+use sqibs_filter::render::{Messages, Palette};
 use sqibs_filter::settings::Environment;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
@@ -22,11 +22,7 @@ fn main() -> ExitCode {
         // The reader went away (`| head`): that is how pipelines end, not a failure.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            // Standard error is best effort: there is nowhere left to report its failure.
-            let _ = match e.downcast_ref::<Diagnostics>() {
-                Some(diagnostics) => writeln!(stderr, "{diagnostics}"),
-                None => writeln!(stderr, "error: {e:#}"),
-            };
+            Messages::new(&mut stderr, Palette::plain()).report(&e);
             ExitStatus::Error.into()
         }
     }

@@ -2,7 +2,9 @@
 //! conflicting flags is made here, once, from the arguments and a snapshot of the environment. The rest
 //! of the program sees only [`Settings`].
 
-use crate::cli::{Args, CheckArgs, ColorChoice, Command, FilterArgs, Format};
+use crate::cli::{
+    Args, CheckArgs, ColorChoice, Command, FilterArgs, Format, RequestArgs, TestArgs,
+};
 use crate::filter::{FilterOptions, FromChoice};
 use crate::semantics::SemanticsLayer;
 use anyhow::{Result, bail};
@@ -53,6 +55,29 @@ pub struct Settings {
 pub enum CommandSettings {
     /// `check`.
     Check(CheckSettings),
+    /// `test`.
+    Test(TestSettings),
+}
+
+/// `test`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestSettings {
+    /// Case files and folders.
+    pub paths: Vec<PathBuf>,
+    /// Filters for case files that name none.
+    pub default_filters: PathBuf,
+    /// Readings forced by the command line.
+    pub semantics: SemanticsLayer,
+    /// Name selections; empty: every case.
+    pub names: Vec<String>,
+    /// Write actual outcomes into the case files.
+    pub bless: bool,
+    /// Uncovered filter parts fail the run.
+    pub deny_uncovered: bool,
+    /// Where to write a JUnit report.
+    pub junit: Option<PathBuf>,
+    /// Output format.
+    pub format: Format,
 }
 
 /// `check`, resolved.
@@ -78,8 +103,12 @@ impl Settings {
         };
         let command = match args.command {
             Command::Check(check) => CommandSettings::Check(check_settings(check, env)?),
+            Command::Test(test) => CommandSettings::Test(test_settings(test)),
         };
-        let json = matches!(&command, CommandSettings::Check(c) if c.format == Format::Json);
+        let json = match &command {
+            CommandSettings::Check(c) => c.format == Format::Json,
+            CommandSettings::Test(t) => t.format == Format::Json,
+        };
         Ok(Settings {
             // JSON output is a contract for programs: never coloured.
             color_stdout: color(env.stdout_tty) && !json,
@@ -92,10 +121,23 @@ impl Settings {
 fn check_settings(args: CheckArgs, env: &Environment) -> Result<CheckSettings> {
     Ok(CheckSettings {
         paths: input_paths(args.paths, env)?,
-        filters: filter_options(args.filters),
+        filters: filter_options(args.filters, args.request),
         format: args.format,
         full: args.full,
     })
+}
+
+fn test_settings(args: TestArgs) -> TestSettings {
+    TestSettings {
+        paths: args.paths,
+        semantics: semantics_layer(&args.filters),
+        default_filters: args.filters.filters,
+        names: args.name,
+        bless: args.bless,
+        deny_uncovered: args.deny_uncovered,
+        junit: args.junit,
+        format: args.format,
+    }
 }
 
 /// No path means standard input, but only when something is piped in: never wait on a terminal.
@@ -110,24 +152,28 @@ fn input_paths(paths: Vec<PathBuf>, env: &Environment) -> Result<Vec<PathBuf>> {
 }
 
 /// The filter options of the command line.
-pub fn filter_options(args: FilterArgs) -> FilterOptions {
-    let case_sensitive = match (args.case_sensitive, args.case_insensitive) {
-        (true, _) => Some(true),
-        (_, true) => Some(false),
-        _ => None,
-    };
+fn filter_options(filters: FilterArgs, request: RequestArgs) -> FilterOptions {
     FilterOptions {
-        path: args.filters,
-        service: args.service,
-        from: match (args.from, args.no_from) {
+        semantics: semantics_layer(&filters),
+        path: filters.filters,
+        service: request.service,
+        from: match (request.from, request.no_from) {
             (_, true) => FromChoice::Clear,
             (Some(from), false) => FromChoice::Set(from),
             (None, false) => FromChoice::Files,
         },
-        semantics: SemanticsLayer {
-            case_sensitive,
-            conditions: args.conditions,
+    }
+}
+
+/// The readings the command line forces.
+fn semantics_layer(filters: &FilterArgs) -> SemanticsLayer {
+    SemanticsLayer {
+        case_sensitive: match (filters.case_sensitive, filters.case_insensitive) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
         },
+        conditions: filters.conditions,
     }
 }
 
@@ -153,8 +199,10 @@ mod tests {
     }
 
     fn check(s: &Settings) -> &CheckSettings {
-        let CommandSettings::Check(c) = &s.command;
-        c
+        match &s.command {
+            CommandSettings::Check(c) => c,
+            other => panic!("not check: {other:?}"),
+        }
     }
 
     #[test]
@@ -236,6 +284,17 @@ mod tests {
             .is_err()
         );
         assert!(resolve(&["check", "--from", "A", "--no-from", "x"], &tty()).is_err());
+    }
+
+    #[test]
+    fn test_defaults_to_the_samples_folder() {
+        let s = resolve(&["test", "--case-sensitive"], &tty()).unwrap();
+        let CommandSettings::Test(t) = &s.command else {
+            panic!("{s:?}")
+        };
+        assert_eq!(t.paths, [PathBuf::from("samples")]);
+        assert_eq!(t.default_filters, PathBuf::from("filters"));
+        assert_eq!(t.semantics.case_sensitive, Some(true));
     }
 
     #[test]

@@ -66,7 +66,7 @@ where
     let sections = sections(tree.get_ref(), root);
 
     let mut unknown = Vec::new();
-    find_unknown_fields(src, tree.get_ref(), root, None, &mut unknown);
+    find_unknown_fields(src, tree.get_ref(), root, None, None, &mut unknown);
     if !unknown.is_empty() {
         // The tree's keys are sorted by name; the user reads the file top to bottom.
         unknown.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
@@ -107,12 +107,14 @@ fn sections<S: Schema>(root: &DeTable<'_>, kind: S) -> Vec<Section> {
     sections
 }
 
-/// Collects a diagnostic for every key that `table` (of kind `kind`) does not allow, descending into
-/// the tables it holds. `ctx` is the note of the section being walked, once inside one.
+/// Collects a diagnostic for every key that `table` (of kind `kind`, inside a table of kind `parent`)
+/// does not allow, descending into the tables it holds. `ctx` is the note of the section being walked,
+/// once inside one.
 fn find_unknown_fields<S: Schema>(
     src: &SourceFile<'_>,
     table: &DeTable<'_>,
     kind: S,
+    parent: Option<S>,
     ctx: Option<&str>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -126,22 +128,30 @@ fn find_unknown_fields<S: Schema>(
                     key.span(),
                 )
                 .in_context(ctx.map(str::to_owned));
-            out.push(match suggest::closest(name, allowed.iter().copied()) {
-                Some(known) => d.with_help(format!("did you mean `{known}`?")),
-                None => d.with_help(format!("allowed here: {}", allowed.join(", "))),
-            });
+            let help = match (parent, suggest::closest(name, allowed.iter().copied())) {
+                // TOML's trap: a key written after a table header belongs to that table.
+                (Some(p), _) if p.fields().contains(&name) => format!(
+                    "`{name}` belongs to {}: write it above the first {} header, since every key after a header belongs to that table",
+                    p.header(),
+                    kind.header()
+                ),
+                (_, Some(known)) => format!("did you mean `{known}`?"),
+                (_, None) => format!("allowed here: {}", allowed.join(", ")),
+            };
+            out.push(d.with_help(help));
             continue;
         }
         let Some(child) = kind.child(name) else {
             continue;
         };
         match value.get_ref() {
-            DeValue::Table(t) => find_unknown_fields(src, t, child, ctx, out),
+            DeValue::Table(t) => find_unknown_fields(src, t, child, Some(kind), ctx, out),
             DeValue::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     if let DeValue::Table(t) = item.get_ref() {
                         let item_ctx = child.item_context(i + 1, t);
-                        find_unknown_fields(src, t, child, item_ctx.as_deref().or(ctx), out);
+                        let ctx = item_ctx.as_deref().or(ctx);
+                        find_unknown_fields(src, t, child, Some(kind), ctx, out);
                     }
                 }
             }

@@ -3,18 +3,27 @@
 
 mod human;
 mod json;
+pub mod junit;
 mod palette;
 pub mod sanitize;
+mod test_human;
+mod test_json;
 
 pub use human::HumanCheck;
 pub use json::JsonCheck;
 pub use palette::Palette;
+pub use test_human::HumanTest;
+pub use test_json::JsonTest;
 
+use crate::diagnostic::Diagnostics;
+use crate::diff::DiffLine;
 use crate::filter::Service;
 use crate::outcome::Outcome;
 use crate::payload::Payload;
+use crate::suite::coverage::Uncovered;
 use std::fmt::Display;
 use std::io::{self, Write};
+use std::time::Duration;
 
 /// One request and what every service made of it.
 #[derive(Debug)]
@@ -56,6 +65,77 @@ pub trait CheckReport {
     fn summary(&mut self, summary: &CheckSummary) -> io::Result<()>;
 }
 
+/// How a case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseStatus {
+    /// Every stated field holds.
+    Passed,
+    /// A stated field differs.
+    Failed,
+    /// `skip = true`.
+    Skipped,
+    /// `--bless` wrote the actual outcome into the case file.
+    Blessed,
+}
+
+impl CaseStatus {
+    /// `pass`, `fail`, `skip`, `bless`.
+    pub fn word(self) -> &'static str {
+        match self {
+            CaseStatus::Passed => "pass",
+            CaseStatus::Failed => "fail",
+            CaseStatus::Skipped => "skip",
+            CaseStatus::Blessed => "bless",
+        }
+    }
+}
+
+/// One case, run.
+#[derive(Debug, Clone)]
+pub struct CaseRecord {
+    /// The case file.
+    pub file: String,
+    /// 1-based line of the case in it.
+    pub line: usize,
+    /// The case's name.
+    pub name: String,
+    /// `case` or `scenario`.
+    pub kind: &'static str,
+    /// How it ended.
+    pub status: CaseStatus,
+    /// How long it took.
+    pub elapsed: Duration,
+    /// Line of the first differing expectation, for the diff's label.
+    pub expect_line: Option<usize>,
+    /// Expected against actual, only what differs (with context).
+    pub diff: Vec<DiffLine>,
+}
+
+/// Counts over a whole `test` run.
+#[derive(Debug, Clone, Default)]
+pub struct TestSummary {
+    /// Cases that passed.
+    pub passed: usize,
+    /// Cases that failed.
+    pub failed: usize,
+    /// Cases skipped.
+    pub skipped: usize,
+    /// Cases blessed.
+    pub blessed: usize,
+    /// Filter parts no case exercised.
+    pub uncovered: Vec<Uncovered>,
+    /// Uncovered parts fail the run.
+    pub deny_uncovered: bool,
+}
+
+/// A report of `test`, in one output format.
+pub trait TestReport {
+    /// Shows one case as soon as it ran.
+    fn case(&mut self, record: &CaseRecord) -> io::Result<()>;
+    /// Shows the failures' diffs, the coverage and the closing counts.
+    fn finish(&mut self, records: &[CaseRecord], summary: &TestSummary) -> io::Result<()>;
+}
+
 /// Error and warning lines on standard error.
 pub struct Messages<'w> {
     out: &'w mut dyn Write,
@@ -66,6 +146,26 @@ impl<'w> Messages<'w> {
     /// Messages written to `out` with `palette`.
     pub fn new(out: &'w mut dyn Write, palette: Palette) -> Messages<'w> {
         Messages { out, palette }
+    }
+
+    /// An error that stopped something: located diagnostics as they are (after the context that
+    /// carried them, if any), anything else as `error: <message>` with its causes.
+    pub fn report(&mut self, e: &anyhow::Error) {
+        match e.downcast_ref::<Diagnostics>() {
+            Some(d) => {
+                let outer = e.to_string();
+                if outer != d.to_string() {
+                    self.error(&outer);
+                }
+                let _ = writeln!(self.out, "{d}");
+            }
+            None => self.error(&format!("{e:#}")),
+        }
+    }
+
+    /// `note: <message>`.
+    pub fn note(&mut self, message: &dyn Display) {
+        let _ = writeln!(self.out, "{}: {message}", self.palette.hint("note"));
     }
 
     /// `error: <message>`. Standard error is best effort: a failure to write it is not reported.

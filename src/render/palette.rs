@@ -67,6 +67,16 @@ impl Palette {
         self.paint(text, |t| t.dimmed())
     }
 
+    /// What a case file expects, in a diff.
+    pub fn expected(&self, text: &str) -> String {
+        self.paint(text, |t| t.red())
+    }
+
+    /// What a run gave, in a diff.
+    pub fn actual(&self, text: &str) -> String {
+        self.paint(text, |t| t.green())
+    }
+
     /// The word `warning`.
     pub fn warning(&self, text: &str) -> String {
         self.paint(text, |t| t.yellow().bold())

@@ -1,0 +1,104 @@
+//! The readable `test` report: a line per case as it runs, then the diffs of the failures, the filter
+//! parts no case exercised, and the closing `N passed, N failed` line.
+
+use super::sanitize::escape;
+use super::{CaseRecord, CaseStatus, Palette, TestReport, TestSummary};
+use crate::diff::DiffLine;
+use std::io::{self, Write};
+
+/// Human `test` output.
+pub struct HumanTest<'w> {
+    out: &'w mut dyn Write,
+    palette: Palette,
+}
+
+impl<'w> HumanTest<'w> {
+    /// A report written to `out`.
+    pub fn new(out: &'w mut dyn Write, palette: Palette) -> HumanTest<'w> {
+        HumanTest { out, palette }
+    }
+
+    fn failure(&mut self, r: &CaseRecord) -> io::Result<()> {
+        let p = self.palette;
+        let at = r.expect_line.unwrap_or(r.line);
+        writeln!(
+            self.out,
+            "\n{} {} ({}:{})",
+            p.error("failed:"),
+            p.heading(&escape(&r.name, false)),
+            r.file,
+            r.line
+        )?;
+        writeln!(
+            self.out,
+            "{}",
+            p.expected(&format!("--- expected ({}:{at})", r.file))
+        )?;
+        writeln!(self.out, "{}", p.actual("+++ actual"))?;
+        for line in &r.diff {
+            let text = escape(&line.text(), false);
+            let shown = match line {
+                DiffLine::Hunk(_) => p.hint(&text),
+                DiffLine::Same(_) => text,
+                DiffLine::Expected(_) => p.expected(&text),
+                DiffLine::Actual(_) => p.actual(&text),
+            };
+            writeln!(self.out, "{shown}")?;
+        }
+        Ok(())
+    }
+}
+
+impl TestReport for HumanTest<'_> {
+    fn case(&mut self, r: &CaseRecord) -> io::Result<()> {
+        let p = self.palette;
+        let word = match r.status {
+            CaseStatus::Passed => p.created("pass "),
+            CaseStatus::Failed => p.error("FAIL "),
+            CaseStatus::Skipped => p.discarded("skip "),
+            CaseStatus::Blessed => p.resolved("bless"),
+        };
+        writeln!(
+            self.out,
+            "{word} {}:{}  {}  {}",
+            r.file,
+            r.line,
+            escape(&r.name, false),
+            p.hint(&format!("({:.2} ms)", r.elapsed.as_secs_f64() * 1000.0))
+        )
+    }
+
+    fn finish(&mut self, records: &[CaseRecord], s: &TestSummary) -> io::Result<()> {
+        let failures: Vec<_> = records
+            .iter()
+            .filter(|r| r.status == CaseStatus::Failed)
+            .collect();
+        for r in &failures {
+            self.failure(r)?;
+        }
+        if !failures.is_empty() {
+            writeln!(
+                self.out,
+                "\n{}",
+                self.palette
+                    .hint("hint: if the new outcomes are right, run again with --bless to write them into the case files")
+            )?;
+        }
+        if !s.uncovered.is_empty() {
+            let label = if s.deny_uncovered {
+                self.palette.error("not exercised by any case:")
+            } else {
+                self.palette.warning("not exercised by any case:")
+            };
+            writeln!(self.out, "\n{label}")?;
+            for u in &s.uncovered {
+                writeln!(self.out, "  {}", escape(&u.to_string(), false))?;
+            }
+        }
+        let mut line = format!("{} passed, {} failed", s.passed + s.blessed, s.failed);
+        if s.skipped > 0 {
+            line.push_str(&format!(", {} skipped", s.skipped));
+        }
+        writeln!(self.out, "\n{line}")
+    }
+}
