@@ -59,7 +59,7 @@ pub fn write(out: &mut dyn Write, records: &[CaseRecord]) -> io::Result<()> {
                     writeln!(
                         out,
                         ">\n      <failure type=\"mismatch\" message=\"{changed} expected value(s) differ\">{}</failure>\n    </testcase>",
-                        escape(&diff.join("\n"))
+                        cdata(&diff.join("\n"))
                     )?;
                 }
             }
@@ -69,18 +69,35 @@ pub fn write(out: &mut dyn Write, records: &[CaseRecord]) -> io::Result<()> {
     writeln!(out, "</testsuites>")
 }
 
-/// Escapes text for XML content and attributes, and replaces the characters XML 1.0 cannot hold.
+/// Text as a CDATA section, which consumers read back verbatim (a diff is full of quotes).
+fn cdata(text: &str) -> String {
+    format!(
+        "<![CDATA[{}]]>",
+        valid_chars(text).replace("]]>", "]]]]><![CDATA[>")
+    )
+}
+
+/// Replaces the characters XML 1.0 cannot hold at all.
+fn valid_chars(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+/// Escapes text for XML attributes, and replaces the characters XML 1.0 cannot hold.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in valid_chars(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -89,11 +106,16 @@ fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{cdata, escape};
 
     #[test]
     fn escapes_markup_and_characters_xml_cannot_hold() {
         assert_eq!(escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
         assert_eq!(escape("x\u{1b}y"), "x\u{FFFD}y");
+    }
+
+    #[test]
+    fn cdata_cannot_be_closed_early() {
+        assert_eq!(cdata("a]]>b\u{0}"), "<![CDATA[a]]]]><![CDATA[>b\u{FFFD}]]>");
     }
 }

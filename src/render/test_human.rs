@@ -99,6 +99,9 @@ impl TestReport for HumanTest<'_> {
         if s.skipped > 0 {
             line.push_str(&format!(", {} skipped", s.skipped));
         }
-        writeln!(self.out, "\n{line}")
+        if !records.is_empty() {
+            writeln!(self.out)?;
+        }
+        writeln!(self.out, "{line}")
     }
 }

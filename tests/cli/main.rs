@@ -11,3 +11,5 @@ mod check_options;
 mod filter_files;
 /// The `--format json` contract, parsed into structs defined here.
 mod json_contract;
+/// `test`: case files, scenarios, diffs, bless, JUnit, coverage.
+mod test_cmd;

@@ -45,6 +45,14 @@ impl Test {
         Test { dir, ..Test::new() }
     }
 
+    /// A run in an existing folder (a fresh run where an earlier one left files).
+    pub fn at(dir: &Path) -> Test {
+        Test {
+            dir: dir.to_owned(),
+            ..Test::new()
+        }
+    }
+
     /// The folder the run happens in.
     pub fn dir(&self) -> &Path {
         &self.dir
