@@ -306,26 +306,27 @@ fn json_reports_one_object_per_case_and_a_summary() {
     );
 }
 
+/// A case file with three mistakes: a typo'd field (found first, on its own), a payload that does not
+/// exist and an unknown action (found together once the typo is fixed).
+const BAD_CASES: &str = r#"
+    filters = "../filters/tigera.toml"
+
+    [[case]]
+    name = "typo"
+    payload = "tigera/missing.json"
+    [case.expect]
+    cod = 201
+
+    [[scenario]]
+    name = "bad action"
+    [[scenario.step]]
+    body = '{}'
+    expect = "closed"
+"#;
+
 #[test]
 fn a_bad_case_file_is_located_and_the_suite_cannot_run() {
-    let t = tigera_copy(|f| f.to_owned()).file(
-        "samples/bad.cases.toml",
-        r#"
-        filters = "../filters/tigera.toml"
-
-        [[case]]
-        name = "typo"
-        payload = "tigera/missing.json"
-        [case.expect]
-        cod = 201
-
-        [[scenario]]
-        name = "bad action"
-        [[scenario.step]]
-        body = '{}'
-        expect = "closed"
-        "#,
-    );
+    let t = tigera_copy(|f| f.to_owned()).file("samples/bad.cases.toml", BAD_CASES);
     let out = t.args(&["test"]).output();
     assert_eq!(out.code, 2);
     assert_eq!(
@@ -351,21 +352,7 @@ fn a_bad_case_file_is_located_and_the_suite_cannot_run() {
 
     let t = tigera_copy(|f| f.to_owned()).file(
         "samples/bad.cases.toml",
-        r#"
-        filters = "../filters/tigera.toml"
-
-        [[case]]
-        name = "typo"
-        payload = "tigera/missing.json"
-        [case.expect]
-        code = 201
-
-        [[scenario]]
-        name = "bad action"
-        [[scenario.step]]
-        body = '{}'
-        expect = "closed"
-        "#,
+        &BAD_CASES.replace("cod = 201", "code = 201"),
     );
     let out = t.args(&["test", "samples/bad.cases.toml"]).output();
     assert_eq!((out.code, out.stdout.as_str()), (2, "0 passed, 0 failed\n"));
