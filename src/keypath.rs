@@ -46,12 +46,32 @@ impl KeyPath {
 
     /// Finds the value this key names in `payload`, or `None` when the key is absent.
     pub fn lookup<'v>(&self, payload: &'v Value) -> Option<&'v Value> {
+        self.locate(payload).map(|(value, _)| value)
+    }
+
+    /// Finds the value and says where: the object keys and array indexes followed, in order (a literal
+    /// dotted key is one step).
+    pub fn locate<'v>(&self, payload: &'v Value) -> Option<(&'v Value, Vec<String>)> {
         if let Value::Object(map) = payload {
             if let Some(value) = map.get(&self.raw) {
-                return Some(value);
+                return Some((value, vec![self.raw.clone()]));
             }
         }
-        walk(payload, &self.segments)
+        let mut steps = Vec::new();
+        let value = walk(payload, &self.segments, &mut steps)?;
+        let mut rest = &self.segments[..];
+        let path = steps
+            .iter()
+            .map(|&take| {
+                let (step, tail) = rest.split_at(take);
+                rest = tail;
+                match step {
+                    [Segment::Index(i)] => i.to_string(),
+                    names => join_names(names),
+                }
+            })
+            .collect();
+        Some((value, path))
     }
 }
 
@@ -92,12 +112,21 @@ fn parse_index(digits: &str) -> Option<usize> {
     digits.parse().ok()
 }
 
-/// Follows `segments` from `value`. At an object, the longest run of names that exists as one literal
-/// dotted key is tried first, then shorter runs, so `a.b.c` finds `{"a.b": {"c": 1}}` as well as
-/// `{"a": {"b": {"c": 1}}}`.
-fn walk<'v>(value: &'v Value, segments: &[Segment]) -> Option<&'v Value> {
+/// Follows `segments` from `value`, recording in `steps` how many segments each step consumed. At an
+/// object, the longest run of names that exists as one literal dotted key is tried first, then shorter
+/// runs, so `a.b.c` finds `{"a.b": {"c": 1}}` as well as `{"a": {"b": {"c": 1}}}`.
+fn walk<'v>(value: &'v Value, segments: &[Segment], steps: &mut Vec<usize>) -> Option<&'v Value> {
     let Some(first) = segments.first() else {
         return Some(value);
+    };
+    let child = |child: Option<&'v Value>, take: usize, steps: &mut Vec<usize>| {
+        let child = child?;
+        steps.push(take);
+        let found = walk(child, &segments[take..], steps);
+        if found.is_none() {
+            steps.pop();
+        }
+        found
     };
     match (value, first) {
         (Value::Object(map), Segment::Name(_)) => {
@@ -105,20 +134,14 @@ fn walk<'v>(value: &'v Value, segments: &[Segment]) -> Option<&'v Value> {
                 .iter()
                 .take_while(|s| matches!(s, Segment::Name(_)))
                 .count();
-            for take in (1..=names).rev() {
-                let key = join_names(&segments[..take]);
-                if let Some(child) = map.get(key.as_str()) {
-                    if let Some(found) = walk(child, &segments[take..]) {
-                        return Some(found);
-                    }
-                }
-            }
-            None
+            (1..=names).rev().find_map(|take| {
+                child(map.get(join_names(&segments[..take]).as_str()), take, steps)
+            })
         }
         (Value::Array(items), Segment::Name(name)) => {
-            walk(items.get(parse_index(name)?)?, &segments[1..])
+            child(parse_index(name).and_then(|i| items.get(i)), 1, steps)
         }
-        (Value::Array(items), Segment::Index(index)) => walk(items.get(*index)?, &segments[1..]),
+        (Value::Array(items), Segment::Index(index)) => child(items.get(*index), 1, steps),
         _ => None,
     }
 }
@@ -215,6 +238,23 @@ mod tests {
     fn malformed_brackets_stay_part_of_the_name() {
         assert_eq!(get("a[x]", &json!({"a[x]": 1})), Some(json!(1)));
         assert_eq!(get("b.a[x]", &json!({"b": {"a[x]": 1}})), Some(json!(1)));
+    }
+
+    #[test]
+    fn locate_says_where_the_value_was_found() {
+        let p = json!({"alerts": [{"labels.x": {"y": 1}}], "a.b": 2});
+        let at = |key: &str| KeyPath::parse(key).locate(&p).map(|(_, path)| path);
+        assert_eq!(
+            at("alerts[0].labels.x.y"),
+            Some(vec![
+                "alerts".into(),
+                "0".into(),
+                "labels.x".into(),
+                "y".into()
+            ])
+        );
+        assert_eq!(at("a.b"), Some(vec!["a.b".into()]));
+        assert_eq!(at("alerts.1"), None);
     }
 
     #[test]
