@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod eval;
 pub mod exit;
+pub mod explain;
 pub mod filter;
 pub mod input;
 pub mod keypath;

@@ -1,0 +1,231 @@
+//! Near-miss diagnosis: for a condition that does not hold, the likely mistake and its fix: a key at
+//! another depth or in another case, an item that differs only in case or spacing, a value that is not
+//! a string or is empty, alternatives ANDed in one list.
+
+use super::{Found, ItemTrace};
+use crate::filter::Condition;
+use crate::semantics::Semantics;
+use crate::suggest;
+use serde_json::Value;
+use std::fmt;
+
+/// How many payload keys are looked at for suggestions: enough for any real alert.
+const KEY_BUDGET: usize = 10_000;
+
+/// A likely reason a condition does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    /// The body is not JSON: no key can be read.
+    NotJson,
+    /// The key is absent; `candidates` are payload keys it may have meant.
+    KeyMissing {
+        /// The key as written.
+        key: String,
+        /// Paths in the payload that look like it, best first.
+        candidates: Vec<String>,
+    },
+    /// These items are in the value except for case, and matching is case-sensitive.
+    CaseOnly {
+        /// The items.
+        items: Vec<String>,
+    },
+    /// These items are in the value once whitespace and punctuation are ignored.
+    Spacing {
+        /// The items.
+        items: Vec<String>,
+    },
+    /// The value is not a string: it is compared as its JSON text.
+    NotAString {
+        /// `number`, `boolean`, `null`, `object` or `array`.
+        kind: &'static str,
+    },
+    /// The value is empty.
+    EmptyValue,
+    /// Several one-word items, some contained and some not: alternatives written as one ANDed list.
+    AndedAlternatives {
+        /// The items.
+        items: Vec<String>,
+    },
+}
+
+impl fmt::Display for Hint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |items: &[String]| {
+            items
+                .iter()
+                .map(|i| format!("\"{i}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Hint::NotJson => f.write_str("the body is not JSON, so no key can be read from it"),
+            Hint::KeyMissing { key, candidates } => match candidates.as_slice() {
+                [] => write!(f, "the payload has no key `{key}`"),
+                [one] => write!(f, "the payload has no key `{key}`; did you mean `{one}`?"),
+                many => write!(
+                    f,
+                    "the payload has no key `{key}`; did you mean one of {}?",
+                    many.iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+            Hint::CaseOnly { items } => write!(
+                f,
+                "{} would match but for case: matching is case-sensitive here; write the item as the payload does",
+                list(items)
+            ),
+            Hint::Spacing { items } => write!(
+                f,
+                "{} would match but for whitespace or punctuation; copy the item from the payload",
+                list(items)
+            ),
+            Hint::NotAString { kind } => write!(
+                f,
+                "the value is a {kind}: it is compared as its JSON text, so write items as that text shows it"
+            ),
+            Hint::EmptyValue => f.write_str("the value is empty: no item can be contained in it"),
+            Hint::AndedAlternatives { items } => write!(
+                f,
+                "items of one list are ANDed, and {} look like alternatives: give each its own filter",
+                list(items)
+            ),
+        }
+    }
+}
+
+/// The hints for a condition that does not hold.
+pub(super) fn diagnose(
+    c: &Condition,
+    json: Option<&Value>,
+    found: Option<&Found>,
+    items: &[ItemTrace],
+    semantics: Semantics,
+) -> Vec<Hint> {
+    let Some(json) = json else {
+        return vec![Hint::NotJson];
+    };
+    let Some(found) = found else {
+        return vec![Hint::KeyMissing {
+            key: c.key.to_string(),
+            candidates: key_candidates(c.key.as_str(), json),
+        }];
+    };
+    let missing: Vec<&str> = items
+        .iter()
+        .filter(|i| i.at.is_none())
+        .map(|i| i.item.as_str())
+        .collect();
+    let mut hints = Vec::new();
+    if found.text.is_empty() {
+        hints.push(Hint::EmptyValue);
+    }
+    if found.kind != "string" {
+        hints.push(Hint::NotAString { kind: found.kind });
+    }
+    if semantics.case_sensitive {
+        let lower = found.text.to_lowercase();
+        let items: Vec<String> = missing
+            .iter()
+            .filter(|i| lower.contains(&i.to_lowercase()))
+            .map(|i| i.to_string())
+            .collect();
+        if !items.is_empty() {
+            hints.push(Hint::CaseOnly { items });
+        }
+    }
+    let squeeze = |s: &str| -> String {
+        let kept = s.chars().filter(|c| c.is_alphanumeric());
+        if semantics.case_sensitive {
+            kept.collect()
+        } else {
+            kept.flat_map(char::to_lowercase).collect()
+        }
+    };
+    let value = squeeze(&found.text);
+    let spaced: Vec<String> = missing
+        .iter()
+        .filter(|i| {
+            let item = squeeze(i);
+            !item.is_empty() && value.contains(&item)
+        })
+        .map(|i| i.to_string())
+        .collect();
+    if !spaced.is_empty() {
+        hints.push(Hint::Spacing { items: spaced });
+    }
+    let one_word = items
+        .iter()
+        .all(|i| !i.item.trim().contains(char::is_whitespace));
+    if items.len() >= 2 && one_word && missing.len() < items.len() {
+        hints.push(Hint::AndedAlternatives {
+            items: items.iter().map(|i| i.item.clone()).collect(),
+        });
+    }
+    hints
+}
+
+/// Payload paths that `key` may have meant: the same last name at another depth, the same name in
+/// another case, then close spellings.
+fn key_candidates(key: &str, json: &Value) -> Vec<String> {
+    let mut paths = Vec::new();
+    collect_paths(json, "", &mut paths);
+    let last = |p: &str| -> String {
+        let name = p.rsplit('.').next().unwrap_or(p);
+        name.split('[').next().unwrap_or(name).to_owned()
+    };
+    let wanted = last(key);
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |p: &str| {
+        if out.len() < 3 && !out.iter().any(|o| o == p) {
+            out.push(p.to_owned());
+        }
+    };
+    for p in paths.iter().filter(|p| last(p) == wanted) {
+        add(p);
+    }
+    for p in paths
+        .iter()
+        .filter(|p| p.eq_ignore_ascii_case(key) || last(p).eq_ignore_ascii_case(&wanted))
+    {
+        add(p);
+    }
+    if let Some(close) = suggest::closest(key, paths.iter().map(String::as_str)) {
+        add(close);
+    }
+    out
+}
+
+fn collect_paths(value: &Value, prefix: &str, out: &mut Vec<String>) {
+    let join = |name: &str| {
+        if prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{prefix}.{name}")
+        }
+    };
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if out.len() >= KEY_BUDGET {
+                    return;
+                }
+                let path = join(k);
+                out.push(path.clone());
+                collect_paths(v, &path, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                if out.len() >= KEY_BUDGET {
+                    return;
+                }
+                let path = join(&i.to_string());
+                out.push(path.clone());
+                collect_paths(v, &path, out);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,277 @@
+//! Why a filter did or did not fire: the evaluation retraced filter by filter, condition by condition,
+//! item by item, with where each key was found, which filter won and which were shadowed, and the
+//! near-miss hints (`hint`) that turn a bare "did not match" into the fix. Pure, like `eval`.
+
+mod hint;
+
+pub use hint::Hint;
+
+use crate::eval::evaluate;
+use crate::filter::{Condition, Service};
+use crate::outcome::{FilterRef, Outcome};
+use crate::payload::{Payload, text_of};
+use crate::semantics::{Combine, Semantics};
+use serde_json::Value;
+
+/// The whole evaluation of one request for one service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trace {
+    /// Every filter, in order.
+    pub filters: Vec<FilterTrace>,
+}
+
+/// One filter's trigger and resolve parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterTrace {
+    /// Which filter.
+    pub filter: FilterRef,
+    /// Its trigger part.
+    pub trigger: PartTrace,
+    /// Its resolve part, when switched on.
+    pub resolve: Option<PartTrace>,
+}
+
+/// One part of a filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartTrace {
+    /// What became of it.
+    pub verdict: Verdict,
+    /// Its conditions.
+    pub conditions: Vec<ConditionTrace>,
+}
+
+/// What became of a part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// It held and was the one used.
+    Used,
+    /// It held, but an earlier filter's part was used: it is shadowed.
+    Shadowed,
+    /// It did not hold.
+    Missed,
+}
+
+impl Verdict {
+    /// `used`, `shadowed`, `missed`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Used => "used",
+            Verdict::Shadowed => "shadowed",
+            Verdict::Missed => "missed",
+        }
+    }
+}
+
+/// One condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionTrace {
+    /// The key as written.
+    pub key: String,
+    /// Where the key was found and its value, if it was.
+    pub found: Option<Found>,
+    /// Each item, contained or not.
+    pub items: Vec<ItemTrace>,
+    /// Whether the condition holds.
+    pub holds: bool,
+    /// What is probably wrong, when it does not hold.
+    pub hints: Vec<Hint>,
+}
+
+/// A key's value, where it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The steps followed (object keys, array indexes).
+    pub path: Vec<String>,
+    /// The value's text, as compared.
+    pub text: String,
+    /// `string`, `number`, `boolean`, `null`, `object` or `array`.
+    pub kind: &'static str,
+}
+
+/// One item of a contains list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemTrace {
+    /// The item.
+    pub item: String,
+    /// Byte range of its first occurrence in the value's text, when contained.
+    pub at: Option<std::ops::Range<usize>>,
+}
+
+/// A reading of an undocumented behaviour under which the outcome would be different.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragility {
+    /// The other reading, e.g. `case-sensitive matching`.
+    pub reading: &'static str,
+    /// The outcome under it, in words.
+    pub outcome: String,
+}
+
+/// Retraces the evaluation of `payload` for `service`.
+pub fn trace(service: &Service, payload: &Payload) -> Trace {
+    let semantics = service.semantics;
+    let json = payload.json.as_ref().ok();
+    let mut trigger_used = false;
+    let mut resolve_used = false;
+    let filters = service
+        .filters
+        .iter()
+        .map(|f| {
+            let conditions: Vec<_> = f
+                .trigger
+                .conditions
+                .iter()
+                .map(|c| condition(c, json, semantics))
+                .collect();
+            let holds = match semantics.conditions {
+                Combine::All => conditions.iter().all(|c| c.holds),
+                Combine::Any => conditions.iter().any(|c| c.holds),
+            };
+            let trigger = PartTrace {
+                verdict: verdict(holds, &mut trigger_used),
+                conditions,
+            };
+            let resolve = f.resolve.as_ref().map(|r| {
+                let c = condition(&r.condition, json, semantics);
+                PartTrace {
+                    verdict: verdict(c.holds, &mut resolve_used),
+                    conditions: vec![c],
+                }
+            });
+            FilterTrace {
+                filter: FilterRef::from(f),
+                trigger,
+                resolve,
+            }
+        })
+        .collect();
+    Trace { filters }
+}
+
+fn verdict(holds: bool, used: &mut bool) -> Verdict {
+    match (holds, *used) {
+        (false, _) => Verdict::Missed,
+        (true, true) => Verdict::Shadowed,
+        (true, false) => {
+            *used = true;
+            Verdict::Used
+        }
+    }
+}
+
+fn condition(c: &Condition, json: Option<&Value>, semantics: Semantics) -> ConditionTrace {
+    let located = json.and_then(|j| c.key.locate(j));
+    let found = located.as_ref().map(|(value, path)| Found {
+        path: path.clone(),
+        text: text_of(value).into_owned(),
+        kind: kind_of(value),
+    });
+    let items: Vec<ItemTrace> = c
+        .contains
+        .iter()
+        .map(|item| ItemTrace {
+            item: item.clone(),
+            at: found
+                .as_ref()
+                .and_then(|f| position(&f.text, item, semantics.case_sensitive)),
+        })
+        .collect();
+    let holds = found.is_some() && items.iter().all(|i| i.at.is_some());
+    let hints = if holds {
+        Vec::new()
+    } else {
+        hint::diagnose(c, json, found.as_ref(), &items, semantics)
+    };
+    ConditionTrace {
+        key: c.key.to_string(),
+        found,
+        items,
+        holds,
+        hints,
+    }
+}
+
+/// Where `item` first occurs in `text`. Case-insensitively, positions are those of the lower-cased
+/// text, which are the original's whenever lower-casing keeps every character's length.
+fn position(text: &str, item: &str, case_sensitive: bool) -> Option<std::ops::Range<usize>> {
+    if case_sensitive {
+        return text.find(item).map(|at| at..at + item.len());
+    }
+    let (text, item) = (text.to_lowercase(), item.to_lowercase());
+    text.find(&item).map(|at| at..at + item.len())
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "boolean",
+        Value::Null => "null",
+        Value::Object(_) => "object",
+        Value::Array(_) => "array",
+    }
+}
+
+/// The readings under which `outcome` would differ, with what would happen instead.
+pub fn fragility(service: &Service, payload: &Payload, outcome: &Outcome) -> Vec<Fragility> {
+    let s = service.semantics;
+    let alternatives = [
+        (
+            Semantics {
+                case_sensitive: !s.case_sensitive,
+                ..s
+            },
+            if s.case_sensitive {
+                "case-insensitive matching"
+            } else {
+                "case-sensitive matching"
+            },
+        ),
+        (
+            Semantics {
+                conditions: match s.conditions {
+                    Combine::All => Combine::Any,
+                    Combine::Any => Combine::All,
+                },
+                ..s
+            },
+            match s.conditions {
+                Combine::All => "conditions = \"any\"",
+                Combine::Any => "conditions = \"all\"",
+            },
+        ),
+    ];
+    alternatives
+        .into_iter()
+        .filter_map(|(semantics, reading)| {
+            let other = Service {
+                semantics,
+                ..service.clone()
+            };
+            let o = evaluate(&other, payload);
+            let fired = |o: &Outcome| o.trigger.as_ref().map(|i| i.filter.position);
+            let resolved = |o: &Outcome| o.resolve.as_ref().map(|r| r.filter.position);
+            (fired(&o) != fired(outcome) || resolved(&o) != resolved(outcome)).then(|| Fragility {
+                reading,
+                outcome: describe(&o),
+            })
+        })
+        .collect()
+}
+
+/// An outcome in a few words: `201 via filter #2 "firing"`.
+pub fn describe(o: &Outcome) -> String {
+    match (&o.trigger, &o.resolve) {
+        (Some(i), _) => format!(
+            "{} via filter #{} \"{}\"",
+            o.code, i.filter.position, i.filter.name
+        ),
+        (None, Some(r)) => format!(
+            "{} via the resolve part of filter #{} \"{}\"",
+            o.code, r.filter.position, r.filter.name
+        ),
+        (None, None) => format!("{} discarded", o.code),
+    }
+}
+
+#[cfg(test)]
+mod tests;

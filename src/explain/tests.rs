@@ -1,0 +1,226 @@
+//! The trace agrees with evaluation, and each classic mistake gets the hint that names it.
+
+use super::*;
+use crate::filter::parse_service;
+use crate::semantics::SemanticsLayer;
+use serde_json::json;
+use std::path::Path;
+
+fn service(conditions: &str, extra: &str) -> Service {
+    parse_service(
+        Path::new("s.toml"),
+        &format!(
+            r#"
+{extra}
+[[filter]]
+name = "first"
+urgency = "high"
+[filter.trigger]
+conditions = [{conditions}]
+title_from = "t"
+[filter.resolve]
+conditions = [{{ key = "status", contains = ["resolved"] }}]
+mapped_with = "id"
+
+[[filter]]
+name = "catch-all"
+urgency = "low"
+[filter.trigger]
+conditions = [{{ key = "status", contains = ["fir"] }}]
+title_from = "t"
+"#
+        ),
+        SemanticsLayer::default(),
+    )
+    .unwrap()
+}
+
+fn body(value: serde_json::Value) -> Payload {
+    Payload::json(value.to_string(), value)
+}
+
+fn first_hints(s: &Service, value: serde_json::Value) -> Vec<Hint> {
+    trace(s, &body(value)).filters[0].trigger.conditions[0]
+        .hints
+        .clone()
+}
+
+#[test]
+fn the_winner_is_used_and_later_matches_are_shadowed() {
+    let s = service(r#"{ key = "status", contains = ["firing"] }"#, "");
+    let t = trace(&s, &body(json!({"status": "firing"})));
+    assert_eq!(t.filters[0].trigger.verdict, Verdict::Used);
+    assert_eq!(t.filters[1].trigger.verdict, Verdict::Shadowed);
+    let c = &t.filters[0].trigger.conditions[0];
+    assert_eq!(c.found.as_ref().unwrap().path, ["status"]);
+    assert_eq!(c.items[0].at, Some(0..6));
+    assert_eq!(
+        t.filters[0].resolve.as_ref().unwrap().verdict,
+        Verdict::Missed
+    );
+}
+
+#[test]
+fn a_key_at_another_depth_is_found_with_its_full_path() {
+    let s = service(r#"{ key = "status", contains = ["firing"] }"#, "");
+    let hints = first_hints(&s, json!({"alerts": [{"status": "firing"}]}));
+    assert_eq!(
+        hints,
+        [Hint::KeyMissing {
+            key: "status".into(),
+            candidates: vec!["alerts.0.status".into()]
+        }]
+    );
+    assert_eq!(
+        hints[0].to_string(),
+        "the payload has no key `status`; did you mean `alerts.0.status`?"
+    );
+}
+
+#[test]
+fn a_key_in_the_wrong_case_is_named() {
+    let s = service(r#"{ key = "eventid", contains = ["evt"] }"#, "");
+    assert_eq!(
+        first_hints(&s, json!({"eventId": "evt-1", "title": "x"})),
+        [Hint::KeyMissing {
+            key: "eventid".into(),
+            candidates: vec!["eventId".into()]
+        }]
+    );
+}
+
+#[test]
+fn a_typo_in_a_key_gets_the_closest_spelling() {
+    let s = service(r#"{ key = "alert_nmae", contains = ["x"] }"#, "");
+    let hints = first_hints(&s, json!({"alert_name": "x", "status": "y"}));
+    assert_eq!(
+        hints[0].to_string(),
+        "the payload has no key `alert_nmae`; did you mean `alert_name`?"
+    );
+}
+
+#[test]
+fn items_that_differ_only_in_case_under_case_sensitive_matching() {
+    let s = service(
+        r#"{ key = "status", contains = ["FIRING"] }"#,
+        "[semantics]\ncase_sensitive = true",
+    );
+    assert_eq!(
+        first_hints(&s, json!({"status": "firing"})),
+        [Hint::CaseOnly {
+            items: vec!["FIRING".into()]
+        }]
+    );
+}
+
+#[test]
+fn items_that_differ_in_spacing_or_punctuation() {
+    let s = service(r#"{ key = "state", contains = ["in progress"] }"#, "");
+    assert_eq!(
+        first_hints(&s, json!({"state": "IN_PROGRESS"})),
+        [Hint::Spacing {
+            items: vec!["in progress".into()]
+        }]
+    );
+}
+
+#[test]
+fn numbers_and_empty_values_are_named() {
+    let s = service(r#"{ key = "code", contains = ["5xx"] }"#, "");
+    assert_eq!(
+        first_hints(&s, json!({"code": 503})),
+        [Hint::NotAString { kind: "number" }]
+    );
+    assert_eq!(first_hints(&s, json!({"code": ""})), [Hint::EmptyValue]);
+}
+
+#[test]
+fn alternatives_in_one_anded_list() {
+    let s = service(
+        r#"{ key = "status", contains = ["OPEN", "FIRING", "CRITICAL"] }"#,
+        "",
+    );
+    let hints = first_hints(&s, json!({"status": "OPEN"}));
+    assert_eq!(
+        hints,
+        [Hint::AndedAlternatives {
+            items: vec!["OPEN".into(), "FIRING".into(), "CRITICAL".into()]
+        }]
+    );
+    assert!(hints[0].to_string().contains("give each its own filter"));
+}
+
+#[test]
+fn a_body_that_is_not_json() {
+    let s = service(r#"{ key = "status", contains = ["firing"] }"#, "");
+    let payload = Payload {
+        raw: "firing".into(),
+        json: Err(crate::payload::NotJson {
+            line: 1,
+            column: 1,
+            message: "expected value".into(),
+        }),
+    };
+    assert_eq!(
+        trace(&s, &payload).filters[0].trigger.conditions[0].hints,
+        [Hint::NotJson]
+    );
+}
+
+#[test]
+fn the_trace_agrees_with_evaluation() {
+    let s = service(r#"{ key = "status", contains = ["firing"] }"#, "");
+    for value in [
+        json!({"status": "firing"}),
+        json!({"status": "FIR"}),
+        json!({"status": "resolved", "id": 1}),
+        json!({"other": 1}),
+    ] {
+        let payload = body(value);
+        let o = evaluate(&s, &payload);
+        let t = trace(&s, &payload);
+        let used = t
+            .filters
+            .iter()
+            .position(|f| f.trigger.verdict == Verdict::Used)
+            .map(|i| i + 1);
+        assert_eq!(used, o.trigger.map(|i| i.filter.position));
+    }
+}
+
+#[test]
+fn fragile_results_name_the_reading_they_depend_on() {
+    let s = service(r#"{ key = "status", contains = ["firing"] }"#, "");
+    let payload = body(json!({"status": "FIRING"}));
+    let o = evaluate(&s, &payload);
+    assert_eq!(
+        fragility(&s, &payload, &o),
+        [Fragility {
+            reading: "case-sensitive matching",
+            outcome: "202 discarded".into()
+        }]
+    );
+    let two = parse_service(
+        Path::new("s.toml"),
+        r#"
+[[filter]]
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = "a", contains = ["x"] }, { key = "b", contains = ["y"] }]
+title_from = "t"
+"#,
+        SemanticsLayer::default(),
+    )
+    .unwrap();
+    let payload = body(json!({"a": "x"}));
+    let o = evaluate(&two, &payload);
+    assert_eq!(
+        fragility(&two, &payload, &o),
+        [Fragility {
+            reading: "conditions = \"any\"",
+            outcome: "201 via filter #1 \"filter 1\"".into()
+        }]
+    );
+    let sturdy = body(json!({"a": "x", "b": "y"}));
+    assert!(fragility(&two, &sturdy, &evaluate(&two, &sturdy)).is_empty());
+}
