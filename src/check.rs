@@ -1,12 +1,15 @@
 //! The `check` command: every body of every input, evaluated against every service, reported as it
 //! goes. A body or input that cannot be read is reported and counted, and the others go on.
 
+use crate::cli::Format;
 use crate::eval::evaluate;
 use crate::exit::ExitStatus;
+use crate::explain;
 use crate::filter::Service;
 use crate::input;
 use crate::outcome::Code;
-use crate::render::{CheckReport, CheckSummary, Messages, RequestResult};
+use crate::payload::Payload;
+use crate::render::{CheckReport, CheckSummary, Messages, RequestResult, ServiceResult};
 use crate::settings::CheckSettings;
 use std::io;
 
@@ -53,10 +56,13 @@ pub fn run(
                     continue;
                 }
             };
-            let outcomes: Vec<_> = services.iter().map(|s| (s, evaluate(s, payload))).collect();
+            let outcomes: Vec<_> = services
+                .iter()
+                .map(|service| result(settings, service, payload))
+                .collect();
             summary.requests += 1;
-            for (_, o) in &outcomes {
-                match o.code {
+            for r in &outcomes {
+                match r.outcome.code {
                     Code::Created => summary.created += 1,
                     Code::Resolved => summary.resolved += 1,
                     Code::Discarded => summary.discarded += 1,
@@ -73,6 +79,29 @@ pub fn run(
     }
     report.summary(&summary)?;
     Ok(status(&summary))
+}
+
+/// One service's result, with as much of the why as the output will show: the trace with `--explain`,
+/// or for a discard in human output (its near misses); the fragile readings in human output or with
+/// `--explain`. Plain JSON stays as fast as evaluation alone.
+fn result<'a>(
+    settings: &CheckSettings,
+    service: &'a Service,
+    payload: &Payload,
+) -> ServiceResult<'a> {
+    let outcome = evaluate(service, payload);
+    let human = settings.format == Format::Human;
+    let traced = settings.explain || (human && outcome.code == Code::Discarded);
+    ServiceResult {
+        service,
+        trace: traced.then(|| explain::trace(service, payload)),
+        fragile: if settings.explain || human {
+            explain::fragility(service, payload, &outcome)
+        } else {
+            Vec::new()
+        },
+        outcome,
+    }
 }
 
 /// 2 when anything was skipped, else 0 when some request made Callgoose act, else 1.

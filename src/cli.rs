@@ -66,6 +66,11 @@ pub struct CheckArgs {
     /// Show descriptions whole instead of shortened.
     #[arg(long)]
     pub full: bool,
+
+    /// Show why each filter did or did not fire: every condition and item, where each key was found,
+    /// which filter won and which were shadowed (in JSON: a `trace` per filter).
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// Where the filters are and how to read what Callgoose leaves undocumented; shared by every command

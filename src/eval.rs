@@ -118,10 +118,17 @@ fn incident(
 ) -> Incident {
     let t = &filter.trigger;
     let title = match lookup_text(&t.title_from, json) {
-        Some(value) => match from {
-            Some(from) => format!("{from} - {value}"),
-            None => value,
-        },
+        Some(value) => {
+            if value.trim().is_empty() {
+                warnings.push(Warning::EmptyTitle {
+                    key: t.title_from.to_string(),
+                });
+            }
+            match from {
+                Some(from) => format!("{from} - {value}"),
+                None => value,
+            }
+        }
         None => {
             let title = fallback_title(from);
             warnings.push(Warning::TitleFallback {
@@ -143,10 +150,14 @@ fn incident(
     let map_key = match &t.map_with {
         Some(key) => {
             let found = lookup_text(key, json);
-            if found.is_none() {
-                warnings.push(Warning::MapKeyMissing {
+            match &found {
+                None => warnings.push(Warning::MapKeyMissing {
                     key: key.to_string(),
-                });
+                }),
+                Some(value) if value.trim().is_empty() => warnings.push(Warning::EmptyMapKey {
+                    key: key.to_string(),
+                }),
+                Some(_) => {}
             }
             found
         }

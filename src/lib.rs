@@ -49,7 +49,9 @@ pub fn run(
             let services = filter::load(&check.filters)?;
             let palette = Palette::new(settings.color_stdout);
             let mut report: Box<dyn CheckReport + '_> = match check.format {
-                Format::Human => Box::new(HumanCheck::new(stdout, palette, check.full)),
+                Format::Human => {
+                    Box::new(HumanCheck::new(stdout, palette, check.full, check.explain))
+                }
                 Format::Json => Box::new(JsonCheck::new(stdout)),
             };
             check::run(check, &services, report.as_mut(), &mut messages)?

@@ -91,6 +91,8 @@ pub struct CheckSettings {
     pub format: Format,
     /// Show descriptions whole.
     pub full: bool,
+    /// Show the evaluation's trace.
+    pub explain: bool,
 }
 
 impl Settings {
@@ -124,6 +126,7 @@ fn check_settings(args: CheckArgs, env: &Environment) -> Result<CheckSettings> {
         filters: filter_options(args.filters, args.request),
         format: args.format,
         full: args.full,
+        explain: args.explain,
     })
 }
 

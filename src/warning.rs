@@ -33,6 +33,16 @@ pub enum Warning {
         /// The filter's name.
         filter: String,
     },
+    /// The title key's value is empty: the incident has no real title.
+    EmptyTitle {
+        /// The `title_from` key.
+        key: String,
+    },
+    /// The mapping value is empty: every alert with an empty value maps to the same incident.
+    EmptyMapKey {
+        /// The `map_with` key.
+        key: String,
+    },
     /// The `map_with` key is absent from the payload: same consequence as having none.
     MapKeyMissing {
         /// The `map_with` key.
@@ -55,6 +65,8 @@ impl Warning {
             Warning::TitleFallback { .. } => "title_fallback",
             Warning::DescriptionFallback { .. } => "description_fallback",
             Warning::NoMapWith { .. } => "no_map_with",
+            Warning::EmptyTitle { .. } => "empty_title",
+            Warning::EmptyMapKey { .. } => "empty_map_key",
             Warning::MapKeyMissing { .. } => "map_key_missing",
             Warning::ResolveKeyMissing { .. } => "resolve_key_missing",
         }
@@ -85,6 +97,14 @@ impl fmt::Display for Warning {
             Warning::NoMapWith { filter } => write!(
                 f,
                 "filter \"{filter}\" has no map_with: this incident can never be resolved through the API, and every repeat creates a new one"
+            ),
+            Warning::EmptyTitle { key } => write!(
+                f,
+                "title key `{key}` is empty: the incident has no title of its own; take the title from a key that always has a value"
+            ),
+            Warning::EmptyMapKey { key } => write!(
+                f,
+                "mapping key `{key}` is empty: every alert with an empty value maps to one incident; map on a key that identifies the alert"
             ),
             Warning::MapKeyMissing { key } => write!(
                 f,

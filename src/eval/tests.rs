@@ -400,6 +400,21 @@ fn mapping_key_absent_or_unconfigured_is_none_with_a_warning() {
 }
 
 #[test]
+fn empty_titles_and_mapping_values_are_kept_but_reported() {
+    let o = eval(
+        &service(TIGERA),
+        json!({"status": "firing", "alert_name": "", "alert_id": " ", "description": "d"}),
+    );
+    let i = o.trigger.unwrap();
+    assert_eq!(
+        (i.title.as_str(), i.map_key.as_deref()),
+        ("Tigera - ", Some(" "))
+    );
+    let kinds: Vec<_> = o.warnings.iter().map(Warning::kind).collect();
+    assert_eq!(kinds, ["empty_title", "empty_map_key"]);
+}
+
+#[test]
 fn resolve_without_its_mapping_value_is_reported() {
     let o = eval(&service(TIGERA), json!({"status": "resolved"}));
     assert_eq!(o.code, Code::Resolved);

@@ -2,6 +2,7 @@
 //! incident's fields, with payload text escaped and descriptions shortened unless `--full`.
 
 use super::sanitize::escape;
+use super::why::WhyWriter;
 use super::{CheckReport, CheckSummary, Palette, RequestResult};
 use crate::outcome::{Code, FilterRef, Outcome};
 use std::io::{self, Write};
@@ -17,16 +18,23 @@ pub struct HumanCheck<'w> {
     out: &'w mut dyn Write,
     palette: Palette,
     full: bool,
+    explain: bool,
     shown: usize,
 }
 
 impl<'w> HumanCheck<'w> {
-    /// A report written to `out`.
-    pub fn new(out: &'w mut dyn Write, palette: Palette, full: bool) -> HumanCheck<'w> {
+    /// A report written to `out`; `full` shows descriptions whole, `explain` the whole trace.
+    pub fn new(
+        out: &'w mut dyn Write,
+        palette: Palette,
+        full: bool,
+        explain: bool,
+    ) -> HumanCheck<'w> {
         HumanCheck {
             out,
             palette,
             full,
+            explain,
             shown: 0,
         }
     }
@@ -125,8 +133,15 @@ impl CheckReport for HumanCheck<'_> {
             "{}",
             self.palette.heading(&escape(result.name, false))
         )?;
-        for (service, outcome) in &result.outcomes {
-            self.outcome(&service.name, outcome)?;
+        for r in &result.outcomes {
+            self.outcome(&r.service.name, &r.outcome)?;
+            let mut why = WhyWriter::new(&mut *self.out, self.palette);
+            match &r.trace {
+                Some(trace) if self.explain => why.trace(trace)?,
+                Some(trace) => why.near_misses(trace)?,
+                None => {}
+            }
+            why.fragile(&r.fragile)?;
         }
         Ok(())
     }

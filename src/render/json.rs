@@ -1,8 +1,8 @@
 //! The `check --format json` contract: one JSON object per line for each request and service. Field
 //! names and shapes are pinned by the integration tests; change them only with a version bump.
 
-use super::{CheckReport, CheckSummary, RequestResult};
-use crate::outcome::{Incident, Outcome, Resolution};
+use super::{CheckReport, CheckSummary, RequestResult, ServiceResult, trace_json};
+use crate::outcome::{Incident, Resolution};
 use crate::warning::Warning;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -28,6 +28,18 @@ struct Line<'a> {
     trigger: Option<TriggerJson<'a>>,
     resolve: Option<ResolveJson<'a>>,
     warnings: Vec<WarningJson>,
+    /// With `--explain` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<Vec<trace_json::FilterJson<'a>>>,
+    /// With `--explain` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fragile: Option<Vec<FragileJson<'a>>>,
+}
+
+#[derive(Serialize)]
+struct FragileJson<'a> {
+    reading: &'static str,
+    outcome: &'a str,
 }
 
 #[derive(Serialize)]
@@ -85,22 +97,33 @@ impl From<&Warning> for WarningJson {
     }
 }
 
-fn line<'a>(result: &'a RequestResult<'_>, service: &'a str, o: &'a Outcome) -> Line<'a> {
+fn line<'a>(result: &'a RequestResult<'_>, r: &'a ServiceResult<'_>) -> Line<'a> {
+    let o = &r.outcome;
     Line {
         input: result.input,
         index: result.index,
-        service,
+        service: &r.service.name,
         code: o.code.status(),
         trigger: o.trigger.as_ref().map(TriggerJson::from),
         resolve: o.resolve.as_ref().map(ResolveJson::from),
         warnings: o.warnings.iter().map(WarningJson::from).collect(),
+        trace: r.trace.as_ref().map(trace_json::filters),
+        fragile: r.trace.as_ref().map(|_| {
+            r.fragile
+                .iter()
+                .map(|f| FragileJson {
+                    reading: f.reading,
+                    outcome: &f.outcome,
+                })
+                .collect()
+        }),
     }
 }
 
 impl CheckReport for JsonCheck<'_> {
     fn request(&mut self, result: &RequestResult<'_>) -> io::Result<()> {
-        for (service, outcome) in &result.outcomes {
-            serde_json::to_writer(&mut *self.out, &line(result, &service.name, outcome))?;
+        for r in &result.outcomes {
+            serde_json::to_writer(&mut *self.out, &line(result, r))?;
             self.out.write_all(b"\n")?;
         }
         Ok(())

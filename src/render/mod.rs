@@ -8,6 +8,8 @@ mod palette;
 pub mod sanitize;
 mod test_human;
 mod test_json;
+mod trace_json;
+mod why;
 
 pub use human::HumanCheck;
 pub use json::JsonCheck;
@@ -17,6 +19,7 @@ pub use test_json::JsonTest;
 
 use crate::diagnostic::Diagnostics;
 use crate::diff::DiffLine;
+use crate::explain::{Fragility, Trace};
 use crate::filter::Service;
 use crate::outcome::Outcome;
 use crate::payload::Payload;
@@ -36,8 +39,21 @@ pub struct RequestResult<'a> {
     pub index: usize,
     /// The body.
     pub payload: &'a Payload,
-    /// Each service and its outcome, in loading order.
-    pub outcomes: Vec<(&'a Service, Outcome)>,
+    /// Each service's result, in loading order.
+    pub outcomes: Vec<ServiceResult<'a>>,
+}
+
+/// What one service made of a request.
+#[derive(Debug)]
+pub struct ServiceResult<'a> {
+    /// The service.
+    pub service: &'a Service,
+    /// Its outcome.
+    pub outcome: Outcome,
+    /// The retraced evaluation, when it is to be shown (`--explain`, or near misses of a discard).
+    pub trace: Option<Trace>,
+    /// The readings under which the outcome would differ, when they are to be shown.
+    pub fragile: Vec<Fragility>,
 }
 
 /// Counts over a whole `check` run.

@@ -33,10 +33,12 @@ fn title_of(out: &str) -> &str {
 fn both_conditions_must_hold_unless_conditions_any() {
     k8s().args(&["check", "-"]).stdin(STAGING_FIRING).expect(
         1,
-        "
+        r#"
         <stdin>
           k8s: 202 discarded: no filter matched
-        ",
+            near miss #1 "production": `alerts[0].labels.namespace` is "staging", which lacks "prod"
+            fragile: with conditions = "any" this would be 201 via filter #1 "production"; the result depends on a reading Callgoose does not document
+        "#,
         "",
     );
     let out = k8s()
@@ -53,6 +55,7 @@ fn both_conditions_must_hold_unless_conditions_any() {
                 description  {"status": "firing", "groupKey": "g1", "commonLabels": {"alertname": "DiskFull"}, "alerts": [{"label … (31 more characters; --full shows all)
                 map key      g1
                 resolve      no resolve part matched
+                fragile: with conditions = "all" this would be 202 discarded; the result depends on a reading Callgoose does not document
             "#,
             "",
         );
@@ -69,10 +72,13 @@ fn the_semantics_table_is_overridden_by_the_command_line() {
     // any: one condition is enough, but case-sensitive: FIRING is not firing, prod not in staging.
     t.args(&["check", "-"]).stdin(&body).expect(
         1,
-        "
+        r#"
         <stdin>
           k8s: 202 discarded: no filter matched
-        ",
+            near miss #1 "production": `status` is "FIRING", which lacks "firing"
+              hint: "firing" would match but for case: matching is case-sensitive here; write the item as the payload does
+            fragile: with case-insensitive matching this would be 201 via filter #1 "production"; the result depends on a reading Callgoose does not document
+        "#,
         "",
     );
     let t = Test::in_temp().file(
@@ -164,6 +170,7 @@ fn full_shows_the_whole_description() {
                 warning: title key `title` not found: the title falls back to "Incident from Sedai"
                 warning: description key `message` not found: the whole payload becomes the description
                 warning: mapping key `eventId` not found: this incident can never be resolved through the API, and every repeat creates a new one
+                fragile: with case-sensitive matching this would be 202 discarded; the result depends on a reading Callgoose does not document
             "#,
             "",
         );

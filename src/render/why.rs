@@ -1,0 +1,177 @@
+//! The "why" of human `check` output: the full trace under `--explain`, the near misses of a discarded
+//! request, and the readings of undocumented behaviour a result depends on.
+
+use super::Palette;
+use super::sanitize::escape;
+use crate::explain::{ConditionTrace, Fragility, PartTrace, Trace, Verdict};
+use std::io::{self, Write};
+
+/// Characters of a value shown in a trace.
+const SHORT_VALUE: usize = 80;
+
+/// Writes the why of one service's result.
+pub(super) struct WhyWriter<'w> {
+    out: &'w mut dyn Write,
+    palette: Palette,
+}
+
+impl<'w> WhyWriter<'w> {
+    pub fn new(out: &'w mut dyn Write, palette: Palette) -> WhyWriter<'w> {
+        WhyWriter { out, palette }
+    }
+
+    /// Every filter, part, condition and item.
+    pub fn trace(&mut self, trace: &Trace) -> io::Result<()> {
+        let p = self.palette;
+        writeln!(self.out, "    {}", p.label("why"))?;
+        for f in &trace.filters {
+            writeln!(
+                self.out,
+                "      #{} \"{}\"",
+                f.filter.position,
+                escape(&f.filter.name, false)
+            )?;
+            self.part("trigger", &f.trigger)?;
+            if let Some(resolve) = &f.resolve {
+                self.part("resolve", resolve)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn part(&mut self, name: &str, part: &PartTrace) -> io::Result<()> {
+        let p = self.palette;
+        let verdict = match part.verdict {
+            Verdict::Used => p.created("holds: used"),
+            Verdict::Shadowed => p.discarded("holds, but shadowed by an earlier filter"),
+            Verdict::Missed => p.hint("does not hold"),
+        };
+        writeln!(self.out, "        {name} {verdict}")?;
+        for c in &part.conditions {
+            self.condition(c)?;
+        }
+        Ok(())
+    }
+
+    fn condition(&mut self, c: &ConditionTrace) -> io::Result<()> {
+        let p = self.palette;
+        let mark = if c.holds {
+            p.created("✓")
+        } else {
+            p.error("✗")
+        };
+        let key = escape(&c.key, false);
+        match &c.found {
+            None => writeln!(self.out, "          {mark} {key}: not in the payload")?,
+            Some(found) => {
+                let at = found.path.join(".");
+                let place = if at == c.key {
+                    String::new()
+                } else {
+                    format!(" (at {})", escape(&at, false))
+                };
+                let ranges: Vec<_> = c.items.iter().filter_map(|i| i.at.clone()).collect();
+                let value = self.highlighted(&found.text, &ranges);
+                writeln!(self.out, "          {mark} {key}{place} = {value}")?;
+                for item in &c.items {
+                    let (mark, word) = match &item.at {
+                        Some(_) => (p.created("✓"), "contained"),
+                        None => (p.error("✗"), "not contained"),
+                    };
+                    writeln!(
+                        self.out,
+                        "              {mark} \"{}\" {}",
+                        escape(&item.item, false),
+                        p.hint(word)
+                    )?;
+                }
+            }
+        }
+        for h in &c.hints {
+            writeln!(
+                self.out,
+                "            {}: {}",
+                p.hint("hint"),
+                escape(&h.to_string(), false)
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The value, quoted and shortened, with the contained items highlighted when colour is on.
+    fn highlighted(&self, text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+        let mut shown = String::from("\"");
+        for (shown_chars, (at, c)) in text.char_indices().enumerate() {
+            if shown_chars == SHORT_VALUE {
+                shown.push('…');
+                break;
+            }
+            let piece = escape(c.encode_utf8(&mut [0; 4]), false);
+            if ranges.iter().any(|r| r.contains(&at)) {
+                shown.push_str(&self.palette.heading(&piece));
+            } else {
+                shown.push_str(&piece);
+            }
+        }
+        shown.push('"');
+        shown
+    }
+
+    /// For a discarded request: per filter, the first reason its trigger part does not hold.
+    pub fn near_misses(&mut self, trace: &Trace) -> io::Result<()> {
+        let p = self.palette;
+        for f in &trace.filters {
+            let Some(c) = f.trigger.conditions.iter().find(|c| !c.holds) else {
+                continue;
+            };
+            let reason = match &c.found {
+                None => format!("`{}` is not in the payload", c.key),
+                Some(found) => {
+                    let lacking: Vec<String> = c
+                        .items
+                        .iter()
+                        .filter(|i| i.at.is_none())
+                        .map(|i| format!("\"{}\"", i.item))
+                        .collect();
+                    let value: String = found.text.chars().take(SHORT_VALUE).collect();
+                    format!(
+                        "`{}` is \"{value}\", which lacks {}",
+                        c.key,
+                        lacking.join(", ")
+                    )
+                }
+            };
+            writeln!(
+                self.out,
+                "    {} #{} \"{}\": {}",
+                p.label("near miss"),
+                f.filter.position,
+                escape(&f.filter.name, false),
+                escape(&reason, false)
+            )?;
+            for h in &c.hints {
+                writeln!(
+                    self.out,
+                    "      {}: {}",
+                    p.hint("hint"),
+                    escape(&h.to_string(), false)
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The readings under which the outcome would differ.
+    pub fn fragile(&mut self, fragile: &[Fragility]) -> io::Result<()> {
+        for f in fragile {
+            writeln!(
+                self.out,
+                "    {}: with {} this would be {}; the result depends on a reading Callgoose does not document",
+                self.palette.warning("fragile"),
+                f.reading,
+                escape(&f.outcome, false)
+            )?;
+        }
+        Ok(())
+    }
+}
