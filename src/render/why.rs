@@ -117,11 +117,15 @@ impl<'w> WhyWriter<'w> {
         shown
     }
 
-    /// For a discarded request: per filter, the first reason its trigger part does not hold.
+    /// For a discarded request: per filter and part, the first reason the part does not hold.
     pub fn near_misses(&mut self, trace: &Trace) -> io::Result<()> {
         let p = self.palette;
-        for f in &trace.filters {
-            let Some(c) = f.trigger.conditions.iter().find(|c| !c.holds) else {
+        let parts = trace.filters.iter().flat_map(|f| {
+            let resolve = f.resolve.as_ref().map(|r| (f, " resolve", r));
+            std::iter::once((f, "", &f.trigger)).chain(resolve)
+        });
+        for (f, part, trace) in parts {
+            let Some(c) = trace.conditions.iter().find(|c| !c.holds) else {
                 continue;
             };
             let reason = match &c.found {
@@ -143,7 +147,7 @@ impl<'w> WhyWriter<'w> {
             };
             writeln!(
                 self.out,
-                "    {} #{} \"{}\": {}",
+                "    {} #{} \"{}\"{part}: {}",
                 p.label("near miss"),
                 f.filter.position,
                 escape(&f.filter.name, false),

@@ -89,6 +89,7 @@ fn a_discarded_request_exits_1() {
             <stdin>
               tigera: 202 discarded: no filter matched
                 near miss #1 "security alert": `status` is "pending", which lacks "firing"
+                near miss #1 "security alert" resolve: `status` is "pending", which lacks "resolved"
             "#,
             "",
         );
@@ -111,6 +112,7 @@ fn a_broken_body_in_a_stream_is_reported_and_the_others_are_evaluated() {
             <stdin>#3
               tigera: 202 discarded: no filter matched
                 near miss #1 "security alert": `status` is "pending", which lacks "firing"
+                near miss #1 "security alert" resolve: `status` is "pending", which lacks "resolved"
 
             2 requests, 1 service: 0 created (201), 1 resolved (200), 1 discarded (202), 1 skipped
             "#,
@@ -145,6 +147,8 @@ fn a_body_that_is_not_json_is_still_a_request_with_a_warning() {
               tigera: 202 discarded: no filter matched
                 warning: the body is not JSON (line 2, column 14: expected value): it is taken as text, and no key can be read from it
                 near miss #1 "security alert": `status` is not in the payload
+                  hint: the body is not JSON, so no key can be read from it
+                near miss #1 "security alert" resolve: `status` is not in the payload
                   hint: the body is not JSON, so no key can be read from it
             "#,
             "",

@@ -7,6 +7,8 @@ mod support;
 mod check;
 /// Options that change evaluation: `--service`, `--from`, semantics switches.
 mod check_options;
+/// `--explain` and near misses: each classic mistake is named with its fix.
+mod explain;
 /// Bad filter files: every error names the file, line, column and filter.
 mod filter_files;
 /// The `--format json` contract, parsed into structs defined here.
