@@ -11,7 +11,8 @@ Exit codes:
   0  check: at least one request made Callgoose act (201 or 200); test: every case passed
   1  check: every request was discarded (202); test: a case failed, or a part is uncovered
      under --deny-uncovered
-  2  usage error, bad filter or case file, or an input that could not be read";
+  2  usage error, bad filter or case file, or an input that could not be read
+lint: 0 no error findings, 1 error findings (or warnings under --deny warnings), 2 could not run";
 
 /// Payload tester and filter debugger for Callgoose SQIBS API filters.
 #[derive(Debug, Parser)]
@@ -42,6 +43,43 @@ pub enum Command {
     /// With no path, every cases.toml and *.cases.toml under samples/ is run.
     #[command(after_help = EXIT_CODES)]
     Test(TestArgs),
+
+    /// Check filter files before deployment: Callgoose's limits, mapping keys, shadowed filters,
+    /// overlapping trigger and resolve conditions, suspicious items; with --samples, against payloads.
+    #[command(after_help = EXIT_CODES)]
+    Lint(LintArgs),
+}
+
+/// `lint`'s arguments.
+#[derive(Debug, ClapArgs)]
+pub struct LintArgs {
+    /// Filter files, or folders of them.
+    #[arg(value_name = "PATH", default_value = "filters")]
+    pub paths: Vec<PathBuf>,
+
+    /// Also check the filters against the payloads in this folder: keys no sample carries, filters no
+    /// sample fires, samples no filter handles.
+    #[arg(long, value_name = "DIR")]
+    pub samples: Option<PathBuf>,
+
+    /// Fail on warnings too.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub deny: Option<DenyLevel>,
+
+    /// How to read what Callgoose leaves undocumented.
+    #[command(flatten)]
+    pub semantics: SemanticsArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `--deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyLevel {
+    /// Warnings fail the run as errors do.
+    Warnings,
 }
 
 /// `check`'s arguments.
@@ -86,6 +124,14 @@ pub struct FilterArgs {
     )]
     pub filters: PathBuf,
 
+    /// How to read what Callgoose leaves undocumented.
+    #[command(flatten)]
+    pub semantics: SemanticsArgs,
+}
+
+/// The readings of undocumented behaviour, forced from the command line over the filter files'.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct SemanticsArgs {
     /// Compare "contains" items case-sensitively (overrides the filter files).
     #[arg(long, conflicts_with = "case_insensitive")]
     pub case_sensitive: bool,

@@ -74,6 +74,8 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// A short name of the check that found it (`shadowed-filter`), for lint findings.
+    pub code: Option<&'static str>,
     /// What is wrong, lowercase, no trailing period.
     pub message: String,
     /// Where, when known.
@@ -89,10 +91,25 @@ impl Diagnostic {
     pub fn error(message: impl Into<String>, location: Option<Location>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
+            code: None,
             message: message.into(),
             location,
             context: None,
             help: None,
+        }
+    }
+
+    /// A lint finding: `code` names the check.
+    pub fn finding(
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+        location: Option<Location>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity,
+            code: Some(code),
+            ..Diagnostic::error(message, location)
         }
     }
 
@@ -111,7 +128,10 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.severity, self.message)?;
+        match self.code {
+            Some(code) => write!(f, "{}[{code}]: {}", self.severity, self.message)?,
+            None => write!(f, "{}: {}", self.severity, self.message)?,
+        }
         let gutter = self
             .location
             .as_ref()

@@ -13,6 +13,7 @@ pub mod explain;
 pub mod filter;
 pub mod input;
 pub mod keypath;
+pub mod lint;
 pub mod outcome;
 pub mod payload;
 pub mod render;
@@ -63,6 +64,22 @@ pub fn run(
                 Format::Json => Box::new(JsonTest::new(stdout)),
             };
             runner::run_suite(test, report.as_mut(), &mut messages)?
+        }
+        CommandSettings::Lint(lint) => {
+            let report = lint::lint(&lint.options)?;
+            match lint.format {
+                Format::Human => {
+                    render::lint::human(stdout, Palette::new(settings.color_stdout), &report)?
+                }
+                Format::Json => render::lint::json(stdout, &report)?,
+            }
+            let errors = report.count(diagnostic::Severity::Error);
+            let warnings = report.count(diagnostic::Severity::Warning);
+            if errors > 0 || (lint.deny_warnings && warnings > 0) {
+                ExitStatus::Failure
+            } else {
+                ExitStatus::Success
+            }
         }
     };
     Ok(status)

@@ -3,9 +3,11 @@
 //! of the program sees only [`Settings`].
 
 use crate::cli::{
-    Args, CheckArgs, ColorChoice, Command, FilterArgs, Format, RequestArgs, TestArgs,
+    Args, CheckArgs, ColorChoice, Command, DenyLevel, FilterArgs, Format, LintArgs, RequestArgs,
+    SemanticsArgs, TestArgs,
 };
 use crate::filter::{FilterOptions, FromChoice};
+use crate::lint::LintOptions;
 use crate::semantics::SemanticsLayer;
 use anyhow::{Result, bail};
 use std::path::PathBuf;
@@ -57,6 +59,19 @@ pub enum CommandSettings {
     Check(CheckSettings),
     /// `test`.
     Test(TestSettings),
+    /// `lint`.
+    Lint(LintSettings),
+}
+
+/// `lint`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintSettings {
+    /// What to lint.
+    pub options: LintOptions,
+    /// Warnings fail the run.
+    pub deny_warnings: bool,
+    /// Output format.
+    pub format: Format,
 }
 
 /// `test`, resolved.
@@ -106,10 +121,12 @@ impl Settings {
         let command = match args.command {
             Command::Check(check) => CommandSettings::Check(check_settings(check, env)?),
             Command::Test(test) => CommandSettings::Test(test_settings(test)),
+            Command::Lint(lint) => CommandSettings::Lint(lint_settings(lint)),
         };
         let json = match &command {
             CommandSettings::Check(c) => c.format == Format::Json,
             CommandSettings::Test(t) => t.format == Format::Json,
+            CommandSettings::Lint(l) => l.format == Format::Json,
         };
         Ok(Settings {
             // JSON output is a contract for programs: never coloured.
@@ -133,7 +150,7 @@ fn check_settings(args: CheckArgs, env: &Environment) -> Result<CheckSettings> {
 fn test_settings(args: TestArgs) -> TestSettings {
     TestSettings {
         paths: args.paths,
-        semantics: semantics_layer(&args.filters),
+        semantics: semantics_layer(&args.filters.semantics),
         default_filters: args.filters.filters,
         names: args.name,
         bless: args.bless,
@@ -154,10 +171,22 @@ fn input_paths(paths: Vec<PathBuf>, env: &Environment) -> Result<Vec<PathBuf>> {
     Ok(vec![PathBuf::from("-")])
 }
 
+fn lint_settings(args: LintArgs) -> LintSettings {
+    LintSettings {
+        options: LintOptions {
+            paths: args.paths,
+            samples: args.samples,
+            semantics: semantics_layer(&args.semantics),
+        },
+        deny_warnings: args.deny == Some(DenyLevel::Warnings),
+        format: args.format,
+    }
+}
+
 /// The filter options of the command line.
 fn filter_options(filters: FilterArgs, request: RequestArgs) -> FilterOptions {
     FilterOptions {
-        semantics: semantics_layer(&filters),
+        semantics: semantics_layer(&filters.semantics),
         path: filters.filters,
         service: request.service,
         from: match (request.from, request.no_from) {
@@ -169,14 +198,14 @@ fn filter_options(filters: FilterArgs, request: RequestArgs) -> FilterOptions {
 }
 
 /// The readings the command line forces.
-fn semantics_layer(filters: &FilterArgs) -> SemanticsLayer {
+fn semantics_layer(args: &SemanticsArgs) -> SemanticsLayer {
     SemanticsLayer {
-        case_sensitive: match (filters.case_sensitive, filters.case_insensitive) {
+        case_sensitive: match (args.case_sensitive, args.case_insensitive) {
             (true, _) => Some(true),
             (_, true) => Some(false),
             _ => None,
         },
-        conditions: filters.conditions,
+        conditions: args.conditions,
     }
 }
 

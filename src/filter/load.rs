@@ -16,17 +16,7 @@ use std::path::{Path, PathBuf};
 /// Loads every service `path` names (a filter file, or a folder of them), applying the command line's
 /// semantics on top of each file's.
 pub fn load_services(path: &Path, cli: SemanticsLayer) -> Result<Vec<Service>> {
-    let meta = std::fs::metadata(path).with_context(|| {
-        format!(
-            "cannot read filters from {}: give an existing filter file or folder with --filters",
-            path.display()
-        )
-    })?;
-    let files = if meta.is_dir() {
-        toml_files_in(path)?
-    } else {
-        vec![path.to_owned()]
-    };
+    let files = filter_files(path)?;
     let mut services: Vec<Service> = Vec::new();
     let mut names: BTreeMap<String, PathBuf> = BTreeMap::new();
     for file in files {
@@ -52,7 +42,9 @@ fn toml_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
         let entry =
             entry.with_context(|| format!("cannot list filter folder {}", dir.display()))?;
         let path = entry.path();
-        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+        // Case files may sit beside filter files (as in samples/troubleshooting); they are not filters.
+        let toml = path.extension().is_some_and(|e| e == "toml");
+        if toml && !crate::suite::is_case_file(&path) && path.is_file() {
             files.push(path);
         }
     }
@@ -64,6 +56,21 @@ fn toml_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
         );
     }
     Ok(files)
+}
+
+/// The filter files `path` names: itself, or every `*.toml` in the folder, sorted.
+pub fn filter_files(path: &Path) -> Result<Vec<PathBuf>> {
+    let meta = std::fs::metadata(path).with_context(|| {
+        format!(
+            "cannot read filters from {}: give an existing filter file or folder with --filters",
+            path.display()
+        )
+    })?;
+    if meta.is_dir() {
+        toml_files_in(path)
+    } else {
+        Ok(vec![path.to_owned()])
+    }
 }
 
 /// Loads one filter file.
@@ -78,10 +85,11 @@ fn load_file(path: &Path, cli: SemanticsLayer) -> Result<Service> {
 pub fn parse_service(path: &Path, text: &str, cli: SemanticsLayer) -> Result<Service> {
     let name = path.display().to_string();
     let src = SourceFile { name: &name, text };
-    let doc: FileDoc = strict_toml::parse(
-        &src,
-        Table::Root,
-        "see the filter-file format in the README",
-    )?;
+    let doc = parse_doc(&src)?;
     validate(&src, path, doc, cli).map_err(|errors| Diagnostics(errors).into())
+}
+
+/// Reads a filter file's text strictly into its spanned form, before Callgoose's limits are checked.
+pub(crate) fn parse_doc(src: &SourceFile<'_>) -> Result<FileDoc, Diagnostics> {
+    strict_toml::parse(src, Table::Root, "see the filter-file format in the README")
 }

@@ -5,10 +5,11 @@
 //! and the Callgoose limits in `validate`.
 
 mod load;
-mod schema;
+pub(crate) mod schema;
 mod validate;
 
-pub use load::{load_services, parse_service};
+pub(crate) use load::parse_doc;
+pub use load::{filter_files, load_services, parse_service};
 
 use crate::keypath::KeyPath;
 use crate::semantics::{Semantics, SemanticsLayer};

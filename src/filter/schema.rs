@@ -13,7 +13,7 @@ use toml::de::DeTable;
 /// A whole filter file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct FileDoc {
+pub(crate) struct FileDoc {
     pub service: Option<Spanned<String>>,
     pub from: Option<Spanned<String>>,
     pub semantics: Option<SemanticsLayer>,
@@ -24,7 +24,7 @@ pub(super) struct FileDoc {
 /// One `[[filter]]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct FilterDoc {
+pub(crate) struct FilterDoc {
     pub name: Option<Spanned<String>>,
     pub urgency: Spanned<String>,
     pub trigger: Spanned<TriggerDoc>,
@@ -34,7 +34,7 @@ pub(super) struct FilterDoc {
 /// `[filter.trigger]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct TriggerDoc {
+pub(crate) struct TriggerDoc {
     pub conditions: Spanned<Vec<Spanned<ConditionDoc>>>,
     pub title_from: Spanned<String>,
     pub description_from: Option<Spanned<String>>,
@@ -44,7 +44,7 @@ pub(super) struct TriggerDoc {
 /// `[filter.resolve]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ResolveDoc {
+pub(crate) struct ResolveDoc {
     pub conditions: Spanned<Vec<Spanned<ConditionDoc>>>,
     pub mapped_with: Spanned<String>,
 }
@@ -52,7 +52,7 @@ pub(super) struct ResolveDoc {
 /// `{ key = "…", contains = ["…"] }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ConditionDoc {
+pub(crate) struct ConditionDoc {
     pub key: Spanned<String>,
     pub contains: Spanned<Vec<Spanned<String>>>,
 }

@@ -4,6 +4,7 @@
 mod human;
 mod json;
 pub mod junit;
+pub mod lint;
 mod palette;
 pub mod sanitize;
 mod test_human;

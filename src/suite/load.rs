@@ -58,13 +58,19 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<anyhow::Error>) {
         .collect();
     paths.sort();
     for (path, is_dir) in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         if is_dir {
             walk(&path, files, errors);
-        } else if name.is_some_and(|n| n == "cases.toml" || n.ends_with(".cases.toml")) {
+        } else if is_case_file(&path) {
             files.push(path);
         }
     }
+}
+
+/// Whether `path` is named as a case file: `cases.toml` or `*.cases.toml`.
+pub fn is_case_file(path: &Path) -> bool {
+    path.file_name()
+        .map(|n| n.to_string_lossy())
+        .is_some_and(|n| n == "cases.toml" || n.ends_with(".cases.toml"))
 }
 
 /// Filter sets already loaded, by path, so that many case files can share one.

@@ -13,7 +13,7 @@ pub mod run;
 mod schema;
 pub mod val;
 
-pub use load::{LoadOptions, ServiceCache, discover, load_case_file};
+pub use load::{LoadOptions, ServiceCache, discover, is_case_file, load_case_file};
 
 use crate::filter::Service;
 use crate::payload::Payload;

@@ -13,5 +13,7 @@ mod explain;
 mod filter_files;
 /// The `--format json` contract, parsed into structs defined here.
 mod json_contract;
+/// `lint`: every static check, samples, exit codes.
+mod lint;
 /// `test`: case files, scenarios, diffs, bless, JUnit, coverage.
 mod test_cmd;
