@@ -7,6 +7,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod diff;
+pub mod envelope;
 pub mod eval;
 pub mod exit;
 pub mod explain;
@@ -25,6 +26,7 @@ pub mod simulation;
 pub mod strict_toml;
 pub mod suggest;
 pub mod suite;
+pub mod timestamp;
 pub mod warning;
 
 use cli::{Args, Format};
