@@ -2,13 +2,13 @@
 //! goes. A body or input that cannot be read is reported and counted, and the others go on.
 
 use crate::cli::Format;
-use crate::eval::evaluate;
+use crate::envelope::{self, EnvelopeMode, Request};
+use crate::eval::evaluate_from;
 use crate::exit::ExitStatus;
 use crate::explain;
 use crate::filter::Service;
 use crate::input;
 use crate::outcome::Code;
-use crate::payload::Payload;
 use crate::render::{CheckReport, CheckSummary, Messages, RequestResult, ServiceResult};
 use crate::settings::CheckSettings;
 use std::io;
@@ -48,8 +48,13 @@ pub fn run(
                     continue;
                 }
             };
-            let payload = match &body.payload {
-                Ok(payload) => payload,
+            // A captured envelope is opened: its body is the request, its `from` is the request's.
+            let request = body
+                .payload
+                .map_err(|e| e.to_string())
+                .and_then(|p| envelope::request_of(p, EnvelopeMode::Detect));
+            let request = match request {
+                Ok(request) => request,
                 Err(e) => {
                     messages.error(&format!("{}: {e}", body.name));
                     summary.skipped += 1;
@@ -58,7 +63,7 @@ pub fn run(
             };
             let outcomes: Vec<_> = services
                 .iter()
-                .map(|service| result(settings, service, payload))
+                .map(|service| result(settings, service, &request))
                 .collect();
             summary.requests += 1;
             for r in &outcomes {
@@ -72,7 +77,7 @@ pub fn run(
                 input: &label,
                 name: &body.name,
                 index: body.index,
-                payload,
+                payload: &request.payload,
                 outcomes,
             })?;
         }
@@ -87,9 +92,11 @@ pub fn run(
 fn result<'a>(
     settings: &CheckSettings,
     service: &'a Service,
-    payload: &Payload,
+    request: &Request,
 ) -> ServiceResult<'a> {
-    let outcome = evaluate(service, payload);
+    let payload = &request.payload;
+    let from = request.from.as_deref().or(service.from.as_deref());
+    let outcome = evaluate_from(service, payload, from);
     let human = settings.format == Format::Human;
     let traced = settings.explain || (human && outcome.code == Code::Discarded);
     ServiceResult {

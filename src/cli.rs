@@ -12,7 +12,8 @@ Exit codes:
   1  check: every request was discarded (202); test: a case failed, or a part is uncovered
      under --deny-uncovered
   2  usage error, bad filter or case file, or an input that could not be read
-lint: 0 no error findings, 1 error findings (or warnings under --deny warnings), 2 could not run";
+lint: 0 no error findings, 1 error findings (or warnings under --deny warnings), 2 could not run
+replay: 0 replayed, 1 --diff-filters found changed outcomes, 2 an input could not be read";
 
 /// Payload tester and filter debugger for Callgoose SQIBS API filters.
 #[derive(Debug, Parser)]
@@ -48,6 +49,61 @@ pub enum Command {
     /// overlapping trigger and resolve conditions, suspicious items; with --samples, against payloads.
     #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
+
+    /// Replay captured traffic (API-log bodies, webhook history, JSON Lines exports) in order through one
+    /// simulation of Callgoose's incidents: a timeline and what it did to the on-call rota.
+    ///
+    /// A line may be a bare body or an envelope carrying the request: {"received_at", "from", "token",
+    /// "content_type", "body", "url", "headers"}. Envelopes are detected (an object with a body and only
+    /// these keys) unless --envelope says every line is one.
+    #[command(after_help = EXIT_CODES)]
+    Replay(ReplayArgs),
+}
+
+/// `replay`'s arguments.
+#[derive(Debug, ClapArgs)]
+pub struct ReplayArgs {
+    /// Files or folders of captured traffic; `-` reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Which filters to replay through, and how.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// The requests' service and default `from` (a captured `from` wins).
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    /// Every body is an envelope (otherwise envelopes are detected).
+    #[arg(long)]
+    pub envelope: bool,
+
+    /// The API token the service expects: requests carrying another token, or none, answer 401 and
+    /// change nothing. Never shown in any output.
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "SQIBS_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+
+    /// Fold exact repeats of a body within this long (90s, 5m, 1h) into the earlier request's incident.
+    #[arg(long, value_name = "DURATION", value_parser = crate::timestamp::parse_duration)]
+    pub dedup_window: Option<i64>,
+
+    /// The payload key holding a request's time (RFC 3339 or epoch), for bodies without an envelope.
+    #[arg(long, value_name = "KEY")]
+    pub time_key: Option<String>,
+
+    /// Replay the traffic through two filter sets and report every request whose outcome changes.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+    pub diff_filters: Option<Vec<PathBuf>>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 /// `lint`'s arguments.

@@ -46,6 +46,31 @@ impl Request {
     }
 }
 
+/// How bodies are read as requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvelopeMode {
+    /// By the detection rule.
+    Detect,
+    /// Every body is an envelope.
+    Always,
+}
+
+/// A body as a request: opened when it is an envelope.
+pub fn request_of(payload: Payload, mode: EnvelopeMode) -> Result<Request, String> {
+    let is_envelope = match (&payload.json, mode) {
+        (Ok(value), EnvelopeMode::Detect) => looks_like_envelope(value),
+        (_, EnvelopeMode::Always) => true,
+        (Err(_), EnvelopeMode::Detect) => false,
+    };
+    if !is_envelope {
+        return Ok(Request::bare(payload));
+    }
+    match &payload.json {
+        Ok(value) => open(value),
+        Err(_) => Err("an envelope must be JSON".into()),
+    }
+}
+
 /// Whether `value` is an envelope by the detection rule.
 pub fn looks_like_envelope(value: &Value) -> bool {
     match value {

@@ -11,6 +11,11 @@ use serde_json::Value;
 
 /// What Callgoose would do with `payload` for `service`.
 pub fn evaluate(service: &Service, payload: &Payload) -> Outcome {
+    evaluate_from(service, payload, service.from.as_deref())
+}
+
+/// [`evaluate`] for a request whose `from=` parameter is `from` (captured traffic carries its own).
+pub fn evaluate_from(service: &Service, payload: &Payload, from: Option<&str>) -> Outcome {
     let mut warnings = Vec::new();
     let json = match &payload.json {
         Ok(value) => Some(value),
@@ -30,13 +35,7 @@ pub fn evaluate(service: &Service, payload: &Payload) -> Outcome {
             .filters
             .iter()
             .find(|f| trigger_holds(f, json, semantics))?;
-        Some(incident(
-            service.from.as_deref(),
-            filter,
-            json,
-            payload,
-            &mut warnings,
-        ))
+        Some(incident(from, filter, json, payload, &mut warnings))
     });
 
     let resolve = json.and_then(|json| {

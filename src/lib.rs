@@ -18,6 +18,7 @@ pub mod lint;
 pub mod outcome;
 pub mod payload;
 pub mod render;
+pub mod replay;
 pub mod runner;
 pub mod select;
 pub mod semantics;
@@ -32,7 +33,8 @@ pub mod warning;
 use cli::{Args, Format};
 use exit::ExitStatus;
 use render::{
-    CheckReport, HumanCheck, HumanTest, JsonCheck, JsonTest, Messages, Palette, TestReport,
+    CheckReport, HumanCheck, HumanReplay, HumanTest, JsonCheck, JsonReplay, JsonTest, Messages,
+    Palette, ReplayReport, TestReport,
 };
 use settings::{CommandSettings, Environment, Settings};
 use std::io::Write;
@@ -66,6 +68,24 @@ pub fn run(
                 Format::Json => Box::new(JsonTest::new(stdout)),
             };
             runner::run_suite(test, report.as_mut(), &mut messages)?
+        }
+        CommandSettings::Replay(replay) => {
+            let services = filter::load(&replay.filters)?;
+            let diff = replay.diff.as_ref().map(filter::load).transpose()?;
+            let mut report: Box<dyn ReplayReport + '_> = match replay.format {
+                Format::Human => Box::new(HumanReplay::new(
+                    stdout,
+                    Palette::new(settings.color_stdout),
+                )),
+                Format::Json => Box::new(JsonReplay::new(stdout)),
+            };
+            replay::run::replay(
+                &replay.settings,
+                &services,
+                diff.as_deref(),
+                report.as_mut(),
+                &mut messages,
+            )?
         }
         CommandSettings::Lint(lint) => {
             let report = lint::lint(&lint.options)?;

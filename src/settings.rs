@@ -3,11 +3,14 @@
 //! of the program sees only [`Settings`].
 
 use crate::cli::{
-    Args, CheckArgs, ColorChoice, Command, DenyLevel, FilterArgs, Format, LintArgs, RequestArgs,
-    SemanticsArgs, TestArgs,
+    Args, CheckArgs, ColorChoice, Command, DenyLevel, FilterArgs, Format, LintArgs, ReplayArgs,
+    RequestArgs, SemanticsArgs, TestArgs,
 };
+use crate::envelope::EnvelopeMode;
 use crate::filter::{FilterOptions, FromChoice};
 use crate::lint::LintOptions;
+use crate::replay::ReplayOptions;
+use crate::replay::run::ReplaySettings;
 use crate::semantics::SemanticsLayer;
 use anyhow::{Result, bail};
 use std::path::PathBuf;
@@ -61,6 +64,21 @@ pub enum CommandSettings {
     Test(TestSettings),
     /// `lint`.
     Lint(LintSettings),
+    /// `replay`.
+    Replay(ReplayCommand),
+}
+
+/// `replay`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayCommand {
+    /// How to replay.
+    pub settings: ReplaySettings,
+    /// The filters to replay through (the old ones under `--diff-filters`).
+    pub filters: FilterOptions,
+    /// The new filters under `--diff-filters`.
+    pub diff: Option<FilterOptions>,
+    /// Output format.
+    pub format: Format,
 }
 
 /// `lint`, resolved.
@@ -122,11 +140,13 @@ impl Settings {
             Command::Check(check) => CommandSettings::Check(check_settings(check, env)?),
             Command::Test(test) => CommandSettings::Test(test_settings(test)),
             Command::Lint(lint) => CommandSettings::Lint(lint_settings(lint)),
+            Command::Replay(replay) => CommandSettings::Replay(replay_settings(replay, env)?),
         };
         let json = match &command {
             CommandSettings::Check(c) => c.format == Format::Json,
             CommandSettings::Test(t) => t.format == Format::Json,
             CommandSettings::Lint(l) => l.format == Format::Json,
+            CommandSettings::Replay(r) => r.format == Format::Json,
         };
         Ok(Settings {
             // JSON output is a contract for programs: never coloured.
@@ -169,6 +189,42 @@ fn input_paths(paths: Vec<PathBuf>, env: &Environment) -> Result<Vec<PathBuf>> {
         bail!("no input: give payload files or folders, or pipe request bodies to standard input");
     }
     Ok(vec![PathBuf::from("-")])
+}
+
+fn replay_settings(args: ReplayArgs, env: &Environment) -> Result<ReplayCommand> {
+    let filters = filter_options(args.filters, args.request);
+    let (filters, diff) = match args.diff_filters.as_deref() {
+        Some([old, new]) => (
+            FilterOptions {
+                path: old.clone(),
+                ..filters.clone()
+            },
+            Some(FilterOptions {
+                path: new.clone(),
+                ..filters
+            }),
+        ),
+        _ => (filters, None),
+    };
+    Ok(ReplayCommand {
+        settings: ReplaySettings {
+            paths: input_paths(args.paths, env)?,
+            options: ReplayOptions {
+                token: args.token,
+                dedup_window: args.dedup_window,
+                time_key: args.time_key,
+            },
+            envelope: if args.envelope {
+                EnvelopeMode::Always
+            } else {
+                EnvelopeMode::Detect
+            },
+            progress: env.stderr_tty,
+        },
+        filters,
+        diff,
+        format: args.format,
+    })
 }
 
 fn lint_settings(args: LintArgs) -> LintSettings {

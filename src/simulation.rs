@@ -134,7 +134,6 @@ impl Step {
 pub struct Simulation {
     keyed: HashMap<(String, String), Incident>,
     keyless: Vec<Incident>,
-    requests: usize,
     next_id: usize,
 }
 
@@ -144,12 +143,9 @@ impl Simulation {
         Simulation::default()
     }
 
-    /// Applies one request's outcome for `service`. Call once per request and service; `new_request`
-    /// says whether this outcome starts a new request (several services can see the same request).
-    pub fn apply(&mut self, service: &str, outcome: &Outcome, new_request: bool) -> Step {
-        if new_request {
-            self.requests += 1;
-        }
+    /// Applies the outcome of request number `request` (1-based, given by the caller, since several
+    /// services can see the same request) for `service`.
+    pub fn apply(&mut self, service: &str, outcome: &Outcome, request: usize) -> Step {
         let mut step = Step::default();
         if let Some(i) = &outcome.trigger {
             step.triggered = Some(match &i.map_key {
@@ -159,14 +155,14 @@ impl Simulation {
                         Triggered::Duplicate(open.id)
                     }
                     None => {
-                        let incident = self.create(service, i);
+                        let incident = self.create(service, i, request);
                         self.keyed
                             .insert((service.to_owned(), key.clone()), incident.clone());
                         Triggered::Created(incident)
                     }
                 },
                 None => {
-                    let incident = self.create(service, i);
+                    let incident = self.create(service, i, request);
                     self.keyless.push(incident.clone());
                     Triggered::Created(incident)
                 }
@@ -185,7 +181,7 @@ impl Simulation {
         step
     }
 
-    fn create(&mut self, service: &str, i: &crate::outcome::Incident) -> Incident {
+    fn create(&mut self, service: &str, i: &crate::outcome::Incident, request: usize) -> Incident {
         self.next_id += 1;
         Incident {
             id: self.next_id,
@@ -193,7 +189,7 @@ impl Simulation {
             map_key: i.map_key.clone(),
             title: i.title.clone(),
             filter: i.filter.clone(),
-            created_by: self.requests,
+            created_by: request,
             duplicates: 0,
         }
     }
@@ -254,29 +250,29 @@ mod tests {
         }
     }
 
-    fn actions(sim: &mut Simulation, service: &str, o: &Outcome) -> Vec<Action> {
-        sim.apply(service, o, true).actions()
+    fn actions(sim: &mut Simulation, request: usize, service: &str, o: &Outcome) -> Vec<Action> {
+        sim.apply(service, o, request).actions()
     }
 
     #[test]
     fn firing_firing_again_resolved_is_one_incident_that_closes() {
         let mut sim = Simulation::new();
         assert_eq!(
-            actions(&mut sim, "s", &trigger(Some("k"))),
+            actions(&mut sim, 1, "s", &trigger(Some("k"))),
             [Action::Created]
         );
         assert_eq!(
-            actions(&mut sim, "s", &trigger(Some("k"))),
+            actions(&mut sim, 2, "s", &trigger(Some("k"))),
             [Action::Duplicate]
         );
         assert_eq!(sim.open()[0].duplicates, 1);
         assert_eq!(
-            actions(&mut sim, "s", &resolve(Some("k"))),
+            actions(&mut sim, 3, "s", &resolve(Some("k"))),
             [Action::Resolved]
         );
         assert!(sim.open().is_empty());
         assert_eq!(
-            actions(&mut sim, "s", &resolve(Some("k"))),
+            actions(&mut sim, 4, "s", &resolve(Some("k"))),
             [Action::NoOpenIncident]
         );
     }
@@ -284,10 +280,10 @@ mod tests {
     #[test]
     fn without_a_mapping_key_every_repeat_is_a_new_incident_that_never_closes() {
         let mut sim = Simulation::new();
-        assert_eq!(actions(&mut sim, "s", &trigger(None)), [Action::Created]);
-        assert_eq!(actions(&mut sim, "s", &trigger(None)), [Action::Created]);
+        assert_eq!(actions(&mut sim, 1, "s", &trigger(None)), [Action::Created]);
+        assert_eq!(actions(&mut sim, 2, "s", &trigger(None)), [Action::Created]);
         assert_eq!(
-            actions(&mut sim, "s", &resolve(None)),
+            actions(&mut sim, 3, "s", &resolve(None)),
             [Action::NoOpenIncident]
         );
         let open: Vec<_> = sim.open().iter().map(|i| (i.id, i.created_by)).collect();
@@ -298,15 +294,15 @@ mod tests {
     fn mapping_values_are_per_service() {
         let mut sim = Simulation::new();
         assert_eq!(
-            actions(&mut sim, "a", &trigger(Some("k"))),
+            actions(&mut sim, 1, "a", &trigger(Some("k"))),
             [Action::Created]
         );
         assert_eq!(
-            sim.apply("b", &trigger(Some("k")), false).actions(),
+            sim.apply("b", &trigger(Some("k")), 1).actions(),
             [Action::Created]
         );
         assert_eq!(
-            actions(&mut sim, "b", &resolve(Some("k"))),
+            actions(&mut sim, 2, "b", &resolve(Some("k"))),
             [Action::Resolved]
         );
         assert_eq!(sim.open()[0].service, "a");
@@ -319,7 +315,7 @@ mod tests {
         let mut both = trigger(Some("k"));
         both.resolve = resolve(Some("k")).resolve;
         assert_eq!(
-            actions(&mut sim, "s", &both),
+            actions(&mut sim, 1, "s", &both),
             [Action::Created, Action::Resolved]
         );
         assert!(sim.open().is_empty());
@@ -328,7 +324,7 @@ mod tests {
     #[test]
     fn nothing_matched_is_discarded() {
         assert_eq!(
-            actions(&mut Simulation::new(), "s", &discard()),
+            actions(&mut Simulation::new(), 1, "s", &discard()),
             [Action::Discarded]
         );
     }

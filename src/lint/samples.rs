@@ -2,6 +2,7 @@
 //! filter parts no sample exercises, and samples that no filter of any service handles.
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::envelope::{self, EnvelopeMode};
 use crate::eval::{condition_holds, evaluate, trigger_holds};
 use crate::filter::Service;
 use crate::filter::schema::FileDoc;
@@ -26,8 +27,12 @@ pub(super) fn check(
     for source in sources {
         for body in source.bodies()? {
             let body = body?;
-            if let Ok(payload) = body.payload {
-                samples.push((body.name, payload));
+            let request = body
+                .payload
+                .map_err(|e| e.to_string())
+                .and_then(|p| envelope::request_of(p, EnvelopeMode::Detect));
+            if let Ok(request) = request {
+                samples.push((body.name, request.payload));
             }
         }
     }

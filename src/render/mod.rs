@@ -6,6 +6,7 @@ mod json;
 pub mod junit;
 pub mod lint;
 mod palette;
+mod replay;
 pub mod sanitize;
 mod test_human;
 mod test_json;
@@ -15,6 +16,7 @@ mod why;
 pub use human::HumanCheck;
 pub use json::JsonCheck;
 pub use palette::Palette;
+pub use replay::{HumanReplay, JsonReplay, ReplayReport};
 pub use test_human::HumanTest;
 pub use test_json::JsonTest;
 
@@ -178,6 +180,12 @@ impl<'w> Messages<'w> {
             }
             None => self.error(&format!("{e:#}")),
         }
+    }
+
+    /// A progress line that the next one overwrites; empty clears it. Only for a terminal.
+    pub fn progress(&mut self, message: &str) {
+        let _ = write!(self.out, "\r\x1b[K{message}");
+        let _ = self.out.flush();
     }
 
     /// `note: <message>`.

@@ -114,7 +114,7 @@ pub fn run(case: &Case) -> Ran {
             for (i, step) in steps.iter().enumerate() {
                 let outcome = evaluate(service, &step.payload);
                 hits_of(&outcome, &mut hits);
-                let actions = sim.apply(&service.name, &outcome, true).actions();
+                let actions = sim.apply(&service.name, &outcome, i + 1).actions();
                 actual.push((Field::Step(i), Val::str(join_actions(&actions))));
             }
             let open = sim

@@ -1,0 +1,386 @@
+//! The `replay` reports: a timeline line per request and a summary (human), or one object per request
+//! and a summary (JSON); with `--diff-filters`, the requests whose outcome changed and the counts side by
+//! side. Every line passes through the redactor first: tokens are never shown.
+
+use super::Palette;
+use super::sanitize::escape;
+use crate::replay::{Counts, Record, ResolveAction, TriggerAction};
+use crate::simulation::Incident;
+use crate::timestamp::{Millis, format_duration};
+use serde_json::{Value, json};
+use std::io::{self, Write};
+
+/// A report of `replay`, in one output format.
+pub trait ReplayReport {
+    /// A secret that must never be shown (a token).
+    fn secret(&mut self, token: &str);
+    /// One request replayed.
+    fn record(&mut self, r: &Record) -> io::Result<()>;
+    /// The end of a replay: counts and the incidents left open.
+    fn summary(
+        &mut self,
+        c: &Counts,
+        open: &[(&Incident, Option<Millis>)],
+        skipped: usize,
+    ) -> io::Result<()>;
+    /// A request whose outcome differs between the old and the new filters.
+    fn change(&mut self, old: &Record, new: &Record) -> io::Result<()>;
+    /// The end of a filter diff.
+    fn diff_summary(
+        &mut self,
+        old: &Counts,
+        new: &Counts,
+        changed: usize,
+        skipped: usize,
+    ) -> io::Result<()>;
+}
+
+/// Replaces every known secret with `***`.
+#[derive(Debug, Default)]
+struct Redactor {
+    secrets: Vec<String>,
+}
+
+impl Redactor {
+    fn add(&mut self, secret: &str) {
+        if !secret.is_empty() && !self.secrets.iter().any(|s| s == secret) {
+            self.secrets.push(secret.to_owned());
+            // Longer first, so that a secret containing another is replaced whole.
+            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        }
+    }
+
+    fn apply(&self, mut text: String) -> String {
+        for s in &self.secrets {
+            if text.contains(s.as_str()) {
+                text = text.replace(s.as_str(), "***");
+            }
+        }
+        text
+    }
+}
+
+/// Human `replay` output.
+pub struct HumanReplay<'w> {
+    out: &'w mut dyn Write,
+    palette: Palette,
+    redactor: Redactor,
+}
+
+impl<'w> HumanReplay<'w> {
+    /// A report written to `out`.
+    pub fn new(out: &'w mut dyn Write, palette: Palette) -> HumanReplay<'w> {
+        HumanReplay {
+            out,
+            palette,
+            redactor: Redactor::default(),
+        }
+    }
+
+    fn line(&mut self, text: String) -> io::Result<()> {
+        writeln!(self.out, "{}", self.redactor.apply(text))
+    }
+
+    /// What a request did, in words.
+    fn what(&self, r: &Record) -> String {
+        let p = self.palette;
+        match r.code {
+            401 => p.error("401 unauthorized: the request's token is missing or does not match"),
+            202 => p.discarded("202 discarded"),
+            code => {
+                let actions: Vec<String> = r
+                    .actions
+                    .iter()
+                    .map(|a| {
+                        let mut parts = Vec::new();
+                        match &a.trigger {
+                            Some(TriggerAction::Created(i)) => parts.push(format!(
+                                "{} #{} \"{}\" {}",
+                                p.created("created incident"),
+                                i.id,
+                                escape(&i.title, false),
+                                key(&i.map_key)
+                            )),
+                            Some(TriggerAction::Duplicate(id)) => {
+                                parts.push(format!("duplicate of incident #{id}"))
+                            }
+                            None => {}
+                        }
+                        match &a.resolve {
+                            Some(ResolveAction::Closed(closed)) => {
+                                for (i, age) in closed {
+                                    let after = age.map_or(String::new(), |a| {
+                                        format!(" after {}", format_duration(a))
+                                    });
+                                    parts.push(format!(
+                                        "{} #{}{after}",
+                                        p.resolved("resolved incident"),
+                                        i.id
+                                    ));
+                                }
+                            }
+                            Some(ResolveAction::Repeated) => parts.push("repeated resolve".into()),
+                            Some(ResolveAction::NoOpenIncident(k)) => parts.push(format!(
+                                "{} {}",
+                                p.warning("resolve found no open incident"),
+                                key(k)
+                            )),
+                            None => {}
+                        }
+                        format!("{}: {}", p.service(&a.service), parts.join(", "))
+                    })
+                    .collect();
+                format!("{code} {}", actions.join("; "))
+            }
+        }
+    }
+}
+
+fn key(k: &Option<String>) -> String {
+    match k {
+        Some(k) => format!("[{}]", escape(k, false)),
+        None => "[no mapping key]".into(),
+    }
+}
+
+impl ReplayReport for HumanReplay<'_> {
+    fn secret(&mut self, token: &str) {
+        self.redactor.add(token);
+    }
+
+    fn record(&mut self, r: &Record) -> io::Result<()> {
+        let what = self.what(r);
+        self.line(format!(
+            "{:>5}  {}  {what}",
+            format!("#{}", r.number),
+            escape(&r.name, false)
+        ))
+    }
+
+    fn summary(
+        &mut self,
+        c: &Counts,
+        open: &[(&Incident, Option<Millis>)],
+        skipped: usize,
+    ) -> io::Result<()> {
+        let p = self.palette;
+        self.line(String::new())?;
+        self.line(p.heading(&format!("replayed {} requests", c.requests)))?;
+        let mut rows = vec![
+            ("incidents created", c.created),
+            ("duplicates folded", c.duplicates),
+            ("resolved", c.resolved),
+            ("left open", open.len()),
+            ("discarded (202)", c.discarded),
+            ("resolves with no open incident", c.orphan_resolves),
+            ("triggers without a mapping key", c.keyless),
+            ("unauthorized (401)", c.unauthorized),
+        ];
+        if skipped > 0 {
+            rows.push(("skipped (unreadable)", skipped));
+        }
+        for (label, n) in rows {
+            self.line(format!("  {} {n}", p.label(&format!("{label:<31}"))))?;
+        }
+        if !open.is_empty() {
+            self.line(format!("{}", p.heading("left open:")))?;
+            for (i, age) in open {
+                let age = age.map_or(String::new(), |a| format!(", open {}", format_duration(a)));
+                self.line(format!(
+                    "  #{} {}: \"{}\" {}, created by request #{}{age}",
+                    i.id,
+                    p.service(&i.service),
+                    escape(&i.title, false),
+                    key(&i.map_key),
+                    i.created_by
+                ))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn change(&mut self, old: &Record, new: &Record) -> io::Result<()> {
+        let (before, after) = (self.what(old), self.what(new));
+        self.line(format!(
+            "{:>5}  {}\n         old: {before}\n         new: {after}",
+            format!("#{}", old.number),
+            escape(&old.name, false)
+        ))
+    }
+
+    fn diff_summary(
+        &mut self,
+        old: &Counts,
+        new: &Counts,
+        changed: usize,
+        skipped: usize,
+    ) -> io::Result<()> {
+        let p = self.palette;
+        self.line(String::new())?;
+        let verdict = if changed == 0 {
+            p.created(&format!(
+                "no request of {} changes its outcome",
+                old.requests
+            ))
+        } else {
+            p.warning(&format!(
+                "{changed} of {} requests change their outcome",
+                old.requests
+            ))
+        };
+        self.line(verdict)?;
+        self.line(format!("  {:<31} {:>8} {:>8}", "", "old", "new"))?;
+        let rows = [
+            ("incidents created", old.created, new.created),
+            ("duplicates folded", old.duplicates, new.duplicates),
+            ("resolved", old.resolved, new.resolved),
+            ("discarded (202)", old.discarded, new.discarded),
+            (
+                "resolves with no open incident",
+                old.orphan_resolves,
+                new.orphan_resolves,
+            ),
+            ("triggers without a mapping key", old.keyless, new.keyless),
+            ("unauthorized (401)", old.unauthorized, new.unauthorized),
+        ];
+        for (label, a, b) in rows {
+            let row = format!("  {label:<31} {a:>8} {b:>8}");
+            self.line(if a == b { row } else { p.warning(&row) })?;
+        }
+        if skipped > 0 {
+            self.line(format!("  skipped (unreadable) {skipped}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// JSON Lines `replay` output.
+pub struct JsonReplay<'w> {
+    out: &'w mut dyn Write,
+    redactor: Redactor,
+}
+
+impl<'w> JsonReplay<'w> {
+    /// A report written to `out`.
+    pub fn new(out: &'w mut dyn Write) -> JsonReplay<'w> {
+        JsonReplay {
+            out,
+            redactor: Redactor::default(),
+        }
+    }
+
+    fn line(&mut self, value: Value) -> io::Result<()> {
+        writeln!(self.out, "{}", self.redactor.apply(value.to_string()))
+    }
+}
+
+fn record_json(r: &Record) -> Value {
+    let actions: Vec<Value> = r
+        .actions
+        .iter()
+        .map(|a| {
+            let trigger = match &a.trigger {
+                Some(TriggerAction::Created(i)) => json!({
+                    "action": "created", "incident": i.id, "title": i.title, "map_key": i.map_key
+                }),
+                Some(TriggerAction::Duplicate(id)) => json!({"action": "duplicate", "incident": id}),
+                None => Value::Null,
+            };
+            let resolve = match &a.resolve {
+                Some(ResolveAction::Closed(closed)) => json!({
+                    "action": "resolved",
+                    "incidents": closed.iter().map(|(i, _)| i.id).collect::<Vec<_>>(),
+                    "open_ms": closed.iter().map(|(_, age)| *age).collect::<Vec<_>>(),
+                }),
+                Some(ResolveAction::Repeated) => json!({"action": "repeated"}),
+                Some(ResolveAction::NoOpenIncident(k)) => {
+                    json!({"action": "no-open-incident", "map_key": k})
+                }
+                None => Value::Null,
+            };
+            json!({"service": a.service, "code": a.code.status(), "trigger": trigger, "resolve": resolve})
+        })
+        .collect();
+    json!({
+        "type": "request",
+        "number": r.number,
+        "name": r.name,
+        "code": r.code,
+        "triggered": {"created": r.created, "duplicate": r.duplicate},
+        "resolved": {"resolved": r.resolved, "duplicate": r.resolve_duplicate},
+        "actions": actions,
+    })
+}
+
+fn counts_json(c: &Counts) -> Value {
+    json!({
+        "requests": c.requests, "created": c.created, "duplicates": c.duplicates,
+        "resolved": c.resolved, "discarded": c.discarded, "orphan_resolves": c.orphan_resolves,
+        "keyless": c.keyless, "unauthorized": c.unauthorized,
+    })
+}
+
+impl ReplayReport for JsonReplay<'_> {
+    fn secret(&mut self, token: &str) {
+        self.redactor.add(token);
+    }
+
+    fn record(&mut self, r: &Record) -> io::Result<()> {
+        self.line(record_json(r))
+    }
+
+    fn summary(
+        &mut self,
+        c: &Counts,
+        open: &[(&Incident, Option<Millis>)],
+        skipped: usize,
+    ) -> io::Result<()> {
+        let mut summary = counts_json(c);
+        summary["type"] = json!("summary");
+        summary["skipped"] = json!(skipped);
+        summary["open"] = open
+            .iter()
+            .map(|(i, age)| {
+                json!({
+                    "incident": i.id, "service": i.service, "title": i.title, "map_key": i.map_key,
+                    "created_by": i.created_by, "duplicates": i.duplicates, "open_ms": age,
+                })
+            })
+            .collect();
+        self.line(summary)
+    }
+
+    fn change(&mut self, old: &Record, new: &Record) -> io::Result<()> {
+        self.line(json!({
+            "type": "change", "number": old.number, "name": old.name,
+            "old": record_json(old), "new": record_json(new),
+        }))
+    }
+
+    fn diff_summary(
+        &mut self,
+        old: &Counts,
+        new: &Counts,
+        changed: usize,
+        skipped: usize,
+    ) -> io::Result<()> {
+        self.line(json!({
+            "type": "diff_summary", "changed": changed, "skipped": skipped,
+            "old": counts_json(old), "new": counts_json(new),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Redactor;
+
+    #[test]
+    fn secrets_are_replaced_longest_first() {
+        let mut r = Redactor::default();
+        r.add("abc");
+        r.add("abcdef");
+        r.add("");
+        assert_eq!(r.apply("x abcdef y abc".into()), "x *** y ***");
+    }
+}
