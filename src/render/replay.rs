@@ -183,7 +183,7 @@ impl ReplayReport for HumanReplay<'_> {
             self.line(format!("  {} {n}", p.label(&format!("{label:<31}"))))?;
         }
         if !open.is_empty() {
-            self.line(format!("{}", p.heading("left open:")))?;
+            self.line(p.heading("left open:"))?;
             for (i, age) in open {
                 let age = age.map_or(String::new(), |a| format!(", open {}", format_duration(a)));
                 self.line(format!(
