@@ -113,10 +113,10 @@ pub struct LintArgs {
     #[arg(value_name = "PATH", default_value = "filters")]
     pub paths: Vec<PathBuf>,
 
-    /// Also check the filters against the payloads in this folder: keys no sample carries, filters no
-    /// sample fires, samples no filter handles.
-    #[arg(long, value_name = "DIR")]
-    pub samples: Option<PathBuf>,
+    /// Also check the filters against the payloads in these files or folders (repeatable): keys no
+    /// sample carries, filters no sample fires, samples no filter handles.
+    #[arg(long, value_name = "PATH")]
+    pub samples: Vec<PathBuf>,
 
     /// Fail on warnings too.
     #[arg(long, value_enum, value_name = "LEVEL")]

@@ -17,8 +17,8 @@ use std::path::PathBuf;
 pub struct LintOptions {
     /// Filter files or folders of them.
     pub paths: Vec<PathBuf>,
-    /// A folder of sample payloads to check the filters against.
-    pub samples: Option<PathBuf>,
+    /// Sample payloads (files or folders) to check the filters against; none: no sample checks.
+    pub samples: Vec<PathBuf>,
     /// Readings forced by the command line.
     pub semantics: SemanticsLayer,
 }
@@ -73,8 +73,10 @@ pub fn lint(options: &LintOptions) -> Result<LintReport> {
             }
         }
     }
-    if let Some(dir) = &options.samples {
-        report.findings.extend(samples::check(dir, &loaded)?);
+    if !options.samples.is_empty() {
+        report
+            .findings
+            .extend(samples::check(&options.samples, &loaded)?);
     }
     Ok(report)
 }

@@ -11,20 +11,22 @@ use crate::outcome::Code;
 use crate::payload::Payload;
 use anyhow::{Result, bail};
 use serde_json::Value;
-use std::path::Path;
+use std::path::PathBuf;
 use toml::Spanned;
 
-/// The findings of `services` (each with its spanned file and text) against the samples in `dir`.
+/// The findings of `services` (each with its spanned file and text) against the samples in `paths`.
 pub(super) fn check(
-    dir: &Path,
+    paths: &[PathBuf],
     services: &[(Service, FileDoc, String)],
 ) -> Result<Vec<Diagnostic>> {
-    let (sources, errors) = input::expand(&[dir.to_owned()]);
+    let (sources, errors) = input::expand(paths);
     if let Some(e) = errors.into_iter().next() {
         bail!("cannot read the samples: {e}");
     }
-    let mut samples: Vec<(String, Payload)> = Vec::new();
+    // Each sample: its name (`path#N` in a stream), its input, and its body.
+    let mut samples: Vec<(String, String, Payload)> = Vec::new();
     for source in sources {
+        let label = source.label();
         for body in source.bodies()? {
             let body = body?;
             let request = body
@@ -32,13 +34,13 @@ pub(super) fn check(
                 .map_err(|e| e.to_string())
                 .and_then(|p| envelope::request_of(p, EnvelopeMode::Detect));
             if let Ok(request) = request {
-                samples.push((body.name, request.payload));
+                samples.push((body.name, label.clone(), request.payload));
             }
         }
     }
     let json: Vec<&Value> = samples
         .iter()
-        .filter_map(|(_, p)| p.json.as_ref().ok())
+        .filter_map(|(_, _, p)| p.json.as_ref().ok())
         .collect();
     let mut out = Vec::new();
     for (service, doc, text) in services {
@@ -106,7 +108,7 @@ pub(super) fn check(
             }
         }
     }
-    for (name, payload) in &samples {
+    for (name, input, payload) in &samples {
         let handled = services
             .iter()
             .any(|(s, _, _)| evaluate(s, payload).code != Code::Discarded);
@@ -119,7 +121,7 @@ pub(super) fn check(
                     None,
                 )
                 .with_help(format!(
-                    "see why with `sqibs-filter check --explain {name}`"
+                    "see why with `sqibs-filter check --explain {input}`"
                 )),
             );
         }

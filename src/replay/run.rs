@@ -108,12 +108,14 @@ pub fn replay(
     })
 }
 
-/// What a request did, in a form that compares across filter sets (incident numbers aside).
-fn signature(r: &Record) -> Vec<(String, u16, &'static str, &'static str)> {
+/// What a request did, in a form that compares across filter sets: incident numbers and service names
+/// aside (a new filter file may rename its service).
+fn signature(r: &Record) -> Vec<(u16, &'static str, &'static str)> {
     r.actions
         .iter()
         .map(|a| {
             let trigger = match a.trigger {
+                Some(TriggerAction::Created(ref i)) if i.map_key.is_none() => "created-keyless",
                 Some(TriggerAction::Created(_)) => "created",
                 Some(TriggerAction::Duplicate(_)) => "duplicate",
                 None => "",
@@ -124,8 +126,8 @@ fn signature(r: &Record) -> Vec<(String, u16, &'static str, &'static str)> {
                 Some(ResolveAction::NoOpenIncident(_)) => "no-open-incident",
                 None => "",
             };
-            (a.service.clone(), a.code.status(), trigger, resolve)
+            (a.code.status(), trigger, resolve)
         })
-        .chain(std::iter::once((String::new(), r.code, "", "")))
+        .chain(std::iter::once((r.code, "", "")))
         .collect()
 }

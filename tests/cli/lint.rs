@@ -212,7 +212,17 @@ fn samples_show_unread_keys_unfired_filters_and_unhandled_payloads() {
 #[test]
 fn the_shipped_filters_are_clean_against_the_shipped_samples() {
     Test::new()
-        .args(&["lint", "--samples", "samples", "--deny", "warnings"])
+        .args(&[
+            "lint",
+            "--samples",
+            "samples/tigera",
+            "--samples",
+            "samples/sedai",
+            "--samples",
+            "samples/replay/lifecycle.jsonl",
+            "--deny",
+            "warnings",
+        ])
         .expect(0, "no findings in 2 filter files\n", "");
 }
 

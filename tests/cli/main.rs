@@ -15,5 +15,7 @@ mod filter_files;
 mod json_contract;
 /// `lint`: every static check, samples, exit codes.
 mod lint;
+/// `replay`: timelines, summaries, tokens, duplicate windows, filter diffs.
+mod replay;
 /// `test`: case files, scenarios, diffs, bless, JUnit, coverage.
 mod test_cmd;

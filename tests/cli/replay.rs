@@ -1,0 +1,305 @@
+use crate::support::Test;
+
+const TOKEN: &str = "tok-demo-7f3a9c";
+
+#[test]
+fn a_lifecycle_replay_shows_the_incident_opening_and_closing() {
+    Test::new()
+        .args(&["replay", "samples/replay/lifecycle.jsonl", "--service", "tigera", "--token", TOKEN])
+        .expect(
+            0,
+            r#"
+               #1  samples/replay/lifecycle.jsonl#1  201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [tigera-sec-001]
+               #2  samples/replay/lifecycle.jsonl#2  202 discarded
+               #3  samples/replay/lifecycle.jsonl#3  201 tigera: duplicate of incident #1
+               #4  samples/replay/lifecycle.jsonl#4  200 tigera: resolved incident #1 after 10m 00s
+               #5  samples/replay/lifecycle.jsonl#5  200 tigera: resolve found no open incident [no mapping key]
+
+            replayed 5 requests
+              incidents created               1
+              duplicates folded               1
+              resolved                        1
+              left open                       0
+              discarded (202)                 1
+              resolves with no open incident  1
+              triggers without a mapping key  0
+              unauthorized (401)              0
+            "#,
+            "",
+        );
+}
+
+#[test]
+fn both_integrations_open_and_close_in_one_replay() {
+    let out = Test::new()
+        .args(&[
+            "replay",
+            "samples/replay/lifecycle.jsonl",
+            "--format",
+            "json",
+        ])
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let closed: Vec<(String, String)> = lines
+        .iter()
+        .flat_map(|l| l["actions"].as_array().cloned().unwrap_or_default())
+        .filter(|a| a["resolve"]["action"] == "resolved")
+        .map(|a| {
+            (
+                a["service"].as_str().unwrap().to_owned(),
+                a["resolve"]["open_ms"][0].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        closed,
+        [
+            ("tigera".to_owned(), "600000".to_owned()),
+            ("sedai".to_owned(), "780000".to_owned())
+        ]
+    );
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    // Under a global token, Sedai's FIRING filter also catches Tigera's lower-case "firing": the
+    // replay shows the two keyless incidents that cross-talk would leave open.
+    assert_eq!(summary["keyless"], 2);
+    assert_eq!(summary["open"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn repeats_a_missing_mapping_key_an_unmatched_resolve_and_a_stale_token_are_counted() {
+    Test::new()
+        .args(&["replay", "samples/replay/troubles.jsonl", "--service", "tigera", "--token", TOKEN])
+        .expect(
+            0,
+            r#"
+               #1  samples/replay/troubles.jsonl#1  201 tigera: created incident #1 "Tigera - DNS Exfiltration" [tigera-sec-002]
+               #2  samples/replay/troubles.jsonl#2  201 tigera: duplicate of incident #1
+               #3  samples/replay/troubles.jsonl#3  201 tigera: created incident #2 "Tigera - Port Scan Detected" [no mapping key]
+               #4  samples/replay/troubles.jsonl#4  201 tigera: created incident #3 "Tigera - Port Scan Detected" [no mapping key]
+               #5  samples/replay/troubles.jsonl#5  200 tigera: resolve found no open incident [tigera-sec-404]
+               #6  samples/replay/troubles.jsonl#6  401 unauthorized: the request's token is missing or does not match
+               #7  samples/replay/troubles.jsonl#7  202 discarded
+               #8  samples/replay/troubles.jsonl#8  202 discarded
+
+            replayed 8 requests
+              incidents created               3
+              duplicates folded               1
+              resolved                        0
+              left open                       3
+              discarded (202)                 2
+              resolves with no open incident  1
+              triggers without a mapping key  2
+              unauthorized (401)              1
+            left open:
+              #1 tigera: "Tigera - DNS Exfiltration" [tigera-sec-002], created by request #1, open 7m 00s
+              #2 tigera: "Tigera - Port Scan Detected" [no mapping key], created by request #3, open 5m 00s
+              #3 tigera: "Tigera - Port Scan Detected" [no mapping key], created by request #4, open 4m 00s
+            "#,
+            "",
+        );
+}
+
+#[test]
+fn diff_filters_names_the_requests_a_filter_change_alters() {
+    let out = Test::new()
+        .args(&[
+            "replay",
+            "samples/replay/troubles.jsonl",
+            "--token",
+            TOKEN,
+            "--diff-filters",
+            "filters/tigera.toml",
+            "samples/troubleshooting/no-map-key.toml",
+        ])
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""));
+    let first_lines: Vec<&str> = out.stdout.lines().take(7).collect();
+    assert_eq!(
+        first_lines,
+        [
+            "   #1  samples/replay/troubles.jsonl#1",
+            "         old: 201 tigera: created incident #1 \"Tigera - DNS Exfiltration\" [tigera-sec-002]",
+            "         new: 201 tigera-no-map-key: created incident #1 \"Tigera - DNS Exfiltration\" [no mapping key]",
+            "   #2  samples/replay/troubles.jsonl#2",
+            "         old: 201 tigera: duplicate of incident #1",
+            "         new: 201 tigera-no-map-key: created incident #2 \"Tigera - DNS Exfiltration\" [no mapping key]",
+            "",
+        ]
+    );
+    assert!(
+        out.stdout
+            .contains("2 of 8 requests change their outcome\n")
+    );
+    assert!(
+        out.stdout
+            .contains("  incidents created                      3        4\n"),
+        "{}",
+        out.stdout
+    );
+
+    let same = Test::new()
+        .args(&[
+            "replay",
+            "samples/replay/troubles.jsonl",
+            "--diff-filters",
+            "filters",
+            "filters",
+        ])
+        .output();
+    assert_eq!(same.code, 0);
+    assert!(
+        same.stdout
+            .starts_with("\nno request of 8 changes its outcome\n"),
+        "{}",
+        same.stdout
+    );
+}
+
+#[test]
+fn tokens_never_appear_in_any_output() {
+    // The token also appears inside a payload value: it is redacted there too.
+    let body = format!(
+        "{{\"body\": {{\"status\": \"firing\", \"alert_id\": \"a\", \"alert_name\": \"leaked {TOKEN}\", \"description\": \"url ?token={TOKEN}\"}}, \"token\": \"{TOKEN}\"}}\n{{\"body\": {{\"status\": \"firing\"}}, \"token\": \"other-secret-123\"}}\n"
+    );
+    for format in ["human", "json"] {
+        for extra in [
+            &[][..],
+            &[
+                "--diff-filters",
+                "filters",
+                "samples/troubleshooting/no-map-key.toml",
+            ][..],
+        ] {
+            let mut args = vec!["replay", "--token", TOKEN, "--format", format];
+            args.extend_from_slice(extra);
+            let out = Test::new().args(&args).stdin(&body).output();
+            for secret in [TOKEN, "other-secret-123"] {
+                assert!(
+                    !out.stdout.contains(secret),
+                    "{format} {extra:?}: {}",
+                    out.stdout
+                );
+                assert!(
+                    !out.stderr.contains(secret),
+                    "{format} {extra:?}: {}",
+                    out.stderr
+                );
+            }
+        }
+    }
+    let out = Test::new()
+        .args(&["replay", "--token", TOKEN, "--service", "tigera"])
+        .stdin(&body)
+        .output();
+    assert!(
+        out.stdout.contains("\"Tigera - leaked ***\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("#2  <stdin>#2  401 unauthorized"),
+        "{}",
+        out.stdout
+    );
+    // The token given in the environment is a secret too, and not shown by --help.
+    let help = Test::new()
+        .env("SQIBS_TOKEN", TOKEN)
+        .args(&["replay", "--help"])
+        .output();
+    assert!(!help.stdout.contains(TOKEN));
+}
+
+#[test]
+fn the_duplicate_window_folds_repeats_timed_by_a_payload_key() {
+    let line = |minute: u32| {
+        format!(
+            "{{\"status\": \"firing\", \"alert_name\": \"Scan\", \"at\": \"2026-04-18T08:{minute:02}:00Z\"}}\n"
+        )
+    };
+    // The same body (same time text) twice, then the same alert later: bodies differ by their time,
+    // so only the exact repeat folds.
+    let input = format!("{}{}{}", line(0), line(0), line(9));
+    let out = Test::new()
+        .args(&[
+            "replay",
+            "--service",
+            "tigera",
+            "--dedup-window",
+            "5m",
+            "--time-key",
+            "at",
+            "--format",
+            "json",
+        ])
+        .stdin(&input)
+        .output();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let flags: Vec<(bool, bool)> = lines[..3]
+        .iter()
+        .map(|l| {
+            (
+                l["triggered"]["created"].as_bool().unwrap(),
+                l["triggered"]["duplicate"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(flags, [(true, false), (false, true), (true, false)]);
+    assert_eq!(
+        (
+            lines[3]["duplicates"].as_u64(),
+            lines[3]["keyless"].as_u64()
+        ),
+        (Some(1), Some(2))
+    );
+}
+
+#[test]
+fn bad_lines_are_reported_and_the_rest_replayed() {
+    Test::new()
+        .args(&["replay", "--service", "tigera", "--envelope"])
+        .stdin("{\"body\": {\"status\": \"firing\", \"alert_id\": \"a\"}}\n{\"status\": \"firing\"}\n{\"body\": {}, \"token\": 7}\n")
+        .expect(
+            2,
+            r#"
+               #1  <stdin>#1  201 tigera: created incident #1 "Incident from Tigera" [a]
+
+            replayed 1 requests
+              incidents created               1
+              duplicates folded               0
+              resolved                        0
+              left open                       1
+              discarded (202)                 0
+              resolves with no open incident  0
+              triggers without a mapping key  0
+              unauthorized (401)              0
+              skipped (unreadable)            2
+            left open:
+              #1 tigera: "Incident from Tigera" [a], created by request #1
+            "#,
+            "error: <stdin>#2: unknown envelope key `status`: an envelope has received_at, from, token, content_type, body, url, headers\nerror: <stdin>#3: the envelope's `token` must be a string\n",
+        );
+}
+
+#[test]
+fn a_bad_duration_is_a_usage_error() {
+    let out = Test::new()
+        .args(&["replay", "--dedup-window", "5 minutes", "-"])
+        .output();
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""));
+    assert!(
+        out.stderr.contains("invalid duration `5 minutes`"),
+        "{}",
+        out.stderr
+    );
+}
