@@ -186,8 +186,13 @@ impl ReplayReport for HumanReplay<'_> {
             self.line(p.heading("left open:"))?;
             for (i, age) in open {
                 let age = age.map_or(String::new(), |a| format!(", open {}", format_duration(a)));
+                let repeats = match i.duplicates {
+                    0 => String::new(),
+                    1 => ", 1 duplicate folded".to_owned(),
+                    n => format!(", {n} duplicates folded"),
+                };
                 self.line(format!(
-                    "  #{} {}: \"{}\" {}, created by request #{}{age}",
+                    "  #{} {}: \"{}\" {}, created by request #{}{repeats}{age}",
                     i.id,
                     p.service(&i.service),
                     escape(&i.title, false),

@@ -97,7 +97,7 @@ fn repeats_a_missing_mapping_key_an_unmatched_resolve_and_a_stale_token_are_coun
               triggers without a mapping key  2
               unauthorized (401)              1
             left open:
-              #1 tigera: "Tigera - DNS Exfiltration" [tigera-sec-002], created by request #1, open 7m 00s
+              #1 tigera: "Tigera - DNS Exfiltration" [tigera-sec-002], created by request #1, 1 duplicate folded, open 7m 00s
               #2 tigera: "Tigera - Port Scan Detected" [no mapping key], created by request #3, open 5m 00s
               #3 tigera: "Tigera - Port Scan Detected" [no mapping key], created by request #4, open 4m 00s
             "#,
