@@ -2,12 +2,13 @@
 //! order with the first that holds creating the incident, resolve parts evaluated for the same request,
 //! the title, description and mapping key extracted with their fallbacks.
 
+use crate::document::{Document, LazyRef};
 use crate::filter::{Condition, Filter, Service};
 use crate::outcome::{Code, FilterRef, Incident, Outcome, Resolution};
-use crate::payload::{Payload, text_of};
+use crate::payload::{Json, Payload};
 use crate::semantics::{Combine, Semantics};
 use crate::warning::Warning;
-use serde_json::Value;
+use std::borrow::Cow;
 
 /// What Callgoose would do with `payload` for `service`.
 pub fn evaluate(service: &Service, payload: &Payload) -> Outcome {
@@ -16,44 +17,56 @@ pub fn evaluate(service: &Service, payload: &Payload) -> Outcome {
 
 /// [`evaluate`] for a request whose `from=` parameter is `from` (captured traffic carries its own).
 pub fn evaluate_from(service: &Service, payload: &Payload, from: Option<&str>) -> Outcome {
-    let mut warnings = Vec::new();
-    let json = match &payload.json {
-        Ok(value) => Some(value),
-        Err(e) => {
-            warnings.push(Warning::NotJson {
+    match &payload.json {
+        Ok(Json::Full(value)) => evaluate_document(service, value, payload, from, Vec::new()),
+        Ok(Json::Lazy(doc)) => {
+            let doc = LazyRef {
+                doc,
+                raw: &payload.raw,
+            };
+            evaluate_document(service, &doc, payload, from, Vec::new())
+        }
+        Err(e) => Outcome {
+            code: Code::Discarded,
+            trigger: None,
+            resolve: None,
+            warnings: vec![Warning::NotJson {
                 line: e.line,
                 column: e.column,
                 message: e.message.clone(),
-            });
-            None
-        }
-    };
+            }],
+        },
+    }
+}
+
+fn evaluate_document<D: Document + ?Sized>(
+    service: &Service,
+    json: &D,
+    payload: &Payload,
+    from: Option<&str>,
+    mut warnings: Vec<Warning>,
+) -> Outcome {
     let semantics = service.semantics;
+    let trigger = service
+        .filters
+        .iter()
+        .find(|f| trigger_holds(f, json, semantics))
+        .map(|filter| incident(from, filter, json, payload, &mut warnings));
 
-    let trigger = json.and_then(|json| {
-        let filter = service
-            .filters
-            .iter()
-            .find(|f| trigger_holds(f, json, semantics))?;
-        Some(incident(from, filter, json, payload, &mut warnings))
-    });
-
-    let resolve = json.and_then(|json| {
-        service.filters.iter().find_map(|f| {
-            let part = f.resolve.as_ref()?;
-            condition_holds(&part.condition, json, semantics.case_sensitive).then(|| {
-                let map_key = lookup_text(&part.mapped_with, json);
-                if map_key.is_none() {
-                    warnings.push(Warning::ResolveKeyMissing {
-                        filter: f.name.clone(),
-                        key: part.mapped_with.to_string(),
-                    });
-                }
-                Resolution {
-                    filter: FilterRef::from(f),
-                    map_key,
-                }
-            })
+    let resolve = service.filters.iter().find_map(|f| {
+        let part = f.resolve.as_ref()?;
+        condition_holds(&part.condition, json, semantics.case_sensitive).then(|| {
+            let map_key = lookup_text(&part.mapped_with, json);
+            if map_key.is_none() {
+                warnings.push(Warning::ResolveKeyMissing {
+                    filter: f.name.clone(),
+                    key: part.mapped_with.to_string(),
+                });
+            }
+            Resolution {
+                filter: FilterRef::from(f),
+                map_key,
+            }
         })
     });
 
@@ -71,7 +84,11 @@ pub fn evaluate_from(service: &Service, payload: &Payload, from: Option<&str>) -
 }
 
 /// Whether the trigger part of `filter` holds for `json`.
-pub fn trigger_holds(filter: &Filter, json: &Value, semantics: Semantics) -> bool {
+pub fn trigger_holds<D: Document + ?Sized>(
+    filter: &Filter,
+    json: &D,
+    semantics: Semantics,
+) -> bool {
     let mut results = filter
         .trigger
         .conditions
@@ -84,11 +101,14 @@ pub fn trigger_holds(filter: &Filter, json: &Value, semantics: Semantics) -> boo
 }
 
 /// Whether the key is present and every item of the list is contained in its value's text.
-pub fn condition_holds(condition: &Condition, json: &Value, case_sensitive: bool) -> bool {
-    let Some(value) = condition.key.lookup(json) else {
+pub fn condition_holds<D: Document + ?Sized>(
+    condition: &Condition,
+    json: &D,
+    case_sensitive: bool,
+) -> bool {
+    let Some(text) = json.text(&condition.key) else {
         return false;
     };
-    let text = text_of(value);
     if case_sensitive {
         condition
             .contains
@@ -97,21 +117,21 @@ pub fn condition_holds(condition: &Condition, json: &Value, case_sensitive: bool
     } else {
         let text = text.to_lowercase();
         condition
-            .contains
+            .folded
             .iter()
-            .all(|item| text.contains(item.to_lowercase().as_str()))
+            .all(|item| text.contains(item.as_str()))
     }
 }
 
-fn lookup_text(key: &crate::keypath::KeyPath, json: &Value) -> Option<String> {
-    key.lookup(json).map(|v| text_of(v).into_owned())
+fn lookup_text<D: Document + ?Sized>(key: &crate::keypath::KeyPath, json: &D) -> Option<String> {
+    json.text(key).map(Cow::into_owned)
 }
 
 /// The incident `filter` creates from `json`, with Callgoose's fallbacks.
-fn incident(
+fn incident<D: Document + ?Sized>(
     from: Option<&str>,
     filter: &Filter,
-    json: &Value,
+    json: &D,
     payload: &Payload,
     warnings: &mut Vec<Warning>,
 ) -> Incident {

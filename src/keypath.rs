@@ -12,6 +12,9 @@ use std::fmt;
 pub struct KeyPath {
     raw: String,
     segments: Vec<Segment>,
+    /// The top-level keys a lookup may start with, in the order they are tried, each with how many
+    /// segments it consumes: the literal key first, then the longest run of names down to the first.
+    first_steps: Vec<(String, usize)>,
 }
 
 /// One step of a path.
@@ -33,10 +36,38 @@ impl KeyPath {
             segments.push(Segment::Name(name.to_owned()));
             segments.extend(indexes.into_iter().map(Segment::Index));
         }
+        let names = segments
+            .iter()
+            .take_while(|s| matches!(s, Segment::Name(_)))
+            .count();
+        let mut first_steps = vec![(raw.to_owned(), segments.len())];
+        first_steps.extend(
+            (1..=names)
+                .rev()
+                .map(|take| (join_names(&segments[..take]), take)),
+        );
         KeyPath {
             raw: raw.to_owned(),
             segments,
+            first_steps,
         }
+    }
+
+    /// The top-level keys a lookup may start with, in the order they are tried, each with how many of
+    /// the path's segments it consumes. What a lazily read payload must keep of its top level.
+    pub fn first_steps(&self) -> &[(String, usize)] {
+        &self.first_steps
+    }
+
+    /// Follows the rest of the path in `value`, the value of a first step that consumed `consumed`
+    /// segments.
+    pub fn lookup_rest<'v>(&self, value: &'v Value, consumed: usize) -> Option<&'v Value> {
+        walk(value, self.segments.get(consumed..)?, &mut Vec::new())
+    }
+
+    /// Whether the path is done after a first step that consumed `consumed` segments.
+    pub fn is_complete(&self, consumed: usize) -> bool {
+        consumed >= self.segments.len()
     }
 
     /// The key exactly as written.

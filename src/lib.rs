@@ -7,6 +7,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod diff;
+pub mod document;
 pub mod envelope;
 pub mod eval;
 pub mod exit;

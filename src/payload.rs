@@ -2,6 +2,7 @@
 //! Also the one rule for turning any JSON value into the text that conditions, titles and mapping keys
 //! compare and show.
 
+use crate::document::LazyDoc;
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -11,7 +12,16 @@ pub struct Payload {
     /// The body exactly as received: the whole-payload description.
     pub raw: String,
     /// The parsed body, or why it is not JSON (then no key can be read from it).
-    pub json: Result<Value, NotJson>,
+    pub json: Result<Json, NotJson>,
+}
+
+/// A JSON body, parsed whole or read lazily (only what the filters need).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// Parsed whole.
+    Full(Value),
+    /// Validated, with the top-level values the filters can reach located in the raw text.
+    Lazy(LazyDoc),
 }
 
 /// Why a body is not JSON, positioned in its input.
@@ -30,7 +40,16 @@ impl Payload {
     pub fn json(raw: impl Into<String>, value: Value) -> Payload {
         Payload {
             raw: raw.into(),
-            json: Ok(value),
+            json: Ok(Json::Full(value)),
+        }
+    }
+
+    /// The whole parsed body, when it is JSON: parsed now if it was read lazily.
+    pub fn value(&self) -> Option<Cow<'_, Value>> {
+        match &self.json {
+            Ok(Json::Full(value)) => Some(Cow::Borrowed(value)),
+            Ok(Json::Lazy(_)) => serde_json::from_str(&self.raw).ok().map(Cow::Owned),
+            Err(_) => None,
         }
     }
 }

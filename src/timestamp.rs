@@ -21,6 +21,14 @@ pub fn parse_value(value: &Value) -> Option<Millis> {
     }
 }
 
+/// Reads a timestamp from a value's text: RFC 3339, or an epoch number as [`parse_value`] reads one.
+pub fn parse_text(text: &str) -> Option<Millis> {
+    parse_rfc3339(text).or_else(|| {
+        let number: serde_json::Number = text.trim().parse().ok()?;
+        parse_value(&Value::Number(number))
+    })
+}
+
 /// Reads `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` (a space may stand for the `T`).
 pub fn parse_rfc3339(s: &str) -> Option<Millis> {
     let b = s.as_bytes();

@@ -109,7 +109,8 @@ pub struct Fragility {
 /// Retraces the evaluation of `payload` for `service`.
 pub fn trace(service: &Service, payload: &Payload) -> Trace {
     let semantics = service.semantics;
-    let json = payload.json.as_ref().ok();
+    let value = payload.value();
+    let json = value.as_deref();
     let mut trigger_used = false;
     let mut resolve_used = false;
     let filters = service

@@ -175,6 +175,20 @@ pub struct Condition {
     pub key: KeyPath,
     /// The items, as written.
     pub contains: Vec<String>,
+    /// The items lower-cased, for case-insensitive matching.
+    pub folded: Vec<String>,
+}
+
+impl Condition {
+    /// A condition on `key` with these items.
+    pub fn new(key: KeyPath, contains: Vec<String>) -> Condition {
+        let folded = contains.iter().map(|i| i.to_lowercase()).collect();
+        Condition {
+            key,
+            contains,
+            folded,
+        }
+    }
 }
 
 #[cfg(test)]

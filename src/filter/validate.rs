@@ -114,10 +114,10 @@ fn filter(
         let r = r.into_inner();
         let mut conditions = check_conditions(src, r.conditions, 1..=1, &ctx, errors);
         Resolve {
-            condition: conditions.pop().unwrap_or_else(|| Condition {
-                key: KeyPath::parse(""),
-                contains: Vec::new(),
-            }),
+            // Without its one condition the file is already in error; this placeholder is never used.
+            condition: conditions
+                .pop()
+                .unwrap_or_else(|| Condition::new(KeyPath::parse(""), Vec::new())),
             mapped_with: key(r.mapped_with, "mapped_with", errors),
         }
     });
@@ -165,10 +165,10 @@ fn check_conditions(
     list.into_iter()
         .map(|c| {
             let c = c.into_inner();
-            Condition {
-                key: KeyPath::parse(&non_empty(src, c.key, "key", errors, Some(ctx))),
-                contains: items(src, c.contains, ctx, errors),
-            }
+            Condition::new(
+                KeyPath::parse(&non_empty(src, c.key, "key", errors, Some(ctx))),
+                items(src, c.contains, ctx, errors),
+            )
         })
         .collect()
 }

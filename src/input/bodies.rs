@@ -229,9 +229,12 @@ mod tests {
                 b.map(|b| {
                     let payload = b
                         .payload
-                        .map(|p| match p.json {
-                            Ok(v) => v.to_string(),
-                            Err(e) => format!("text {:?} ({}:{})", p.raw, e.line, e.column),
+                        .map(|p| match (&p.json, p.value()) {
+                            (_, Some(v)) => v.to_string(),
+                            (Err(e), None) => {
+                                format!("text {:?} ({}:{})", p.raw, e.line, e.column)
+                            }
+                            (Ok(_), None) => unreachable!("JSON without a value"),
                         })
                         .map_err(|e| e.to_string());
                     (b.name, b.index, payload)

@@ -45,6 +45,17 @@ impl Splitter {
     /// Consumes one line (with its line break, if any) and returns the chunks it completed.
     pub fn push_line(&mut self, line: &[u8], done: &mut Vec<Chunk>) {
         self.line += 1;
+        if self.open.is_none() {
+            if let Some(end) = whole_line_value(line) {
+                // JSON Lines, the common case: the line is one complete `{…}` or `[…]`.
+                done.push(Chunk {
+                    bytes: line[..end].to_vec(),
+                    line: self.line,
+                    column: 1,
+                });
+                return;
+            }
+        }
         let mut column = 1;
         for (i, &b) in line.iter().enumerate() {
             self.push_byte(b, i == 0, column, done);
@@ -141,6 +152,42 @@ impl Splitter {
         self.in_string = b == b'"';
         self.escaped = false;
     }
+}
+
+/// The end of the `{…}` or `[…]` that fills `line` from its first byte to its line break (or
+/// trailing white space), if it does.
+fn whole_line_value(line: &[u8]) -> Option<usize> {
+    if !matches!(line.first(), Some(b'{' | b'[')) {
+        return None;
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in line.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            } else if b == b'\n' {
+                return None;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    let rest = &line[i + 1..];
+                    return rest.iter().all(u8::is_ascii_whitespace).then_some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -38,10 +38,11 @@ pub(super) fn check(
             }
         }
     }
-    let json: Vec<&Value> = samples
+    let values: Vec<Value> = samples
         .iter()
-        .filter_map(|(_, _, p)| p.json.as_ref().ok())
+        .filter_map(|(_, _, p)| p.value().map(std::borrow::Cow::into_owned))
         .collect();
+    let json: Vec<&Value> = values.iter().collect();
     let mut out = Vec::new();
     for (service, doc, text) in services {
         let file = service.file.display().to_string();
@@ -84,7 +85,7 @@ pub(super) fn check(
             }
             if !json
                 .iter()
-                .any(|j| trigger_holds(filter, j, service.semantics))
+                .any(|j| trigger_holds(filter, *j, service.semantics))
             {
                 out.push(finding(
                     "fires-on-no-sample",
@@ -96,7 +97,7 @@ pub(super) fn check(
             if let (Some(r), Some(rdoc)) = (&filter.resolve, &f.resolve) {
                 if !json
                     .iter()
-                    .any(|j| condition_holds(&r.condition, j, service.semantics.case_sensitive))
+                    .any(|j| condition_holds(&r.condition, *j, service.semantics.case_sensitive))
                 {
                     out.push(finding(
                         "resolves-no-sample",

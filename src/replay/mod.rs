@@ -177,7 +177,7 @@ impl<'s> Replayer<'s> {
         }
         let time = request.received_at.or_else(|| {
             let key = self.time_key.as_ref()?;
-            timestamp::parse_value(key.lookup(request.payload.json.as_ref().ok()?)?)
+            timestamp::parse_text(&document_text(&request.payload, key)?)
         });
         if let Some(t) = time {
             self.last_time = Some(self.last_time.map_or(t, |last| last.max(t)));
@@ -302,6 +302,21 @@ impl<'s> Replayer<'s> {
         } else {
             200
         };
+    }
+}
+
+/// The text of `key` in a payload, however it was read.
+fn document_text(payload: &crate::payload::Payload, key: &KeyPath) -> Option<String> {
+    use crate::document::{Document, LazyRef};
+    use crate::payload::Json;
+    match payload.json.as_ref().ok()? {
+        Json::Full(value) => value.text(key).map(|t| t.into_owned()),
+        Json::Lazy(doc) => LazyRef {
+            doc,
+            raw: &payload.raw,
+        }
+        .text(key)
+        .map(|t| t.into_owned()),
     }
 }
 

@@ -1,0 +1,312 @@
+//! Reading only what the filters need. A [`LazyDoc`] is a JSON body validated in full but kept as its
+//! text, with the byte ranges of just the top-level values that some filter key can reach; a value is
+//! parsed when a lookup asks for it. [`Document`] is what evaluation reads, whether the body was parsed
+//! whole (`serde_json::Value`) or lazily: both give the same text for every key.
+
+use crate::envelope;
+use crate::filter::Service;
+use crate::keypath::KeyPath;
+use crate::payload::text_of;
+use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Range;
+
+/// A payload that keys can be looked up in.
+pub trait Document {
+    /// The text of the value `key` names (see [`text_of`]), or `None` when the key is absent.
+    fn text(&self, key: &KeyPath) -> Option<Cow<'_, str>>;
+}
+
+impl Document for Value {
+    fn text(&self, key: &KeyPath) -> Option<Cow<'_, str>> {
+        key.lookup(self).map(text_of)
+    }
+}
+
+/// The top-level keys worth keeping for a set of services: every first step of every key they read,
+/// and the envelope keys (so that envelopes are still recognised).
+#[derive(Debug, Clone, Default)]
+pub struct KeySet {
+    keys: HashSet<String>,
+}
+
+impl KeySet {
+    /// The keys `services` read, plus `extra` keys (a time key, say).
+    pub fn of<'a>(services: &[Service], extra: impl IntoIterator<Item = &'a KeyPath>) -> KeySet {
+        let mut keys = HashSet::new();
+        let mut add = |k: &KeyPath| keys.extend(k.first_steps().iter().map(|(s, _)| s.clone()));
+        for service in services {
+            for f in &service.filters {
+                let t = &f.trigger;
+                t.conditions.iter().for_each(|c| add(&c.key));
+                add(&t.title_from);
+                t.description_from
+                    .iter()
+                    .chain(&t.map_with)
+                    .for_each(&mut add);
+                if let Some(r) = &f.resolve {
+                    add(&r.condition.key);
+                    add(&r.mapped_with);
+                }
+            }
+        }
+        extra.into_iter().for_each(add);
+        keys.extend(envelope::KEYS.iter().map(|k| (*k).to_owned()));
+        KeySet { keys }
+    }
+}
+
+/// A JSON object read lazily: its text is the payload's raw text, kept elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LazyDoc {
+    /// The kept top-level keys and the byte ranges of their values in the raw text; a repeated key
+    /// keeps its last value, as a full parse does.
+    fields: Vec<(String, Range<usize>)>,
+    /// Whether the object has keys that are not envelope keys.
+    other_keys: bool,
+}
+
+impl LazyDoc {
+    /// Validates `raw` as JSON in full and keeps the ranges of the values under `keys`. `Ok(None)`: the
+    /// body is valid JSON but not an object, for a full parse to take.
+    pub fn parse(raw: &[u8], keys: &KeySet) -> Result<Option<LazyDoc>, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_slice(raw);
+        let visitor = TopLevel { raw, keys };
+        let doc = de.deserialize_any(visitor)?;
+        de.end()?;
+        Ok(doc)
+    }
+
+    /// Whether this object is an envelope by the detection rule.
+    pub fn looks_like_envelope(&self) -> bool {
+        !self.other_keys && self.fields.iter().any(|(k, _)| k == "body")
+    }
+
+    fn field<'r>(&self, raw: &'r str, key: &str) -> Option<&'r str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, r)| raw.get(r.clone()))
+    }
+}
+
+/// A lazily read object together with its text: what lookups run on.
+pub struct LazyRef<'a> {
+    /// The kept ranges.
+    pub doc: &'a LazyDoc,
+    /// The body's text.
+    pub raw: &'a str,
+}
+
+impl Document for LazyRef<'_> {
+    fn text(&self, key: &KeyPath) -> Option<Cow<'_, str>> {
+        for (first, consumed) in key.first_steps() {
+            let Some(value) = self.doc.field(self.raw, first) else {
+                continue;
+            };
+            if key.is_complete(*consumed) {
+                return Some(raw_text(value));
+            }
+            // Deeper keys parse the one top-level value they go through.
+            let parsed: Value = serde_json::from_str(value).ok()?;
+            if let Some(found) = key.lookup_rest(&parsed, *consumed) {
+                return Some(Cow::Owned(text_of(found).into_owned()));
+            }
+        }
+        None
+    }
+}
+
+/// The text of a raw JSON value: a string without its quotes and escapes, anything else as a full
+/// parse would show it.
+fn raw_text(raw: &str) -> Cow<'_, str> {
+    if raw.starts_with('"') {
+        if let Ok(text) = serde_json::from_str::<Cow<'_, str>>(raw) {
+            return text;
+        }
+    }
+    match serde_json::from_str::<Value>(raw) {
+        Ok(value) => Cow::Owned(text_of(&value).into_owned()),
+        Err(_) => Cow::Borrowed(raw),
+    }
+}
+
+struct TopLevel<'r> {
+    raw: &'r [u8],
+    keys: &'r KeySet,
+}
+
+impl<'de> Visitor<'de> for TopLevel<'de> {
+    type Value = Option<LazyDoc>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut doc = LazyDoc {
+            fields: Vec::new(),
+            other_keys: false,
+        };
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if !envelope::KEYS.contains(&key.as_ref()) {
+                doc.other_keys = true;
+            }
+            if !self.keys.keys.contains(key.as_ref()) {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let value: &'de RawValue = map.next_value()?;
+            let start = value.get().as_ptr() as usize - self.raw.as_ptr() as usize;
+            let range = start..start + value.get().len();
+            match doc.fields.iter_mut().find(|(k, _)| k == key.as_ref()) {
+                Some(existing) => existing.1 = range,
+                None => doc.fields.push((key.into_owned(), range)),
+            }
+        }
+        Ok(Some(doc))
+    }
+
+    // Anything but an object is left to a full parse: validate it and say so.
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(paths: &[&str]) -> (KeySet, Vec<KeyPath>) {
+        let paths: Vec<KeyPath> = paths.iter().map(|p| KeyPath::parse(p)).collect();
+        (KeySet::of(&[], paths.iter()), paths)
+    }
+
+    /// Every key's text, lazily and in full, for comparison.
+    fn both(raw: &str, paths: &[&str]) -> Vec<(Option<String>, Option<String>)> {
+        let (set, paths) = keys(paths);
+        let doc = LazyDoc::parse(raw.as_bytes(), &set).unwrap().unwrap();
+        let lazy = LazyRef { doc: &doc, raw };
+        let full: Value = serde_json::from_str(raw).unwrap();
+        paths
+            .iter()
+            .map(|p| {
+                (
+                    lazy.text(p).map(Cow::into_owned),
+                    full.text(p).map(Cow::into_owned),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lazy_and_full_reads_agree() {
+        let raw = r#"{"status": "fir\u0069ng", "n": 1.50, "b": true, "o": {"z": [1, {"y": "x"}], "a.b": 2},
+            "labels.ns": "literal", "labels": {"ns": "nested"}, "alerts": [{"labels": {"name": "A"}}],
+            "dup": 1, "dup": "last", "e": "", "nul": null, "big": 123456789012345678901234567890}"#;
+        let paths = [
+            "status",
+            "n",
+            "b",
+            "o",
+            "o.z",
+            "o.z.1.y",
+            "o.a.b",
+            "labels.ns",
+            "alerts[0].labels.name",
+            "alerts.0.labels",
+            "dup",
+            "e",
+            "nul",
+            "big",
+            "missing",
+            "o.missing",
+        ];
+        for (i, (lazy, full)) in both(raw, &paths).into_iter().enumerate() {
+            assert_eq!(lazy, full, "{}", paths[i]);
+        }
+    }
+
+    #[test]
+    fn only_reachable_values_are_kept() {
+        let (set, _) = keys(&["labels.namespace"]);
+        let doc = LazyDoc::parse(br#"{"labels": {"namespace": "p"}, "big": [1, 2, 3]}"#, &set)
+            .unwrap()
+            .unwrap();
+        let kept: Vec<&str> = doc.fields.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(kept, ["labels"]);
+    }
+
+    #[test]
+    fn invalid_json_is_refused_like_a_full_parse() {
+        let (set, _) = keys(&["a"]);
+        for bad in [
+            r#"{"a": 1,}"#,
+            r#"{"skipped": [1, }"#,
+            r#"{"a": 1} x"#,
+            r#"{"a": "\q"}"#,
+        ] {
+            let lazy = LazyDoc::parse(bad.as_bytes(), &set).unwrap_err();
+            let full = serde_json::from_str::<Value>(bad).unwrap_err();
+            assert_eq!(
+                (lazy.line(), lazy.column()),
+                (full.line(), full.column()),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_shapes_are_left_to_a_full_parse() {
+        let (set, _) = keys(&["a"]);
+        for other in ["[1, 2]", "\"text\"", "3", "null", "true"] {
+            assert_eq!(
+                LazyDoc::parse(other.as_bytes(), &set).unwrap(),
+                None,
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn envelopes_are_still_recognised() {
+        let (set, _) = keys(&[]);
+        let env = LazyDoc::parse(br#"{"body": {"a": 1}, "token": "t"}"#, &set)
+            .unwrap()
+            .unwrap();
+        assert!(env.looks_like_envelope());
+        let body = LazyDoc::parse(br#"{"body": 1, "status": "x"}"#, &set)
+            .unwrap()
+            .unwrap();
+        assert!(!body.looks_like_envelope());
+    }
+}
