@@ -48,6 +48,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             break;
         }
     }
-    println!("{count}");
+    std::io::Write::write_all(&mut std::io::stdout(), format!("{count}\n").as_bytes())?;
     Ok(())
 }
