@@ -2,6 +2,7 @@
 //! goes. A body or input that cannot be read is reported and counted, and the others go on.
 
 use crate::cli::Format;
+use crate::document::KeySet;
 use crate::envelope::{self, EnvelopeMode, Request};
 use crate::eval::evaluate_from;
 use crate::exit::ExitStatus;
@@ -12,6 +13,7 @@ use crate::outcome::Code;
 use crate::render::{CheckReport, CheckSummary, Messages, RequestResult, ServiceResult};
 use crate::settings::CheckSettings;
 use std::io;
+use std::sync::Arc;
 
 /// Runs `check`. Only a failure to write the report is an error; everything else is in the status.
 pub fn run(
@@ -24,13 +26,14 @@ pub fn run(
         services: services.len(),
         ..CheckSummary::default()
     };
+    let keys = Arc::new(KeySet::of(services, std::iter::empty()));
     let (sources, errors) = input::expand(&settings.paths);
     for e in &errors {
         messages.error(e);
         summary.skipped += 1;
     }
     for source in sources {
-        let bodies = match source.bodies() {
+        let bodies = match source.lazy_bodies(&keys) {
             Ok(bodies) => bodies,
             Err(e) => {
                 messages.error(&format!("{e:#}"));

@@ -4,7 +4,7 @@
 
 use crate::document::{Document, LazyRef};
 use crate::filter::{Condition, Filter, Service};
-use crate::outcome::{Code, FilterRef, Incident, Outcome, Resolution};
+use crate::outcome::{Code, Description, FilterRef, Incident, Outcome, Resolution};
 use crate::payload::{Json, Payload};
 use crate::semantics::{Combine, Semantics};
 use crate::warning::Warning;
@@ -18,13 +18,13 @@ pub fn evaluate(service: &Service, payload: &Payload) -> Outcome {
 /// [`evaluate`] for a request whose `from=` parameter is `from` (captured traffic carries its own).
 pub fn evaluate_from(service: &Service, payload: &Payload, from: Option<&str>) -> Outcome {
     match &payload.json {
-        Ok(Json::Full(value)) => evaluate_document(service, value, payload, from, Vec::new()),
+        Ok(Json::Full(value)) => evaluate_document(service, value, from),
         Ok(Json::Lazy(doc)) => {
             let doc = LazyRef {
                 doc,
                 raw: &payload.raw,
             };
-            evaluate_document(service, &doc, payload, from, Vec::new())
+            evaluate_document(service, &doc, from)
         }
         Err(e) => Outcome {
             code: Code::Discarded,
@@ -42,16 +42,15 @@ pub fn evaluate_from(service: &Service, payload: &Payload, from: Option<&str>) -
 fn evaluate_document<D: Document + ?Sized>(
     service: &Service,
     json: &D,
-    payload: &Payload,
     from: Option<&str>,
-    mut warnings: Vec<Warning>,
 ) -> Outcome {
+    let mut warnings = Vec::new();
     let semantics = service.semantics;
     let trigger = service
         .filters
         .iter()
         .find(|f| trigger_holds(f, json, semantics))
-        .map(|filter| incident(from, filter, json, payload, &mut warnings));
+        .map(|filter| incident(from, filter, json, &mut warnings));
 
     let resolve = service.filters.iter().find_map(|f| {
         let part = f.resolve.as_ref()?;
@@ -132,7 +131,6 @@ fn incident<D: Document + ?Sized>(
     from: Option<&str>,
     filter: &Filter,
     json: &D,
-    payload: &Payload,
     warnings: &mut Vec<Warning>,
 ) -> Incident {
     let t = &filter.trigger;
@@ -158,13 +156,16 @@ fn incident<D: Document + ?Sized>(
         }
     };
     let description = match &t.description_from {
-        Some(key) => lookup_text(key, json).unwrap_or_else(|| {
-            warnings.push(Warning::DescriptionFallback {
-                key: key.to_string(),
-            });
-            payload.raw.clone()
-        }),
-        None => payload.raw.clone(),
+        Some(key) => lookup_text(key, json).map_or_else(
+            || {
+                warnings.push(Warning::DescriptionFallback {
+                    key: key.to_string(),
+                });
+                Description::WholePayload
+            },
+            Description::Value,
+        ),
+        None => Description::WholePayload,
     };
     let map_key = match &t.map_with {
         Some(key) => {

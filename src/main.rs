@@ -13,7 +13,8 @@ fn main() -> ExitCode {
     // clap answers --help and --version itself and exits 2 on usage errors.
     let args = Args::parse();
     let env = Environment::capture();
-    let mut stdout = BufWriter::new(std::io::stdout().lock());
+    // Large writes: JSON output of a big replay runs to gigabytes.
+    let mut stdout = BufWriter::with_capacity(1 << 18, std::io::stdout().lock());
     let mut stderr = std::io::stderr().lock();
     let result = sqibs_filter::run(args, &env, &mut stdout, &mut stderr)
         .and_then(|status| stdout.flush().map(|()| status).map_err(Into::into));

@@ -61,9 +61,29 @@ pub struct Incident {
     /// `<from> - <value>`, or a fallback.
     pub title: String,
     /// The description key's value, or the whole payload as received.
-    pub description: String,
+    pub description: Description,
     /// The `map_with` value; `None` when not configured or absent.
     pub map_key: Option<String>,
+}
+
+/// An incident's description: a key's value, or the whole payload (kept by reference: a payload runs
+/// to kilobytes, and most outputs only pass it through).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Description {
+    /// The description key's value.
+    Value(String),
+    /// The whole payload as received.
+    WholePayload,
+}
+
+impl Description {
+    /// The text, given the payload's raw text.
+    pub fn text<'a>(&'a self, raw: &'a str) -> &'a str {
+        match self {
+            Description::Value(text) => text,
+            Description::WholePayload => raw,
+        }
+    }
 }
 
 /// A resolve part that matched.

@@ -218,7 +218,7 @@ mod tests {
                 },
                 urgency: Urgency::High,
                 title: "t".into(),
-                description: "d".into(),
+                description: crate::outcome::Description::WholePayload,
                 map_key: key.map(str::to_owned),
             }),
             resolve: None,

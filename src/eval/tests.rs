@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::filter::parse_service;
-use crate::outcome::Code;
+use crate::outcome::{Code, Description};
 use crate::payload::NotJson;
 use crate::semantics::SemanticsLayer;
 use serde_json::json;
@@ -105,7 +105,7 @@ fn trigger_creates_with_201_and_extracts_everything() {
     assert_eq!(o.code.status(), 201);
     let i = o.trigger.unwrap();
     assert_eq!(i.title, "Tigera - Lateral");
-    assert_eq!(i.description, "flow");
+    assert_eq!(i.description, Description::Value("flow".into()));
     assert_eq!(i.map_key.as_deref(), Some("a-1"));
     assert!(o.warnings.is_empty(), "{:?}", o.warnings);
 }
@@ -357,7 +357,7 @@ fn title_and_description_of_objects_and_numbers_are_json_text() {
     );
     let i = o.trigger.unwrap();
     assert_eq!(
-        (i.title.as_str(), i.description.as_str()),
+        (i.title.as_str(), i.description.text("")),
         ("42", r#"{"b":1,"a":[2]}"#)
     );
 }
@@ -367,7 +367,7 @@ fn description_falls_back_to_the_whole_payload_as_received() {
     let raw = "{\n  \"status\": \"firing\",  \"alert_id\": \"1\"\n}";
     let body = serde_json::from_str(raw).unwrap();
     let o = evaluate(&service(TIGERA), &Payload::json(raw, body));
-    assert_eq!(o.trigger.unwrap().description, raw);
+    assert_eq!(o.trigger.unwrap().description, Description::WholePayload);
     assert!(o.warnings.contains(&Warning::DescriptionFallback {
         key: "description".into()
     }));
@@ -375,7 +375,7 @@ fn description_falls_back_to_the_whole_payload_as_received() {
     let s = service(&TIGERA.replace("description_from = \"description\"", ""));
     let raw = r#"{"status":"firing","description":"ignored"}"#;
     let o = evaluate(&s, &Payload::json(raw, serde_json::from_str(raw).unwrap()));
-    assert_eq!(o.trigger.unwrap().description, raw);
+    assert_eq!(o.trigger.unwrap().description, Description::WholePayload);
     assert!(
         !o.warnings
             .iter()

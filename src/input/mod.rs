@@ -10,9 +10,15 @@ use anyhow::{Context, Result};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::document::KeySet;
 
 /// How standard input is named in messages.
 pub const STDIN_LABEL: &str = "<stdin>";
+
+/// Bytes read from a file at a time.
+const READ_BUFFER: usize = 1 << 20;
 
 /// File endings read from folders.
 const BODY_EXTENSIONS: [&str; 3] = ["json", "jsonl", "ndjson"];
@@ -38,8 +44,13 @@ impl Source {
     /// Opens the input for reading.
     pub fn open(&self) -> Result<Box<dyn BufRead>> {
         Ok(match self {
-            Source::Stdin => Box::new(std::io::stdin().lock()),
-            Source::File(path) => Box::new(BufReader::new(
+            Source::Stdin => Box::new(BufReader::with_capacity(
+                READ_BUFFER,
+                std::io::stdin().lock(),
+            )),
+            // Large reads: captured traffic runs to gigabytes.
+            Source::File(path) => Box::new(BufReader::with_capacity(
+                READ_BUFFER,
                 File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
             )),
         })
@@ -48,6 +59,11 @@ impl Source {
     /// The bodies of this input, in order.
     pub fn bodies(&self) -> Result<Bodies<Box<dyn BufRead>>> {
         Ok(Bodies::new(self.label(), self.open()?))
+    }
+
+    /// The bodies of this input, read lazily: only what `keys` can reach is located.
+    pub fn lazy_bodies(&self, keys: &Arc<KeySet>) -> Result<Bodies<Box<dyn BufRead>>> {
+        Ok(self.bodies()?.reading_only(Arc::clone(keys)))
     }
 }
 

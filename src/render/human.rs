@@ -44,7 +44,7 @@ impl<'w> HumanCheck<'w> {
         writeln!(self.out, "    {label} {value}")
     }
 
-    fn outcome(&mut self, service: &str, o: &Outcome) -> io::Result<()> {
+    fn outcome(&mut self, service: &str, o: &Outcome, raw: &str) -> io::Result<()> {
         let p = self.palette;
         let headline = match (o.code, &o.resolve) {
             (Code::Created, _) => p.created("201 creates an incident"),
@@ -61,7 +61,7 @@ impl<'w> HumanCheck<'w> {
             self.field("filter", &filter_ref(&i.filter))?;
             self.field("urgency", i.urgency.as_str())?;
             self.field("title", &escape(&i.title, false))?;
-            let description = self.description(&i.description);
+            let description = self.description(i.description.text(raw));
             self.field("description", &description)?;
             let key = match &i.map_key {
                 Some(key) => escape(key, false),
@@ -134,7 +134,7 @@ impl CheckReport for HumanCheck<'_> {
             self.palette.heading(&escape(result.name, false))
         )?;
         for r in &result.outcomes {
-            self.outcome(&r.service.name, &r.outcome)?;
+            self.outcome(&r.service.name, &r.outcome, &result.payload.raw)?;
             let mut why = WhyWriter::new(&mut *self.out, self.palette);
             match &r.trace {
                 Some(trace) if self.explain => why.trace(trace)?,

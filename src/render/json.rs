@@ -65,14 +65,15 @@ struct WarningJson {
     message: String,
 }
 
-impl<'a> From<&'a Incident> for TriggerJson<'a> {
-    fn from(i: &'a Incident) -> Self {
+impl<'a> TriggerJson<'a> {
+    /// The trigger of an incident made from the payload whose text is `raw`.
+    fn new(i: &'a Incident, raw: &'a str) -> Self {
         TriggerJson {
             filter: &i.filter.name,
             position: i.filter.position,
             urgency: i.urgency.as_str(),
             title: &i.title,
-            description: &i.description,
+            description: i.description.text(raw),
             map_key: i.map_key.as_deref(),
         }
     }
@@ -104,7 +105,10 @@ fn line<'a>(result: &'a RequestResult<'_>, r: &'a ServiceResult<'_>) -> Line<'a>
         index: result.index,
         service: &r.service.name,
         code: o.code.status(),
-        trigger: o.trigger.as_ref().map(TriggerJson::from),
+        trigger: o
+            .trigger
+            .as_ref()
+            .map(|i| TriggerJson::new(i, &result.payload.raw)),
         resolve: o.resolve.as_ref().map(ResolveJson::from),
         warnings: o.warnings.iter().map(WarningJson::from).collect(),
         trace: r.trace.as_ref().map(trace_json::filters),

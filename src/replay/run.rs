@@ -3,13 +3,16 @@
 //! goes. Memory holds the open incidents and the duplicate window, never the stream.
 
 use super::{Record, ReplayOptions, Replayer, ResolveAction, TriggerAction};
+use crate::document::KeySet;
 use crate::envelope::{EnvelopeMode, request_of};
 use crate::exit::ExitStatus;
 use crate::filter::Service;
 use crate::input;
+use crate::keypath::KeyPath;
 use crate::render::{Messages, ReplayReport};
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// `replay`, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,13 +46,20 @@ pub fn replay(
     let mut other = diff.map(|d| Replayer::new(d, settings.options.clone()));
     let mut skipped = 0;
     let mut changed = 0;
+    let time_key = settings.options.time_key.as_deref().map(KeyPath::parse);
+    let all: Vec<Service> = services
+        .iter()
+        .chain(diff.unwrap_or_default())
+        .cloned()
+        .collect();
+    let keys = Arc::new(KeySet::of(&all, time_key.iter()));
     let (sources, errors) = input::expand(&settings.paths);
     for e in &errors {
         messages.error(e);
         skipped += 1;
     }
     for source in sources {
-        let bodies = match source.bodies() {
+        let bodies = match source.lazy_bodies(&keys) {
             Ok(b) => b,
             Err(e) => {
                 messages.error(&format!("{e:#}"));

@@ -4,7 +4,7 @@
 use super::val::Val;
 use super::{Case, CaseBody, Field, Stated};
 use crate::eval::evaluate;
-use crate::outcome::{FilterRef, Outcome};
+use crate::outcome::{Description, FilterRef, Outcome};
 use crate::simulation::{Action, Simulation};
 
 /// A filter part that a case exercised.
@@ -85,12 +85,12 @@ pub fn run(case: &Case) -> Ran {
             hits_of(&outcome, &mut hits);
             let compared = expect
                 .iter()
-                .map(|s| compare(s, request_field(s.field, &s.value, &outcome)))
+                .map(|s| compare(s, request_field(s.field, &s.value, &outcome, &payload.raw)))
                 .collect();
             let described = outcome
                 .trigger
                 .as_ref()
-                .is_some_and(|i| i.description != payload.raw);
+                .is_some_and(|i| matches!(i.description, Description::Value(_)));
             let actual = Field::REQUEST
                 .iter()
                 .filter(|(field, _)| match field {
@@ -100,7 +100,10 @@ pub fn run(case: &Case) -> Ran {
                     Field::Warnings => !outcome.warnings.is_empty(),
                     _ => outcome.trigger.is_some(),
                 })
-                .map(|(field, _)| (*field, request_field(*field, &Val::str(""), &outcome)))
+                .map(|(field, _)| {
+                    let actual = request_field(*field, &Val::str(""), &outcome, &payload.raw);
+                    (*field, actual)
+                })
                 .collect();
             Ran {
                 compared,
@@ -171,7 +174,7 @@ fn join_actions(actions: &[Action]) -> String {
 
 /// The actual value of a request field, in the form of `stated` (a filter by position when stated by
 /// position; the parts of a resolve that are stated). `false` stands for "none".
-fn request_field(field: Field, stated: &Val, o: &Outcome) -> Val {
+fn request_field(field: Field, stated: &Val, o: &Outcome, raw: &str) -> Val {
     let none = Val::Bool(false);
     let filter = |f: &FilterRef, form: Option<&Val>| match form {
         Some(Val::Int(_)) => Val::Int(i64::try_from(f.position).unwrap_or(i64::MAX)),
@@ -184,7 +187,7 @@ fn request_field(field: Field, stated: &Val, o: &Outcome) -> Val {
         Field::Filter => incident.map_or(none, |i| filter(&i.filter, Some(stated))),
         Field::Urgency => incident.map_or(none, |i| Val::str(i.urgency.as_str())),
         Field::Title => incident.map_or(none, |i| Val::str(i.title.clone())),
-        Field::Description => incident.map_or(none, |i| Val::str(i.description.clone())),
+        Field::Description => incident.map_or(none, |i| Val::str(i.description.text(raw))),
         Field::MapKey => incident.map_or(none, |i| key(&i.map_key)),
         Field::Resolve => match &o.resolve {
             None => none,
