@@ -8,7 +8,7 @@ use crate::eval::evaluate_from;
 use crate::exit::ExitStatus;
 use crate::explain;
 use crate::filter::Service;
-use crate::input;
+use crate::input::{self, Item};
 use crate::outcome::Code;
 use crate::render::{CheckReport, CheckSummary, Messages, RequestResult, ServiceResult};
 use crate::settings::CheckSettings;
@@ -27,64 +27,48 @@ pub fn run(
         ..CheckSummary::default()
     };
     let keys = Arc::new(KeySet::of(services, std::iter::empty()));
-    let (sources, errors) = input::expand(&settings.paths);
-    for e in &errors {
-        messages.error(e);
-        summary.skipped += 1;
-    }
-    for source in sources {
-        let bodies = match source.lazy_bodies(&keys) {
-            Ok(bodies) => bodies,
-            Err(e) => {
+    input::for_each(&settings.paths, Some(keys), |item| {
+        let (label, body) = match item {
+            Item::Body(label, body) => (label, body),
+            Item::Error(e) => {
                 messages.error(&format!("{e:#}"));
                 summary.skipped += 1;
-                continue;
+                return Ok(());
             }
         };
-        let label = source.label();
-        for body in bodies {
-            let body = match body {
-                Ok(body) => body,
-                Err(e) => {
-                    messages.error(&format!("{e:#}"));
-                    summary.skipped += 1;
-                    continue;
-                }
-            };
-            // A captured envelope is opened: its body is the request, its `from` is the request's.
-            let request = body
-                .payload
-                .map_err(|e| e.to_string())
-                .and_then(|p| envelope::request_of(p, EnvelopeMode::Detect));
-            let request = match request {
-                Ok(request) => request,
-                Err(e) => {
-                    messages.error(&format!("{}: {e}", body.name));
-                    summary.skipped += 1;
-                    continue;
-                }
-            };
-            let outcomes: Vec<_> = services
-                .iter()
-                .map(|service| result(settings, service, &request))
-                .collect();
-            summary.requests += 1;
-            for r in &outcomes {
-                match r.outcome.code {
-                    Code::Created => summary.created += 1,
-                    Code::Resolved => summary.resolved += 1,
-                    Code::Discarded => summary.discarded += 1,
-                }
+        // A captured envelope is opened: its body is the request, its `from` is the request's.
+        let request = body
+            .payload
+            .map_err(|e| e.to_string())
+            .and_then(|p| envelope::request_of(p, EnvelopeMode::Detect));
+        let request = match request {
+            Ok(request) => request,
+            Err(e) => {
+                messages.error(&format!("{}: {e}", body.name));
+                summary.skipped += 1;
+                return Ok(());
             }
-            report.request(&RequestResult {
-                input: &label,
-                name: &body.name,
-                index: body.index,
-                payload: &request.payload,
-                outcomes,
-            })?;
+        };
+        let outcomes: Vec<_> = services
+            .iter()
+            .map(|service| result(settings, service, &request))
+            .collect();
+        summary.requests += 1;
+        for r in &outcomes {
+            match r.outcome.code {
+                Code::Created => summary.created += 1,
+                Code::Resolved => summary.resolved += 1,
+                Code::Discarded => summary.discarded += 1,
+            }
         }
-    }
+        report.request(&RequestResult {
+            input: &label,
+            name: &body.name,
+            index: body.index,
+            payload: &request.payload,
+            outcomes,
+        })
+    })?;
     report.summary(&summary)?;
     Ok(status(&summary))
 }

@@ -107,6 +107,25 @@ impl<R: BufRead> Bodies<R> {
         if let Mode::Undecided { raw } = &mut self.mode {
             raw.extend_from_slice(line);
         }
+        // JSON Lines, the common case: a line that parses as one object is one body, and needs no
+        // splitting. Anything else goes through the splitter.
+        let body = line.trim_ascii_end();
+        if self.splitter.is_idle() && body.first() == Some(&b'{') && body.last() == Some(&b'}') {
+            let chunk = Chunk {
+                bytes: body.to_vec(),
+                line: 0,
+                column: 1,
+            };
+            if let Ok(json) = parse(&chunk, self.keys.as_deref()) {
+                let chunk = Chunk {
+                    line: self.splitter.take_line(),
+                    ..chunk
+                };
+                self.mode = Mode::Stream;
+                self.ready.push_back((chunk, Ok(json)));
+                return Ok(());
+            }
+        }
         let mut chunks = Vec::new();
         self.splitter.push_line(line, &mut chunks);
         if self.eof {

@@ -131,3 +131,89 @@ fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<anyhow::Error>) 
         }
     }
 }
+
+/// What reading the inputs yields, in order: a body of an input, or an error that skipped something.
+pub enum Item {
+    /// A body, with its input's name.
+    Body(Arc<str>, Body),
+    /// A path, input or body that could not be read.
+    Error(anyhow::Error),
+}
+
+/// Bodies handed over at a time between the reading thread and the caller.
+const BATCH: usize = 256;
+
+/// Batches in flight at most: this bounds the memory a fast reader can fill ahead of a slow caller.
+const IN_FLIGHT: usize = 4;
+
+/// Reads every input `paths` names on a thread of its own (splitting and parsing there, lazily when
+/// `keys` is given) and hands `each` the items in order on the calling thread: two cores share the work
+/// of a long stream. Stops early, and returns the error, when `each` fails.
+pub fn for_each<E: Send>(
+    paths: &[PathBuf],
+    keys: Option<Arc<KeySet>>,
+    mut each: impl FnMut(Item) -> Result<(), E>,
+) -> Result<(), E> {
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Item>>(IN_FLIGHT);
+    std::thread::scope(|scope| {
+        scope.spawn(move || read_all(paths, keys, &send));
+        for batch in receive {
+            for item in batch {
+                // Dropping the receiver on error stops the reader at its next batch.
+                each(item)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn read_all(
+    paths: &[PathBuf],
+    keys: Option<Arc<KeySet>>,
+    send: &std::sync::mpsc::SyncSender<Vec<Item>>,
+) {
+    let mut batch = Vec::with_capacity(BATCH);
+    let push = |item: Item, batch: &mut Vec<Item>| -> bool {
+        batch.push(item);
+        if batch.len() < BATCH {
+            return true;
+        }
+        send.send(std::mem::replace(batch, Vec::with_capacity(BATCH)))
+            .is_ok()
+    };
+    let (sources, errors) = expand(paths);
+    for e in errors {
+        if !push(Item::Error(e), &mut batch) {
+            return;
+        }
+    }
+    for source in sources {
+        let bodies = match &keys {
+            Some(keys) => source.lazy_bodies(keys),
+            None => source.bodies(),
+        };
+        let bodies = match bodies {
+            Ok(bodies) => bodies,
+            Err(e) => {
+                if !push(Item::Error(e), &mut batch) {
+                    return;
+                }
+                continue;
+            }
+        };
+        let label: Arc<str> = source.label().into();
+        for body in bodies {
+            let item = match body {
+                Ok(body) => Item::Body(Arc::clone(&label), body),
+                Err(e) => Item::Error(e),
+            };
+            if !push(item, &mut batch) {
+                return;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        // The caller may have stopped; nothing is left to tell it then.
+        let _ = send.send(batch);
+    }
+}

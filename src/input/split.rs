@@ -66,6 +66,17 @@ impl Splitter {
         }
     }
 
+    /// Whether no body is open: the next line starts afresh.
+    pub fn is_idle(&self) -> bool {
+        self.open.is_none()
+    }
+
+    /// Counts a line that the caller took as one whole body itself, and returns its number.
+    pub fn take_line(&mut self) -> usize {
+        self.line += 1;
+        self.line
+    }
+
     /// Ends the input and returns the chunk still open, if any (it is incomplete).
     pub fn finish(&mut self) -> Option<Chunk> {
         self.in_string = false;

@@ -10,12 +10,16 @@ use std::io::{self, Write};
 /// JSON Lines `check` output.
 pub struct JsonCheck<'w> {
     out: &'w mut dyn Write,
+    buffer: Vec<u8>,
 }
 
 impl<'w> JsonCheck<'w> {
     /// A report written to `out`.
     pub fn new(out: &'w mut dyn Write) -> JsonCheck<'w> {
-        JsonCheck { out }
+        JsonCheck {
+            out,
+            buffer: Vec::new(),
+        }
     }
 }
 
@@ -127,7 +131,10 @@ fn line<'a>(result: &'a RequestResult<'_>, r: &'a ServiceResult<'_>) -> Line<'a>
 impl CheckReport for JsonCheck<'_> {
     fn request(&mut self, result: &RequestResult<'_>) -> io::Result<()> {
         for r in &result.outcomes {
-            serde_json::to_writer(&mut *self.out, &line(result, r))?;
+            // One write per line: serialising straight into the writer makes a call per token.
+            self.buffer.clear();
+            serde_json::to_writer(&mut self.buffer, &line(result, r))?;
+            self.out.write_all(&self.buffer)?;
             self.out.write_all(b"\n")?;
         }
         Ok(())
