@@ -1,13 +1,20 @@
-# The benchmark filter (bench/filters/bench.toml) written in jq: status contains firing or resolved
-# (case-insensitively), the mapping key, the title and the description with Callgoose's fallbacks.
+# The benchmark filters (bench/filters/) in jq, one output line per request and service in the order
+# sqibs-filter loads them (alertmanager, tigera): a trigger whose conditions all hold (contains, case-
+# insensitively), else a matching resolve part, else 202; title, description and mapping key with
+# Callgoose's fallbacks.
 def text: if type == "string" then . else tojson end;
-. as $body
-| (if has("status") then (.status | text | ascii_downcase) else null end) as $status
-| if $status != null and ($status | contains("firing")) then
-    {code: 201,
-     title: (if has("alert_name") then "Bench - " + (.alert_name | text) else "Incident from Bench" end),
-     description: (if has("description") then (.description | text) else ($body | tojson) end),
-     map_key: (if has("alert_id") then (.alert_id | text) else null end)}
-  elif $status != null and ($status | contains("resolved")) then
-    {code: 200, map_key: (if has("alert_id") then (.alert_id | text) else null end)}
-  else {code: 202} end
+def at(path): try getpath(path) catch null;
+def value(path): at(path) | if . == null then null else text end;
+def holds(path; item): (value(path) // null) as $v | $v != null and ($v | ascii_downcase | contains(item));
+def service(name; from; key; title; description; extra):
+  . as $body
+  | if holds(["status"]; "firing") and holds(extra[0]; extra[1]) then
+      {service: name, code: 201,
+       title: (value(title) as $t | if $t == null then "Incident from " + from else from + " - " + $t end),
+       description: (value(description) // ($body | tojson)),
+       map_key: value(key)}
+    elif holds(["status"]; "resolved") then {service: name, code: 200, map_key: value(key)}
+    else {service: name, code: 202} end;
+service("alertmanager"; "Alertmanager"; ["groupKey"]; ["commonLabels", "alertname"];
+        ["commonAnnotations", "summary"]; [["groupKey"], "alertname"]),
+service("tigera"; "Tigera"; ["alert_id"]; ["alert_name"]; ["description"]; [["alert_id"], "tigera-"])

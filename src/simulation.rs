@@ -132,7 +132,8 @@ impl Step {
 /// The open incidents of every service, and the counters of the run.
 #[derive(Debug, Default)]
 pub struct Simulation {
-    keyed: HashMap<(String, String), Incident>,
+    /// Open incidents by service, then mapping value: looked up by `&str`, without allocating.
+    keyed: HashMap<String, HashMap<String, Incident>>,
     keyless: Vec<Incident>,
     next_id: usize,
 }
@@ -149,15 +150,19 @@ impl Simulation {
         let mut step = Step::default();
         if let Some(i) = &outcome.trigger {
             step.triggered = Some(match &i.map_key {
-                Some(key) => match self.keyed.get_mut(&(service.to_owned(), key.clone())) {
+                Some(key) => match self.open_mut(service, key) {
                     Some(open) => {
                         open.duplicates += 1;
                         Triggered::Duplicate(open.id)
                     }
                     None => {
                         let incident = self.create(service, i, request);
-                        self.keyed
-                            .insert((service.to_owned(), key.clone()), incident.clone());
+                        if !self.keyed.contains_key(service) {
+                            self.keyed.insert(service.to_owned(), HashMap::new());
+                        }
+                        if let Some(open) = self.keyed.get_mut(service) {
+                            open.insert(key.clone(), incident.clone());
+                        }
                         Triggered::Created(incident)
                     }
                 },
@@ -172,13 +177,17 @@ impl Simulation {
             let closed = r
                 .map_key
                 .as_ref()
-                .and_then(|key| self.keyed.remove(&(service.to_owned(), key.clone())));
+                .and_then(|key| self.keyed.get_mut(service)?.remove(key.as_str()));
             step.resolved = Some(match closed {
                 Some(incident) => Resolved::Closed(vec![incident]),
                 None => Resolved::NoOpenIncident,
             });
         }
         step
+    }
+
+    fn open_mut(&mut self, service: &str, key: &str) -> Option<&mut Incident> {
+        self.keyed.get_mut(service)?.get_mut(key)
     }
 
     fn create(&mut self, service: &str, i: &crate::outcome::Incident, request: usize) -> Incident {
@@ -196,7 +205,12 @@ impl Simulation {
 
     /// The incidents still open, in order of creation.
     pub fn open(&self) -> Vec<&Incident> {
-        let mut open: Vec<&Incident> = self.keyed.values().chain(&self.keyless).collect();
+        let mut open: Vec<&Incident> = self
+            .keyed
+            .values()
+            .flat_map(HashMap::values)
+            .chain(&self.keyless)
+            .collect();
         open.sort_by_key(|i| i.id);
         open
     }

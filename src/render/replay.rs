@@ -7,6 +7,7 @@ use super::sanitize::escape;
 use crate::replay::{Counts, Record, ResolveAction, TriggerAction};
 use crate::simulation::Incident;
 use crate::timestamp::{Millis, format_duration};
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
@@ -263,6 +264,7 @@ impl ReplayReport for HumanReplay<'_> {
 pub struct JsonReplay<'w> {
     out: &'w mut dyn Write,
     redactor: Redactor,
+    buffer: Vec<u8>,
 }
 
 impl<'w> JsonReplay<'w> {
@@ -271,6 +273,7 @@ impl<'w> JsonReplay<'w> {
         JsonReplay {
             out,
             redactor: Redactor::default(),
+            buffer: Vec::new(),
         }
     }
 
@@ -279,42 +282,105 @@ impl<'w> JsonReplay<'w> {
     }
 }
 
-fn record_json(r: &Record) -> Value {
-    let actions: Vec<Value> = r
+#[derive(Serialize)]
+struct RecordJson<'a> {
+    r#type: &'static str,
+    number: usize,
+    name: &'a str,
+    code: u16,
+    triggered: TriggeredJson,
+    resolved: ResolvedJson,
+    actions: Vec<ActionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct TriggeredJson {
+    created: bool,
+    duplicate: bool,
+}
+
+#[derive(Serialize)]
+struct ResolvedJson {
+    resolved: bool,
+    duplicate: bool,
+}
+
+#[derive(Serialize)]
+struct ActionJson<'a> {
+    service: &'a str,
+    code: u16,
+    trigger: Option<TriggerJson<'a>>,
+    resolve: Option<ResolveJson<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
+enum TriggerJson<'a> {
+    Created {
+        incident: usize,
+        title: &'a str,
+        map_key: Option<&'a str>,
+    },
+    Duplicate {
+        incident: usize,
+    },
+}
+
+#[derive(Serialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
+enum ResolveJson<'a> {
+    Resolved {
+        incidents: Vec<usize>,
+        open_ms: Vec<Option<Millis>>,
+    },
+    Repeated {},
+    NoOpenIncident {
+        map_key: Option<&'a str>,
+    },
+}
+
+fn record_json(r: &Record) -> RecordJson<'_> {
+    let actions = r
         .actions
         .iter()
-        .map(|a| {
-            let trigger = match &a.trigger {
-                Some(TriggerAction::Created(i)) => json!({
-                    "action": "created", "incident": i.id, "title": i.title, "map_key": i.map_key
-                }),
-                Some(TriggerAction::Duplicate(id)) => json!({"action": "duplicate", "incident": id}),
-                None => Value::Null,
-            };
-            let resolve = match &a.resolve {
-                Some(ResolveAction::Closed(closed)) => json!({
-                    "action": "resolved",
-                    "incidents": closed.iter().map(|(i, _)| i.id).collect::<Vec<_>>(),
-                    "open_ms": closed.iter().map(|(_, age)| *age).collect::<Vec<_>>(),
-                }),
-                Some(ResolveAction::Repeated) => json!({"action": "repeated"}),
-                Some(ResolveAction::NoOpenIncident(k)) => {
-                    json!({"action": "no-open-incident", "map_key": k})
-                }
-                None => Value::Null,
-            };
-            json!({"service": a.service, "code": a.code.status(), "trigger": trigger, "resolve": resolve})
+        .map(|a| ActionJson {
+            service: &a.service,
+            code: a.code.status(),
+            trigger: a.trigger.as_ref().map(|t| match t {
+                TriggerAction::Created(i) => TriggerJson::Created {
+                    incident: i.id,
+                    title: &i.title,
+                    map_key: i.map_key.as_deref(),
+                },
+                TriggerAction::Duplicate(id) => TriggerJson::Duplicate { incident: *id },
+            }),
+            resolve: a.resolve.as_ref().map(|r| match r {
+                ResolveAction::Closed(closed) => ResolveJson::Resolved {
+                    incidents: closed.iter().map(|(i, _)| i.id).collect(),
+                    open_ms: closed.iter().map(|(_, age)| *age).collect(),
+                },
+                ResolveAction::Repeated => ResolveJson::Repeated {},
+                ResolveAction::NoOpenIncident(k) => ResolveJson::NoOpenIncident {
+                    map_key: k.as_deref(),
+                },
+            }),
         })
         .collect();
-    json!({
-        "type": "request",
-        "number": r.number,
-        "name": r.name,
-        "code": r.code,
-        "triggered": {"created": r.created, "duplicate": r.duplicate},
-        "resolved": {"resolved": r.resolved, "duplicate": r.resolve_duplicate},
-        "actions": actions,
-    })
+    RecordJson {
+        r#type: "request",
+        number: r.number,
+        name: &r.name,
+        code: r.code,
+        triggered: TriggeredJson {
+            created: r.created,
+            duplicate: r.duplicate,
+        },
+        resolved: ResolvedJson {
+            resolved: r.resolved,
+            duplicate: r.resolve_duplicate,
+        },
+        actions,
+    }
 }
 
 fn counts_json(c: &Counts) -> Value {
@@ -331,7 +397,15 @@ impl ReplayReport for JsonReplay<'_> {
     }
 
     fn record(&mut self, r: &Record) -> io::Result<()> {
-        self.line(record_json(r))
+        // The hot path of a long replay: serialised into one reused buffer, written once.
+        self.buffer.clear();
+        serde_json::to_writer(&mut self.buffer, &record_json(r))?;
+        self.buffer.push(b'\n');
+        if self.redactor.secrets.is_empty() {
+            return self.out.write_all(&self.buffer);
+        }
+        let text = String::from_utf8_lossy(&self.buffer).into_owned();
+        self.out.write_all(self.redactor.apply(text).as_bytes())
     }
 
     fn summary(
@@ -340,25 +414,50 @@ impl ReplayReport for JsonReplay<'_> {
         open: &[(&Incident, Option<Millis>)],
         skipped: usize,
     ) -> io::Result<()> {
-        let mut summary = counts_json(c);
-        summary["type"] = json!("summary");
-        summary["skipped"] = json!(skipped);
-        summary["open"] = open
-            .iter()
-            .map(|(i, age)| {
-                json!({
-                    "incident": i.id, "service": i.service, "title": i.title, "map_key": i.map_key,
-                    "created_by": i.created_by, "duplicates": i.duplicates, "open_ms": age,
+        #[derive(Serialize)]
+        struct Open<'a> {
+            incident: usize,
+            service: &'a str,
+            title: &'a str,
+            map_key: Option<&'a str>,
+            created_by: usize,
+            duplicates: usize,
+            open_ms: Option<Millis>,
+        }
+        #[derive(Serialize)]
+        struct Summary<'a> {
+            r#type: &'static str,
+            #[serde(flatten)]
+            counts: Value,
+            skipped: usize,
+            open: Vec<Open<'a>>,
+        }
+        let summary = Summary {
+            r#type: "summary",
+            counts: counts_json(c),
+            skipped,
+            open: open
+                .iter()
+                .map(|(i, age)| Open {
+                    incident: i.id,
+                    service: &i.service,
+                    title: &i.title,
+                    map_key: i.map_key.as_deref(),
+                    created_by: i.created_by,
+                    duplicates: i.duplicates,
+                    open_ms: *age,
                 })
-            })
-            .collect();
-        self.line(summary)
+                .collect(),
+        };
+        let text = serde_json::to_string(&summary)?;
+        writeln!(self.out, "{}", self.redactor.apply(text))
     }
 
     fn change(&mut self, old: &Record, new: &Record) -> io::Result<()> {
         self.line(json!({
             "type": "change", "number": old.number, "name": old.name,
-            "old": record_json(old), "new": record_json(new),
+            "old": serde_json::to_value(record_json(old))?,
+            "new": serde_json::to_value(record_json(new))?,
         }))
     }
 

@@ -7,7 +7,7 @@ use crate::document::KeySet;
 use crate::envelope::{EnvelopeMode, request_of};
 use crate::exit::ExitStatus;
 use crate::filter::Service;
-use crate::input;
+use crate::input::{self, Item};
 use crate::keypath::KeyPath;
 use crate::render::{Messages, ReplayReport};
 use std::io;
@@ -53,55 +53,45 @@ pub fn replay(
         .cloned()
         .collect();
     let keys = Arc::new(KeySet::of(&all, time_key.iter()));
-    let (sources, errors) = input::expand(&settings.paths);
-    for e in &errors {
-        messages.error(e);
-        skipped += 1;
-    }
-    for source in sources {
-        let bodies = match source.lazy_bodies(&keys) {
-            Ok(b) => b,
+    input::for_each(&settings.paths, Some(keys), |item| {
+        let request = match item {
+            Item::Body(_, b) => b
+                .payload
+                .map_err(|e| format!("{}: {e}", b.name))
+                .and_then(|payload| {
+                    request_of(payload, settings.envelope).map_err(|e| format!("{}: {e}", b.name))
+                })
+                .map(|r| (b.name, r)),
+            Item::Error(e) => Err(format!("{e:#}")),
+        };
+        let (name, request) = match request {
+            Ok(r) => r,
             Err(e) => {
-                messages.error(&format!("{e:#}"));
+                messages.error(&e);
                 skipped += 1;
-                continue;
+                return Ok(());
             }
         };
-        for body in bodies {
-            let request = body.map_err(|e| format!("{e:#}")).and_then(|b| {
-                let payload = b.payload.map_err(|e| format!("{}: {e}", b.name))?;
-                request_of(payload, settings.envelope)
-                    .map(|r| (b.name.clone(), r))
-                    .map_err(|e| format!("{}: {e}", b.name))
-            });
-            let (name, request) = match request {
-                Ok(r) => r,
-                Err(e) => {
-                    messages.error(&e);
-                    skipped += 1;
-                    continue;
+        if let Some(token) = &request.token {
+            report.secret(token);
+        }
+        let record = main.apply(&name, &request);
+        match &mut other {
+            None => report.record(&record)?,
+            Some(other) => {
+                let new = other.apply(&name, &request);
+                if signature(&record) != signature(&new) {
+                    changed += 1;
+                    report.change(&record, &new)?;
                 }
-            };
-            if let Some(token) = &request.token {
-                report.secret(token);
-            }
-            let record = main.apply(&name, &request);
-            match &mut other {
-                None => report.record(&record)?,
-                Some(other) => {
-                    let new = other.apply(&name, &request);
-                    if signature(&record) != signature(&new) {
-                        changed += 1;
-                        report.change(&record, &new)?;
-                    }
-                }
-            }
-            let n = main.counts().requests;
-            if settings.progress && n % PROGRESS_EVERY == 0 {
-                messages.progress(&format!("replayed {n} requests"));
             }
         }
-    }
+        let n = main.counts().requests;
+        if settings.progress && n % PROGRESS_EVERY == 0 {
+            messages.progress(&format!("replayed {n} requests"));
+        }
+        Ok::<(), io::Error>(())
+    })?;
     if settings.progress {
         messages.progress("");
     }
