@@ -9,6 +9,8 @@ mod check;
 mod check_options;
 /// `--explain` and near misses: each classic mistake is named with its fix.
 mod explain;
+/// The fast path (lazy reading) against the straightforward evaluation on the benchmark corpus.
+mod fast_path;
 /// Bad filter files: every error names the file, line, column and filter.
 mod filter_files;
 /// The `--format json` contract, parsed into structs defined here.

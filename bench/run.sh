@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The benchmark in one command: builds sqibs-filter and the parse-only floor, installs jq if it is
+# missing, generates the corpora into target/bench/ (once), and runs bench/run.py.
+# Usage: bench/run.sh [BODIES [RUNS]]   (default: 1000000 bodies, 3 runs each)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# jq is the peer; GNU time measures peak memory.
+if ! command -v jq >/dev/null || [ ! -x /usr/bin/time ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq jq time >/dev/null
+  else
+    echo "bench: jq and GNU time are needed (apt-get install jq time)" >&2
+    exit 1
+  fi
+fi
+cargo build --release --locked --quiet --bin sqibs-filter --example parse_floor
+exec python3 bench/run.py "$@"
