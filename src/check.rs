@@ -32,7 +32,7 @@ pub fn run(
             Item::Body(label, body) => (label, body),
             Item::Error(e) => {
                 messages.error(&format!("{e:#}"));
-                summary.skipped += 1;
+                summary.skipped.inputs += 1;
                 return Ok(());
             }
         };
@@ -45,7 +45,7 @@ pub fn run(
             Ok(request) => request,
             Err(e) => {
                 messages.error(&format!("{}: {e}", body.name));
-                summary.skipped += 1;
+                summary.skipped.bodies += 1;
                 return Ok(());
             }
         };
@@ -100,7 +100,7 @@ fn result<'a>(
 
 /// 2 when anything was skipped, else 0 when some request made Callgoose act, else 1.
 fn status(s: &CheckSummary) -> ExitStatus {
-    if s.skipped > 0 {
+    if s.skipped.total() > 0 {
         ExitStatus::Error
     } else if s.created + s.resolved > 0 {
         ExitStatus::Success
@@ -112,8 +112,13 @@ fn status(s: &CheckSummary) -> ExitStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Skipped;
 
     fn summary(created: usize, resolved: usize, discarded: usize, skipped: usize) -> CheckSummary {
+        let skipped = Skipped {
+            inputs: 0,
+            bodies: skipped,
+        };
         CheckSummary {
             requests: 1,
             services: 1,

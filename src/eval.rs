@@ -18,7 +18,13 @@ pub fn evaluate(service: &Service, payload: &Payload) -> Outcome {
 /// [`evaluate`] for a request whose `from=` parameter is `from` (captured traffic carries its own).
 pub fn evaluate_from(service: &Service, payload: &Payload, from: Option<&str>) -> Outcome {
     match &payload.json {
-        Ok(Json::Full(value)) => evaluate_document(service, value, from),
+        Ok(Json::Full(value)) => {
+            let mut outcome = evaluate_document(service, value, from);
+            if let Some(kind) = not_an_object(value) {
+                outcome.warnings.insert(0, Warning::NotAnObject { kind });
+            }
+            outcome
+        }
         Ok(Json::Lazy(doc)) => {
             let doc = LazyRef {
                 doc,
@@ -79,6 +85,19 @@ fn evaluate_document<D: Document + ?Sized>(
         trigger,
         resolve,
         warnings,
+    }
+}
+
+/// The kind of a top-level value that is not an object.
+fn not_an_object(value: &serde_json::Value) -> Option<&'static str> {
+    use serde_json::Value as V;
+    match value {
+        V::Object(_) => None,
+        V::Array(_) => Some("array"),
+        V::String(_) => Some("string"),
+        V::Number(_) => Some("number"),
+        V::Bool(_) => Some("boolean"),
+        V::Null => Some("null"),
     }
 }
 

@@ -15,6 +15,12 @@ pub enum Warning {
         /// The parser's message.
         message: String,
     },
+    /// The body is JSON but not an object: only index keys (`0.status`) can reach into an array, and
+    /// nothing into a string, number, boolean or null.
+    NotAnObject {
+        /// `array`, `string`, `number`, `boolean` or `null`.
+        kind: &'static str,
+    },
     /// The title key is absent: Callgoose uses its fallback title.
     TitleFallback {
         /// The `title_from` key.
@@ -62,6 +68,7 @@ impl Warning {
     pub fn kind(&self) -> &'static str {
         match self {
             Warning::NotJson { .. } => "not_json",
+            Warning::NotAnObject { .. } => "not_an_object",
             Warning::TitleFallback { .. } => "title_fallback",
             Warning::DescriptionFallback { .. } => "description_fallback",
             Warning::NoMapWith { .. } => "no_map_with",
@@ -83,6 +90,13 @@ impl fmt::Display for Warning {
             } => write!(
                 f,
                 "the body is not JSON (line {line}, column {column}: {message}): it is taken as text, and no key can be read from it"
+            ),
+            Warning::NotAnObject { kind: "array" } => f.write_str(
+                "the body is a JSON array, not an object: only keys that start with an index (`0.status`) can read it",
+            ),
+            Warning::NotAnObject { kind } => write!(
+                f,
+                "the body is a JSON {kind}, not an object: no key can be read from it"
             ),
             Warning::TitleFallback { key, title } => {
                 write!(

@@ -197,6 +197,19 @@ fn items(
     }
     list.into_iter()
         .map(|item| {
+            if let Some(c) = item.get_ref().chars().find(|c| c.is_control()) {
+                errors.push(
+                    src.error(
+                        format!(
+                            "this item holds the control character U+{:04X}: Callgoose's form cannot hold one",
+                            c as u32
+                        ),
+                        item.span(),
+                    )
+                    .in_context(Some(ctx.to_owned()))
+                    .with_help("remove it; match on the visible text around it"),
+                );
+            }
             let chars = item.get_ref().chars().count();
             if chars > limits::ITEM_CHARS {
                 errors.push(

@@ -42,9 +42,16 @@ impl fmt::Display for BodyError {
     }
 }
 
+/// A UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 enum Mode {
-    /// No chunk has parsed yet: keep the whole text in case it is one text body.
-    Undecided { raw: Vec<u8> },
+    /// No chunk has parsed yet: keep the whole text in case it is one text body, and the first reason
+    /// a chunk was not JSON.
+    Undecided {
+        raw: Vec<u8>,
+        first_error: Option<NotJson>,
+    },
     /// At least one chunk is JSON: every chunk is a body.
     Stream,
 }
@@ -72,7 +79,10 @@ impl<R: BufRead> Bodies<R> {
             reader,
             splitter: Splitter::new(),
             ready: VecDeque::new(),
-            mode: Mode::Undecided { raw: Vec::new() },
+            mode: Mode::Undecided {
+                raw: Vec::new(),
+                first_error: None,
+            },
             line: Vec::new(),
             index: 0,
             eof: false,
@@ -88,6 +98,39 @@ impl<R: BufRead> Bodies<R> {
         self
     }
 
+    /// JSON Lines, the common case: a line that parses as one object is one body and needs no
+    /// splitting. Takes the line buffer itself as the body (a body can be hundreds of megabytes) and
+    /// says whether it did; otherwise leaves the line as it was, for the splitter.
+    fn take_whole_line(&mut self) -> bool {
+        let body_len = self.line.trim_ascii_end().len();
+        let whole = self.splitter.is_idle()
+            && self.line.first() == Some(&b'{')
+            && self.line[..body_len].last() == Some(&b'}');
+        if !whole {
+            return false;
+        }
+        let tail = self.line.split_off(body_len);
+        let chunk = Chunk {
+            bytes: std::mem::take(&mut self.line),
+            line: self.splitter.line() + 1,
+            column: 1,
+        };
+        match parse(&chunk, self.keys.as_deref()) {
+            Ok(json) => {
+                self.splitter.take_line();
+                self.mode = Mode::Stream;
+                self.ready.push_back((chunk, Ok(json)));
+                self.line = tail;
+                true
+            }
+            Err(_) => {
+                self.line = chunk.bytes;
+                self.line.extend_from_slice(&tail);
+                false
+            }
+        }
+    }
+
     /// Reads one more line into the splitter.
     fn fill(&mut self) -> Result<()> {
         self.line.clear();
@@ -95,36 +138,18 @@ impl<R: BufRead> Bodies<R> {
             .reader
             .read_until(b'\n', &mut self.line)
             .map_err(|e| anyhow!("cannot read {}: {e}", self.label))?;
-        let mut line = &self.line[..];
         if read == 0 {
             self.eof = true;
-        } else if self.index == 0 && self.ready.is_empty() {
-            if let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
-                // A byte order mark is not part of the body.
-                line = rest;
-            }
+        } else if self.index == 0 && self.ready.is_empty() && self.line.starts_with(BOM) {
+            // A byte order mark is not part of the body.
+            self.line.drain(..BOM.len());
         }
-        if let Mode::Undecided { raw } = &mut self.mode {
+        if self.take_whole_line() {
+            return Ok(());
+        }
+        let line = &self.line[..];
+        if let Mode::Undecided { raw, .. } = &mut self.mode {
             raw.extend_from_slice(line);
-        }
-        // JSON Lines, the common case: a line that parses as one object is one body, and needs no
-        // splitting. Anything else goes through the splitter.
-        let body = line.trim_ascii_end();
-        if self.splitter.is_idle() && body.first() == Some(&b'{') && body.last() == Some(&b'}') {
-            let chunk = Chunk {
-                bytes: body.to_vec(),
-                line: 0,
-                column: 1,
-            };
-            if let Ok(json) = parse(&chunk, self.keys.as_deref()) {
-                let chunk = Chunk {
-                    line: self.splitter.take_line(),
-                    ..chunk
-                };
-                self.mode = Mode::Stream;
-                self.ready.push_back((chunk, Ok(json)));
-                return Ok(());
-            }
         }
         let mut chunks = Vec::new();
         self.splitter.push_line(line, &mut chunks);
@@ -133,8 +158,12 @@ impl<R: BufRead> Bodies<R> {
         }
         for chunk in chunks {
             let parsed = parse(&chunk, self.keys.as_deref());
-            if parsed.is_ok() {
-                self.mode = Mode::Stream;
+            match (&parsed, &mut self.mode) {
+                (Ok(_), _) => self.mode = Mode::Stream,
+                (Err(e), Mode::Undecided { first_error, .. }) if first_error.is_none() => {
+                    *first_error = Some(e.clone());
+                }
+                _ => {}
             }
             self.ready.push_back((chunk, parsed));
         }
@@ -144,7 +173,7 @@ impl<R: BufRead> Bodies<R> {
     fn next_body(&mut self) -> Result<Option<Body>> {
         loop {
             match &mut self.mode {
-                Mode::Undecided { raw } if self.eof => {
+                Mode::Undecided { raw, first_error } if self.eof => {
                     if self.ready.is_empty() {
                         return Err(anyhow!(
                             "{} is empty: give a JSON body (or a text body) to evaluate",
@@ -152,13 +181,14 @@ impl<R: BufRead> Bodies<R> {
                         ));
                     }
                     let raw = std::mem::take(raw);
+                    let error = first_error.take();
                     self.ready.clear();
                     self.mode = Mode::Stream;
                     self.index = 1;
                     return Ok(Some(Body {
                         name: self.label.clone(),
                         index: 1,
-                        payload: Ok(text_body(raw)),
+                        payload: Ok(text_body(raw, error)),
                     }));
                 }
                 Mode::Stream if self.ready.len() >= 2 || self.eof => {
@@ -209,6 +239,29 @@ impl<R: BufRead> Iterator for Bodies<R> {
 
 /// Parses a chunk, placing any error in the input's coordinates.
 fn parse(chunk: &Chunk, keys: Option<&KeySet>) -> Result<Json, NotJson> {
+    // Checked first and for the whole body: a lazy read skips the strings it does not need, and a body
+    // must be refused the same way however it is read.
+    if let Err(e) = std::str::from_utf8(&chunk.bytes) {
+        let before = &chunk.bytes[..e.valid_up_to()];
+        let lines = before.iter().filter(|b| **b == b'\n').count();
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        return Err(NotJson {
+            line: chunk.line + lines,
+            column: if lines == 0 {
+                chunk.column + column - 1
+            } else {
+                column
+            },
+            message: "invalid UTF-8".to_owned(),
+        });
+    }
     let full = |bytes: &[u8]| serde_json::from_slice::<Value>(bytes).map(Json::Full);
     let parsed = match keys {
         Some(keys) => match LazyDoc::parse(&chunk.bytes, keys) {
@@ -239,16 +292,14 @@ fn not_json(e: &serde_json::Error, line: usize, column: usize) -> NotJson {
     }
 }
 
-/// The whole input as one text body, with the position where it stops being JSON.
-fn text_body(raw: Vec<u8>) -> Payload {
-    let error = match serde_json::from_slice::<serde::de::IgnoredAny>(&raw) {
-        Err(e) => not_json(&e, e.line().max(1), e.column().max(1)),
-        Ok(_) => NotJson {
-            line: 1,
-            column: 1,
-            message: "not a JSON value".to_owned(),
-        },
-    };
+/// The whole input as one text body, with the position where it stops being JSON (where its first
+/// chunk failed).
+fn text_body(raw: Vec<u8>, first_error: Option<NotJson>) -> Payload {
+    let error = first_error.unwrap_or_else(|| NotJson {
+        line: 1,
+        column: 1,
+        message: "not a JSON value".to_owned(),
+    });
     Payload {
         raw: into_text(raw),
         json: Err(error),

@@ -71,6 +71,11 @@ impl Splitter {
         self.open.is_none()
     }
 
+    /// The number of lines consumed so far.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
     /// Counts a line that the caller took as one whole body itself, and returns its number.
     pub fn take_line(&mut self) -> usize {
         self.line += 1;

@@ -147,7 +147,7 @@ impl CheckReport for HumanCheck<'_> {
     }
 
     fn summary(&mut self, s: &CheckSummary) -> io::Result<()> {
-        if s.requests + s.skipped <= 1 {
+        if s.requests + s.skipped.total() <= 1 {
             return Ok(());
         }
         let mut line = format!(
@@ -158,8 +158,19 @@ impl CheckReport for HumanCheck<'_> {
             s.resolved,
             s.discarded
         );
-        if s.skipped > 0 {
-            line.push_str(&format!(", {} skipped", s.skipped));
+        if s.skipped.total() > 0 {
+            let mut why = Vec::new();
+            if s.skipped.inputs > 0 {
+                why.push(count(s.skipped.inputs, "unreadable input"));
+            }
+            if s.skipped.bodies > 0 {
+                why.push(count(s.skipped.bodies, "unreadable body"));
+            }
+            line.push_str(&format!(
+                ", {} skipped ({})",
+                s.skipped.total(),
+                why.join(", ")
+            ));
         }
         writeln!(self.out, "\n{}", self.palette.heading(&line))
     }

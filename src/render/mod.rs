@@ -73,7 +73,23 @@ pub struct CheckSummary {
     /// Request-service pairs that were discarded (202).
     pub discarded: usize,
     /// Bodies and inputs that could not be read.
-    pub skipped: usize,
+    pub skipped: Skipped,
+}
+
+/// What a run could not read, and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// Paths and inputs that could not be read at all (missing, unreadable, empty).
+    pub inputs: usize,
+    /// Bodies of a stream that are not JSON, and envelopes that cannot be opened.
+    pub bodies: usize,
+}
+
+impl Skipped {
+    /// Everything skipped.
+    pub fn total(&self) -> usize {
+        self.inputs + self.bodies
+    }
 }
 
 /// A report of `check`, in one output format.
@@ -176,7 +192,7 @@ impl<'w> Messages<'w> {
                 if outer != d.to_string() {
                     self.error(&outer);
                 }
-                let _ = writeln!(self.out, "{d}");
+                let _ = writeln!(self.out, "{}", sanitize::escape(&d.to_string(), true));
             }
             None => self.error(&format!("{e:#}")),
         }

@@ -114,7 +114,7 @@ fn a_broken_body_in_a_stream_is_reported_and_the_others_are_evaluated() {
                 near miss #1 "security alert": `status` is "pending", which lacks "firing"
                 near miss #1 "security alert" resolve: `status` is "pending", which lacks "resolved"
 
-            2 requests, 1 service: 0 created (201), 1 resolved (200), 1 discarded (202), 1 skipped
+            2 requests, 1 service: 0 created (201), 1 resolved (200), 1 discarded (202), 1 skipped (1 unreadable body)
             "#,
             "error: <stdin>#2: line 2, column 15: expected ident: the body is skipped\n",
         );
@@ -171,7 +171,7 @@ fn a_missing_path_is_reported_and_the_other_paths_still_run() {
         .expect(
             2,
             &format!(
-                "{}\n1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202), 1 skipped\n",
+                "{}\n1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)\n",
                 crate::support::unindent(TIGERA_FIRING)
             ),
             "error: cannot read no-such.json: No such file or directory (os error 2): give an existing file or folder, or - for standard input\n",
