@@ -99,10 +99,18 @@ impl<'w> HumanCheck<'w> {
         if self.full {
             return escape(text, true).replace('\n', &indent);
         }
-        let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let total = folded.chars().count();
-        let kept = total.min(SHORT_DESCRIPTION);
-        let mut shown = escape(&folded.chars().take(kept).collect::<String>(), false);
+        // Folded lazily: a description can be the whole of a body of hundreds of megabytes.
+        let words = text.split_whitespace();
+        let head: String = words
+            .clone()
+            .flat_map(|w| w.chars().chain(std::iter::once(' ')))
+            .take(SHORT_DESCRIPTION)
+            .collect();
+        let head = head.trim_end();
+        // Words joined by single spaces: one fewer space than words.
+        let total = words.map(|w| w.chars().count() + 1).sum::<usize>().saturating_sub(1);
+        let kept = head.chars().count();
+        let mut shown = escape(head, false);
         if kept < total {
             shown.push_str(&self.palette.hint(&format!(
                 " … ({} more characters; --full shows all)",
