@@ -110,8 +110,10 @@ impl<R: BufRead> Bodies<R> {
             return false;
         }
         let tail = self.line.split_off(body_len);
+        // The next line is read into a buffer of the same size, not one grown again from nothing.
+        let capacity = self.line.capacity();
         let chunk = Chunk {
-            bytes: std::mem::take(&mut self.line),
+            bytes: std::mem::replace(&mut self.line, Vec::with_capacity(capacity)),
             line: self.splitter.line() + 1,
             column: 1,
         };
@@ -120,7 +122,6 @@ impl<R: BufRead> Bodies<R> {
                 self.splitter.take_line();
                 self.mode = Mode::Stream;
                 self.ready.push_back((chunk, Ok(json)));
-                self.line = tail;
                 true
             }
             Err(_) => {
@@ -265,7 +266,11 @@ fn parse(chunk: &Chunk, keys: Option<&KeySet>) -> Result<Json, NotJson> {
     let full = |bytes: &[u8]| serde_json::from_slice::<Value>(bytes).map(Json::Full);
     let parsed = match keys {
         Some(keys) => match LazyDoc::parse(&chunk.bytes, keys) {
-            Ok(Some(doc)) => Ok(Json::Lazy(doc)),
+            // A lazy read skips values without serde_json's nesting limit; a full parse refuses a body
+            // nested deeper than 128. Only a body with more brackets than that can be, and a full parse
+            // then decides, so that both reads refuse the same bodies.
+            Ok(Some(doc)) if brackets(&chunk.bytes) <= NESTING_LIMIT => Ok(Json::Lazy(doc)),
+            Ok(Some(doc)) => full(&chunk.bytes).map(|_| Json::Lazy(doc)),
             Ok(None) => full(&chunk.bytes),
             Err(e) => Err(e),
         },
@@ -279,6 +284,14 @@ fn parse(chunk: &Chunk, keys: Option<&KeySet>) -> Result<Json, NotJson> {
         };
         not_json(&e, line, column)
     })
+}
+
+/// How deep serde_json lets a full parse nest.
+const NESTING_LIMIT: usize = 128;
+
+/// How many `{` and `[` bytes a body has: an upper bound of its nesting depth, counted fast.
+fn brackets(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'{' || b == b'[').count()
 }
 
 /// A serde_json error as [`NotJson`], its message without serde's own position suffix.
@@ -405,6 +418,22 @@ mod tests {
     fn a_byte_order_mark_is_dropped() {
         assert_eq!(bodies("\u{feff}{\"a\":1}").len(), 1);
         assert!(bodies("\u{feff}{\"a\":1}")[0].as_ref().unwrap().2.is_ok());
+    }
+
+    #[test]
+    fn lazy_and_full_reads_refuse_the_same_deep_bodies() {
+        let deep = format!("{}1{}", "{\"a\":".repeat(200), "}".repeat(200));
+        let shallow = format!("{}1{}", "{\"a\":".repeat(100), "}".repeat(100));
+        let keys = Arc::new(KeySet::default());
+        for (body, refused) in [(deep, true), (shallow, false)] {
+            let input = format!("{body}\n{{}}\n");
+            let lazy = Bodies::new("in", input.as_bytes()).reading_only(Arc::clone(&keys));
+            let full = Bodies::new("in", input.as_bytes());
+            for mut bodies in [lazy, full] {
+                let first = bodies.next().unwrap().unwrap();
+                assert_eq!(first.payload.is_err(), refused);
+            }
+        }
     }
 
     #[test]

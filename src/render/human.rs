@@ -108,7 +108,10 @@ impl<'w> HumanCheck<'w> {
             .collect();
         let head = head.trim_end();
         // Words joined by single spaces: one fewer space than words.
-        let total = words.map(|w| w.chars().count() + 1).sum::<usize>().saturating_sub(1);
+        let total = words
+            .map(|w| w.chars().count() + 1)
+            .sum::<usize>()
+            .saturating_sub(1);
         let kept = head.chars().count();
         let mut shown = escape(head, false);
         if kept < total {

@@ -13,6 +13,8 @@ mod explain;
 mod fast_path;
 /// Bad filter files: every error names the file, line, column and filter.
 mod filter_files;
+/// Hostile and broken input of every kind: messages, exit codes, no panic, bounded memory.
+mod hardening;
 /// The `--format json` contract, parsed into structs defined here.
 mod json_contract;
 /// `lint`: every static check, samples, exit codes.
