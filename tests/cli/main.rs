@@ -19,6 +19,8 @@ mod hardening;
 mod json_contract;
 /// `lint`: every static check, samples, exit codes.
 mod lint;
+/// Properties of the evaluator over generated payloads and filter sets (proptest).
+mod properties;
 /// `replay`: timelines, summaries, tokens, duplicate windows, filter diffs.
 mod replay;
 /// `test`: case files, scenarios, diffs, bless, JUnit, coverage.
