@@ -21,6 +21,7 @@ pub mod payload;
 pub mod render;
 pub mod replay;
 pub mod runner;
+pub mod secrets;
 pub mod select;
 pub mod semantics;
 pub mod settings;
@@ -37,16 +38,51 @@ use render::{
     CheckReport, HumanCheck, HumanReplay, HumanTest, JsonCheck, JsonReplay, JsonTest, Messages,
     Palette, ReplayReport, TestReport,
 };
+use secrets::{Redacting, Secrets};
 use settings::{CommandSettings, Environment, Settings};
 use std::io::Write;
 
-/// Runs the command `args` asks for. Errors that stop the whole run (usage, filter files) are returned
-/// for the caller to show; everything else is reported on `stderr` and reflected in the status.
+/// Runs the command `args` asks for and says how it ended. Everything written to `stdout` and
+/// `stderr` passes through the secret filter; an error that stops the run is shown once, on `stderr`.
 pub fn run(
     args: Args,
     env: &Environment,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
+) -> ExitStatus {
+    let secrets = Secrets::default();
+    let mut out = Redacting::new(stdout, secrets.clone());
+    let mut err = Redacting::new(stderr, secrets.clone());
+    let result = execute(args, env, &mut out, &mut err, &secrets)
+        .and_then(|status| out.flush().map(|()| status).map_err(Into::into));
+    let status = match result {
+        Ok(status) => status,
+        // The reader went away (`| head`): that is how pipelines end, not a failure.
+        Err(e) if is_broken_pipe(&e) => ExitStatus::Success,
+        Err(e) => {
+            Messages::new(&mut err, Palette::plain()).report(&e);
+            ExitStatus::Error
+        }
+    };
+    // Standard error is best effort: there is nowhere left to report its failure.
+    let _ = err.flush();
+    status
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn execute(
+    args: Args,
+    env: &Environment,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    secrets: &Secrets,
 ) -> anyhow::Result<ExitStatus> {
     let settings = Settings::resolve(args, env)?;
     let mut messages = Messages::new(stderr, Palette::new(settings.color_stderr));
@@ -68,7 +104,7 @@ pub fn run(
                 Format::Human => Box::new(HumanTest::new(stdout, palette)),
                 Format::Json => Box::new(JsonTest::new(stdout)),
             };
-            runner::run_suite(test, report.as_mut(), &mut messages)?
+            runner::run_suite(test, report.as_mut(), &mut messages, secrets)?
         }
         CommandSettings::Replay(replay) => {
             let services = filter::load(&replay.filters)?;
@@ -86,6 +122,7 @@ pub fn run(
                 diff.as_deref(),
                 report.as_mut(),
                 &mut messages,
+                secrets,
             )?
         }
         CommandSettings::Lint(lint) => {

@@ -6,6 +6,7 @@ use crate::diff::diff;
 use crate::exit::ExitStatus;
 use crate::filter::Service;
 use crate::render::{CaseRecord, CaseStatus, Messages, TestReport, TestSummary, junit};
+use crate::secrets::{Redacting, Secrets};
 use crate::select::selected;
 use crate::settings::TestSettings;
 use crate::suite::run::{Hit, Ran, run};
@@ -21,6 +22,7 @@ pub fn run_suite(
     settings: &TestSettings,
     report: &mut dyn TestReport,
     messages: &mut Messages<'_>,
+    secrets: &Secrets,
 ) -> io::Result<ExitStatus> {
     let mut broken = false;
     let (files, errors) = suite::discover(&settings.paths);
@@ -48,7 +50,7 @@ pub fn run_suite(
         };
         let ran = run_file(&file, settings, report, &mut records, &mut hits, &mut used)?;
         if settings.bless {
-            if let Err(e) = bless_file(&file, &ran, messages) {
+            if let Err(e) = bless_file(&file, &ran, messages, secrets) {
                 messages.report(&e);
                 broken = true;
             }
@@ -69,7 +71,7 @@ pub fn run_suite(
     }
     report.finish(&records, &summary)?;
     if let Some(path) = &settings.junit {
-        if let Err(e) = write_junit(path, &records) {
+        if let Err(e) = write_junit(path, &records, secrets) {
             messages.report(&e);
             broken = true;
         }
@@ -144,7 +146,12 @@ fn run_file(
 }
 
 /// Writes the actual outcomes of the cases that failed or stated nothing into the case file.
-fn bless_file(file: &CaseFile, ran: &[(usize, Ran)], messages: &mut Messages<'_>) -> Result<()> {
+fn bless_file(
+    file: &CaseFile,
+    ran: &[(usize, Ran)],
+    messages: &mut Messages<'_>,
+    secrets: &Secrets,
+) -> Result<()> {
     let to_bless: Vec<_> = ran
         .iter()
         .filter(|(_, r)| !r.passed() || r.compared.is_empty())
@@ -156,7 +163,7 @@ fn bless_file(file: &CaseFile, ran: &[(usize, Ran)], messages: &mut Messages<'_>
     let path = &file.path;
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read {} to bless it", path.display()))?;
-    let (blessed, changed) = bless::bless(&text, &to_bless)
+    let (blessed, changed) = bless::bless(&text, &to_bless, secrets)
         .with_context(|| format!("cannot bless {}", path.display()))?;
     std::fs::write(path, blessed)
         .with_context(|| format!("cannot write blessed {}", path.display()))?;
@@ -168,11 +175,12 @@ fn bless_file(file: &CaseFile, ran: &[(usize, Ran)], messages: &mut Messages<'_>
     Ok(())
 }
 
-fn write_junit(path: &Path, records: &[CaseRecord]) -> Result<()> {
-    let mut out = io::BufWriter::new(
+fn write_junit(path: &Path, records: &[CaseRecord], secrets: &Secrets) -> Result<()> {
+    let mut file = io::BufWriter::new(
         std::fs::File::create(path)
             .with_context(|| format!("cannot write the JUnit report {}", path.display()))?,
     );
+    let mut out = Redacting::new(&mut file, secrets.clone());
     junit::write(&mut out, records)
         .and_then(|()| io::Write::flush(&mut out))
         .with_context(|| format!("cannot write the JUnit report {}", path.display()))

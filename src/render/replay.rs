@@ -1,6 +1,6 @@
 //! The `replay` reports: a timeline line per request and a summary (human), or one object per request
 //! and a summary (JSON); with `--diff-filters`, the requests whose outcome changed and the counts side by
-//! side. Every line passes through the redactor first: tokens are never shown.
+//! side. Tokens are hidden by the output streams themselves (see `secrets`).
 
 use super::Palette;
 use super::sanitize::escape;
@@ -13,8 +13,6 @@ use std::io::{self, Write};
 
 /// A report of `replay`, in one output format.
 pub trait ReplayReport {
-    /// A secret that must never be shown (a token).
-    fn secret(&mut self, token: &str);
     /// One request replayed.
     fn record(&mut self, r: &Record) -> io::Result<()>;
     /// The end of a replay: counts and the incidents left open.
@@ -36,50 +34,20 @@ pub trait ReplayReport {
     ) -> io::Result<()>;
 }
 
-/// Replaces every known secret with `***`.
-#[derive(Debug, Default)]
-struct Redactor {
-    secrets: Vec<String>,
-}
-
-impl Redactor {
-    fn add(&mut self, secret: &str) {
-        if !secret.is_empty() && !self.secrets.iter().any(|s| s == secret) {
-            self.secrets.push(secret.to_owned());
-            // Longer first, so that a secret containing another is replaced whole.
-            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        }
-    }
-
-    fn apply(&self, mut text: String) -> String {
-        for s in &self.secrets {
-            if text.contains(s.as_str()) {
-                text = text.replace(s.as_str(), "***");
-            }
-        }
-        text
-    }
-}
-
 /// Human `replay` output.
 pub struct HumanReplay<'w> {
     out: &'w mut dyn Write,
     palette: Palette,
-    redactor: Redactor,
 }
 
 impl<'w> HumanReplay<'w> {
     /// A report written to `out`.
     pub fn new(out: &'w mut dyn Write, palette: Palette) -> HumanReplay<'w> {
-        HumanReplay {
-            out,
-            palette,
-            redactor: Redactor::default(),
-        }
+        HumanReplay { out, palette }
     }
 
     fn line(&mut self, text: String) -> io::Result<()> {
-        writeln!(self.out, "{}", self.redactor.apply(text))
+        writeln!(self.out, "{text}")
     }
 
     /// What a request did, in words.
@@ -145,10 +113,6 @@ fn key(k: &Option<String>) -> String {
 }
 
 impl ReplayReport for HumanReplay<'_> {
-    fn secret(&mut self, token: &str) {
-        self.redactor.add(token);
-    }
-
     fn record(&mut self, r: &Record) -> io::Result<()> {
         let what = self.what(r);
         self.line(format!(
@@ -263,7 +227,6 @@ impl ReplayReport for HumanReplay<'_> {
 /// JSON Lines `replay` output.
 pub struct JsonReplay<'w> {
     out: &'w mut dyn Write,
-    redactor: Redactor,
     buffer: Vec<u8>,
 }
 
@@ -272,13 +235,12 @@ impl<'w> JsonReplay<'w> {
     pub fn new(out: &'w mut dyn Write) -> JsonReplay<'w> {
         JsonReplay {
             out,
-            redactor: Redactor::default(),
             buffer: Vec::new(),
         }
     }
 
     fn line(&mut self, value: Value) -> io::Result<()> {
-        writeln!(self.out, "{}", self.redactor.apply(value.to_string()))
+        writeln!(self.out, "{value}")
     }
 }
 
@@ -392,20 +354,12 @@ fn counts_json(c: &Counts) -> Value {
 }
 
 impl ReplayReport for JsonReplay<'_> {
-    fn secret(&mut self, token: &str) {
-        self.redactor.add(token);
-    }
-
     fn record(&mut self, r: &Record) -> io::Result<()> {
         // The hot path of a long replay: serialised into one reused buffer, written once.
         self.buffer.clear();
         serde_json::to_writer(&mut self.buffer, &record_json(r))?;
         self.buffer.push(b'\n');
-        if self.redactor.secrets.is_empty() {
-            return self.out.write_all(&self.buffer);
-        }
-        let text = String::from_utf8_lossy(&self.buffer).into_owned();
-        self.out.write_all(self.redactor.apply(text).as_bytes())
+        self.out.write_all(&self.buffer)
     }
 
     fn summary(
@@ -450,7 +404,7 @@ impl ReplayReport for JsonReplay<'_> {
                 .collect(),
         };
         let text = serde_json::to_string(&summary)?;
-        writeln!(self.out, "{}", self.redactor.apply(text))
+        writeln!(self.out, "{text}")
     }
 
     fn change(&mut self, old: &Record, new: &Record) -> io::Result<()> {
@@ -472,19 +426,5 @@ impl ReplayReport for JsonReplay<'_> {
             "type": "diff_summary", "changed": changed, "skipped": skipped,
             "old": counts_json(old), "new": counts_json(new),
         }))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Redactor;
-
-    #[test]
-    fn secrets_are_replaced_longest_first() {
-        let mut r = Redactor::default();
-        r.add("abc");
-        r.add("abcdef");
-        r.add("");
-        assert_eq!(r.apply("x abcdef y abc".into()), "x *** y ***");
     }
 }

@@ -10,6 +10,7 @@ use crate::filter::Service;
 use crate::input::{self, Item};
 use crate::keypath::KeyPath;
 use crate::render::{Messages, ReplayReport};
+use crate::secrets::Secrets;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,9 +39,10 @@ pub fn replay(
     diff: Option<&[Service]>,
     report: &mut dyn ReplayReport,
     messages: &mut Messages<'_>,
+    secrets: &Secrets,
 ) -> io::Result<ExitStatus> {
     if let Some(token) = &settings.options.token {
-        report.secret(token);
+        secrets.add(token);
     }
     let mut main = Replayer::new(services, settings.options.clone());
     let mut other = diff.map(|d| Replayer::new(d, settings.options.clone()));
@@ -73,7 +75,7 @@ pub fn replay(
             }
         };
         if let Some(token) = &request.token {
-            report.secret(token);
+            secrets.add(token);
         }
         let record = main.apply(&name, &request);
         match &mut other {

@@ -4,11 +4,12 @@
 
 use super::run::Ran;
 use super::{Case, CaseBody, Field};
+use crate::secrets::Secrets;
 use anyhow::{Context, Result, anyhow};
 use toml_edit::{DocumentMut, Item, Table, TableLike};
 
 /// The case file's text with the actual outcomes of `ran` written in, and how many values changed.
-pub fn bless(text: &str, ran: &[(&Case, &Ran)]) -> Result<(String, usize)> {
+pub fn bless(text: &str, ran: &[(&Case, &Ran)], secrets: &Secrets) -> Result<(String, usize)> {
     let mut doc: DocumentMut = text.parse().context("cannot re-read the case file")?;
     let mut changed = 0;
     for (case, ran) in ran {
@@ -22,18 +23,21 @@ pub fn bless(text: &str, ran: &[(&Case, &Ran)]) -> Result<(String, usize)> {
             .and_then(|a| a.get_mut(index))
             .ok_or_else(|| anyhow!("cannot find {array} #{} in the file", index + 1))?;
         changed += match case.body {
-            CaseBody::Request { .. } => bless_request(entry, ran),
-            CaseBody::Scenario { .. } => bless_scenario(entry, ran)?,
+            CaseBody::Request { .. } => bless_request(entry, ran, secrets),
+            CaseBody::Scenario { .. } => bless_scenario(entry, ran, secrets)?,
         };
     }
     Ok((doc.to_string(), changed))
 }
 
-fn bless_request(case: &mut Table, ran: &Ran) -> usize {
+fn bless_request(case: &mut Table, ran: &Ran, secrets: &Secrets) -> usize {
     if ran.compared.is_empty() {
         let mut expect = Table::new();
         for (field, value) in &ran.actual {
-            expect.insert(&field.to_string(), Item::Value(value.to_edit()));
+            expect.insert(
+                &field.to_string(),
+                Item::Value(value.redacted(secrets).to_edit()),
+            );
         }
         case.insert("expect", Item::Table(expect));
         return ran.actual.len();
@@ -43,13 +47,13 @@ fn bless_request(case: &mut Table, ran: &Ran) -> usize {
     };
     let mut changed = 0;
     for c in ran.compared.iter().filter(|c| !c.holds()) {
-        set(expect, &c.field.to_string(), &c.actual);
+        set(expect, &c.field.to_string(), &c.actual.redacted(secrets));
         changed += 1;
     }
     changed
 }
 
-fn bless_scenario(scenario: &mut Table, ran: &Ran) -> Result<usize> {
+fn bless_scenario(scenario: &mut Table, ran: &Ran, secrets: &Secrets) -> Result<usize> {
     let mut changed = 0;
     for (field, value) in &ran.actual {
         let stated = ran.compared.iter().find(|c| c.field == *field);
@@ -65,7 +69,7 @@ fn bless_scenario(scenario: &mut Table, ran: &Ran) -> Result<usize> {
                     .ok_or_else(|| anyhow!("cannot find step {} of the scenario", i + 1))?;
                 set(step, "expect", value);
             }
-            _ => set(scenario, &field.to_string(), value),
+            _ => set(scenario, &field.to_string(), &value.redacted(secrets)),
         }
         changed += 1;
     }

@@ -2,6 +2,7 @@
 //! the same form, the text a diff shows (TOML syntax, so that it reads like the case file), and what
 //! `--bless` writes back.
 
+use crate::secrets::Secrets;
 use std::fmt;
 
 /// A TOML-like value.
@@ -41,6 +42,21 @@ impl Val {
             ),
             toml::Value::Float(_) | toml::Value::Datetime(_) => return None,
         })
+    }
+
+    /// The value with every string passed through `secrets`: what blessing writes into a file.
+    pub fn redacted(&self, secrets: &Secrets) -> Val {
+        match self {
+            Val::Str(s) => Val::Str(secrets.redact(s).into_owned()),
+            Val::Array(items) => Val::Array(items.iter().map(|v| v.redacted(secrets)).collect()),
+            Val::Table(fields) => Val::Table(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.redacted(secrets)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
     }
 
     /// The value as `toml_edit` writes it.

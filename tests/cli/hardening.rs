@@ -95,7 +95,7 @@ fn invalid_utf8_a_raw_nul_and_binary_data_are_text_bodies() {
         ),
         (
             &b"{\"status\": \"fi\x00ring\"}"[..],
-            "line 1, column 14: control character (\\u0000-\\u001F) found while parsing a string",
+            "line 1, column 15: control character (\\u0000-\\u001F) found while parsing a string",
         ),
         (
             &[0x00, 0x9b, 0x1b, b'[', 0xff, b'{', 0x07, b'\n', 0xfe][..],
