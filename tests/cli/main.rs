@@ -23,5 +23,7 @@ mod lint;
 mod properties;
 /// `replay`: timelines, summaries, tokens, duplicate windows, filter diffs.
 mod replay;
+/// Tokens never appear in any output, error, JSON, JUnit or blessed file.
+mod secrets;
 /// `test`: case files, scenarios, diffs, bless, JUnit, coverage.
 mod test_cmd;
