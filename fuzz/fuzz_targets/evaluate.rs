@@ -19,10 +19,15 @@ fn services() -> &'static [Service] {
         [
             ("tigera.toml", include_str!("../../filters/tigera.toml")),
             ("sedai.toml", include_str!("../../filters/sedai.toml")),
-            ("nested.toml", include_str!("../../samples/troubleshooting/nested-key.toml")),
+            (
+                "nested.toml",
+                include_str!("../../samples/troubleshooting/nested-key.toml"),
+            ),
         ]
         .iter()
-        .map(|(name, text)| parse_service(Path::new(name), text, SemanticsLayer::default()).unwrap())
+        .map(|(name, text)| {
+            parse_service(Path::new(name), text, SemanticsLayer::default()).unwrap()
+        })
         .collect()
     })
 }

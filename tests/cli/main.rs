@@ -7,6 +7,8 @@ mod support;
 mod check;
 /// Options that change evaluation: `--service`, `--from`, semantics switches.
 mod check_options;
+/// The exit-code table of every command.
+mod exit_codes;
 /// `--explain` and near misses: each classic mistake is named with its fix.
 mod explain;
 /// The fast path (lazy reading) against the straightforward evaluation on the benchmark corpus.

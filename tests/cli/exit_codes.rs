@@ -1,0 +1,61 @@
+//! The exit-code table of every command, one row per code, against the documented table.
+
+use crate::support::Test;
+
+const FIRING: &str = r#"{"status": "firing", "alert_id": "a"}"#;
+
+#[test]
+fn every_command_exits_as_documented() {
+    let bad_filter = "[[filter]]\nurgency = \"high\"\n";
+    let cases: &[(&str, &[&str], &str, i32)] = &[
+        ("check: a request made Callgoose act", &["check", "-"], FIRING, 0),
+        ("check: every request discarded", &["check", "-"], r#"{"status": "pending"}"#, 1),
+        ("check: an input that cannot be read", &["check", "missing.json"], "", 2),
+        ("check: a bad filter file", &["check", "-", "--filters", "bad.toml"], FIRING, 2),
+        ("check: a usage error", &["check", "--format", "yaml"], "", 2),
+        ("test: every case passed", &["test", "samples/tigera/cases.toml"], "", 0),
+        ("test: a case failed", &["test", "failing.cases.toml"], "", 1),
+        ("test: the suite cannot run", &["test", "missing.cases.toml"], "", 2),
+        ("lint: no error finding", &["lint", "filters/tigera.toml"], "", 0),
+        ("lint: an error finding", &["lint", "bad.toml"], "", 1),
+        ("lint: cannot run", &["lint", "missing.toml"], "", 2),
+        ("replay: replayed", &["replay", "-"], FIRING, 0),
+        (
+            "replay: outcomes change",
+            &["replay", "-", "--diff-filters", "filters/tigera.toml", "filters/sedai.toml"],
+            FIRING,
+            1,
+        ),
+        ("replay: a line that cannot be read", &["replay", "-"], "{\"status\": tru}\n{}\n", 2),
+    ];
+    for (what, args, stdin, code) in cases {
+        let out = Test::in_temp()
+            .raw_file("filters/tigera.toml", &std::fs::read("filters/tigera.toml").unwrap())
+            .raw_file("filters/sedai.toml", &std::fs::read("filters/sedai.toml").unwrap())
+            .raw_file("samples/tigera/cases.toml", &std::fs::read("samples/tigera/cases.toml").unwrap())
+            .raw_file("samples/tigera/firing.json", &std::fs::read("samples/tigera/firing.json").unwrap())
+            .raw_file("samples/tigera/resolved.json", &std::fs::read("samples/tigera/resolved.json").unwrap())
+            .file("bad.toml", bad_filter)
+            .file(
+                "failing.cases.toml",
+                "filters = \"filters/tigera.toml\"\n[[case]]\nname = \"x\"\nbody = '{}'\n[case.expect]\ncode = 201\n",
+            )
+            .args(args)
+            .stdin(*stdin)
+            .output();
+        assert_eq!(out.code, *code, "{what}: {}\n{}", out.stdout, out.stderr);
+    }
+}
+
+#[test]
+fn the_documented_table_is_in_the_help_and_the_readme() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(readme.contains("| code | `check` | `test` | `lint` | `replay` |"));
+    for command in ["check", "test", "lint", "replay"] {
+        let out = Test::new().args(&[command, "--help"]).output();
+        assert_eq!(out.code, 0);
+        assert!(out.stdout.contains(sqibs_filter::cli::EXIT_CODES), "{command}");
+    }
+    let out = Test::new().args(&["--help"]).output();
+    assert!(out.stdout.contains(sqibs_filter::cli::EXIT_CODES));
+}
