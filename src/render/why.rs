@@ -3,7 +3,7 @@
 
 use super::Palette;
 use super::sanitize::escape;
-use crate::explain::{ConditionTrace, Fragility, PartTrace, Trace, Verdict};
+use crate::explain::{ConditionTrace, Fragility, Hint, PartTrace, Trace, Verdict};
 use std::io::{self, Write};
 
 /// Characters of a value shown in a trace.
@@ -87,11 +87,17 @@ impl<'w> WhyWriter<'w> {
                 }
             }
         }
-        for h in &c.hints {
+        self.hints(12, &c.hints)
+    }
+
+    /// One `hint:` line per hint, indented by `indent`.
+    fn hints(&mut self, indent: usize, hints: &[Hint]) -> io::Result<()> {
+        for h in hints {
             writeln!(
                 self.out,
-                "            {}: {}",
-                p.hint("hint"),
+                "{:indent$}{}: {}",
+                "",
+                self.palette.hint("hint"),
                 escape(&h.to_string(), false)
             )?;
         }
@@ -153,14 +159,7 @@ impl<'w> WhyWriter<'w> {
                 escape(&f.filter.name, false),
                 escape(&reason, false)
             )?;
-            for h in &c.hints {
-                writeln!(
-                    self.out,
-                    "      {}: {}",
-                    p.hint("hint"),
-                    escape(&h.to_string(), false)
-                )?;
-            }
+            self.hints(6, &c.hints)?;
         }
         Ok(())
     }

@@ -8,25 +8,81 @@ const FIRING: &str = r#"{"status": "firing", "alert_id": "a"}"#;
 fn every_command_exits_as_documented() {
     let bad_filter = "[[filter]]\nurgency = \"high\"\n";
     let cases: &[(&str, &[&str], &str, i32)] = &[
-        ("check: a request made Callgoose act", &["check", "-"], FIRING, 0),
-        ("check: every request discarded", &["check", "-"], r#"{"status": "pending"}"#, 1),
-        ("check: an input that cannot be read", &["check", "missing.json"], "", 2),
-        ("check: a bad filter file", &["check", "-", "--filters", "bad.toml"], FIRING, 2),
-        ("check: a usage error", &["check", "--format", "yaml"], "", 2),
-        ("test: every case passed", &["test", "samples/tigera/cases.toml"], "", 0),
-        ("test: a case failed", &["test", "failing.cases.toml"], "", 1),
-        ("test: the suite cannot run", &["test", "missing.cases.toml"], "", 2),
-        ("lint: no error finding", &["lint", "filters/tigera.toml"], "", 0),
+        (
+            "check: a request made Callgoose act",
+            &["check", "-"],
+            FIRING,
+            0,
+        ),
+        (
+            "check: every request discarded",
+            &["check", "-"],
+            r#"{"status": "pending"}"#,
+            1,
+        ),
+        (
+            "check: an input that cannot be read",
+            &["check", "missing.json"],
+            "",
+            2,
+        ),
+        (
+            "check: a bad filter file",
+            &["check", "-", "--filters", "bad.toml"],
+            FIRING,
+            2,
+        ),
+        (
+            "check: a usage error",
+            &["check", "--format", "yaml"],
+            "",
+            2,
+        ),
+        (
+            "test: every case passed",
+            &["test", "samples/tigera/cases.toml"],
+            "",
+            0,
+        ),
+        (
+            "test: a case failed",
+            &["test", "failing.cases.toml"],
+            "",
+            1,
+        ),
+        (
+            "test: the suite cannot run",
+            &["test", "missing.cases.toml"],
+            "",
+            2,
+        ),
+        (
+            "lint: no error finding",
+            &["lint", "filters/tigera.toml"],
+            "",
+            0,
+        ),
         ("lint: an error finding", &["lint", "bad.toml"], "", 1),
         ("lint: cannot run", &["lint", "missing.toml"], "", 2),
         ("replay: replayed", &["replay", "-"], FIRING, 0),
         (
             "replay: outcomes change",
-            &["replay", "-", "--diff-filters", "filters/tigera.toml", "filters/sedai.toml"],
+            &[
+                "replay",
+                "-",
+                "--diff-filters",
+                "filters/tigera.toml",
+                "filters/sedai.toml",
+            ],
             FIRING,
             1,
         ),
-        ("replay: a line that cannot be read", &["replay", "-"], "{\"status\": tru}\n{}\n", 2),
+        (
+            "replay: a line that cannot be read",
+            &["replay", "-"],
+            "{\"status\": tru}\n{}\n",
+            2,
+        ),
     ];
     for (what, args, stdin, code) in cases {
         let out = Test::in_temp()
@@ -54,7 +110,10 @@ fn the_documented_table_is_in_the_help_and_the_readme() {
     for command in ["check", "test", "lint", "replay"] {
         let out = Test::new().args(&[command, "--help"]).output();
         assert_eq!(out.code, 0);
-        assert!(out.stdout.contains(sqibs_filter::cli::EXIT_CODES), "{command}");
+        assert!(
+            out.stdout.contains(sqibs_filter::cli::EXIT_CODES),
+            "{command}"
+        );
     }
     let out = Test::new().args(&["--help"]).output();
     assert!(out.stdout.contains(sqibs_filter::cli::EXIT_CODES));
