@@ -238,8 +238,10 @@ fn a_duplicate_key_takes_its_last_value() {
 
 #[test]
 fn bodies_that_are_not_objects_say_so() {
-    let (out, lines) = check_json(b"[1, {\"status\": \"firing\"}]\n\"firing\"\n42\nnull\ntrue\n");
-    assert_eq!((out.code, lines.len()), (1, 5));
+    let (out, lines) = check_json(
+        b"[1, {\"status\": \"firing\"}]\n\"firing\"\n42\nnull\ntrue\n1.5e3\n123456789012345678901234567890\n",
+    );
+    assert_eq!((out.code, lines.len()), (1, 7));
     let kinds: Vec<Vec<&str>> = lines.iter().map(warning_kinds).collect();
     assert!(kinds.iter().all(|k| k == &["not_an_object"]), "{kinds:?}");
     assert_eq!(
