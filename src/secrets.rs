@@ -35,14 +35,7 @@ impl Secrets {
 
 /// `text` with the `known` tokens and anything shaped like a token replaced by [`MASK`].
 pub fn redact<'t>(text: &'t str, known: &[String]) -> Cow<'t, str> {
-    let bytes = text.as_bytes();
-    let suspicious = ["oken", "OKEN", "earer", "EARER"]
-        .iter()
-        .any(|n| memmem::find(bytes, n.as_bytes()).is_some());
-    let known_here = known
-        .iter()
-        .any(|s| memmem::find(bytes, s.as_bytes()).is_some());
-    if !suspicious && !known_here {
+    if !may_hold_secret(text.as_bytes(), known) {
         return Cow::Borrowed(text);
     }
     let mut out = text.to_owned();
@@ -51,12 +44,32 @@ pub fn redact<'t>(text: &'t str, known: &[String]) -> Cow<'t, str> {
             out = out.replace(secret.as_str(), MASK);
         }
     }
-    if suspicious {
+    if shaped_like_secret(text.as_bytes()) {
         out = mask_after(&out, "token=", url_value);
         out = mask_after(&out, "bearer ", bearer_value);
         out = mask_after(&out, "token", json_string_value);
     }
     Cow::Owned(out)
+}
+
+/// Whether `bytes` holds a known token or a word that introduces one. Every line of output passes
+/// here, so it neither allocates nor builds a searcher.
+fn may_hold_secret(bytes: &[u8], known: &[String]) -> bool {
+    shaped_like_secret(bytes)
+        || known
+            .iter()
+            .any(|s| memmem::find(bytes, s.as_bytes()).is_some())
+}
+
+/// Whether `bytes` holds `token` or `bearer` in any case, the words every token shape starts from.
+fn shaped_like_secret(bytes: &[u8]) -> bool {
+    let word_at = |start: Option<usize>, word: &[u8]| {
+        start
+            .and_then(|i| bytes.get(i..i + word.len()))
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    memchr::memchr2_iter(b'k', b'K', bytes).any(|k| word_at(k.checked_sub(2), b"token"))
+        || memchr::memchr2_iter(b'b', b'B', bytes).any(|b| word_at(Some(b), b"bearer"))
 }
 
 /// Replaces, after every case-insensitive occurrence of `marker`, the value `value_at` finds there
@@ -153,10 +166,16 @@ impl<'w> Redacting<'w> {
     }
 
     fn emit(&mut self, upto: usize) -> io::Result<()> {
-        let text = String::from_utf8_lossy(&self.line[..upto]);
-        match self.secrets.redact(&text) {
-            Cow::Borrowed(_) => self.inner.write_all(&self.line[..upto])?,
-            Cow::Owned(masked) => self.inner.write_all(masked.as_bytes())?,
+        let line = &self.line[..upto];
+        if may_hold_secret(line, &self.secrets.0.borrow()) {
+            let masked = self
+                .secrets
+                .redact(&String::from_utf8_lossy(line))
+                .into_owned();
+            self.inner.write_all(masked.as_bytes())?;
+        } else {
+            // Most lines: written as they are, without a UTF-8 check or a copy.
+            self.inner.write_all(line)?;
         }
         self.line.drain(..upto);
         Ok(())
@@ -165,9 +184,11 @@ impl<'w> Redacting<'w> {
 
 impl Write for Redacting<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // What is held has no line end, so only the new bytes need looking at.
+        let held = self.line.len();
         self.line.extend_from_slice(buf);
-        if let Some(last) = memchr::memrchr(b'\n', &self.line) {
-            self.emit(last + 1)?;
+        if let Some(last) = memchr::memrchr(b'\n', buf) {
+            self.emit(held + last + 1)?;
         }
         Ok(buf.len())
     }
@@ -231,6 +252,16 @@ mod tests {
             r(r#"{"tokens": 5, "tokenizer": "bpe"}"#),
             r#"{"tokens": 5, "tokenizer": "bpe"}"#
         );
+    }
+
+    #[test]
+    fn the_words_that_introduce_tokens_are_found_in_any_case() {
+        assert_eq!(r("?ToKeN=abc"), "?ToKeN=***");
+        assert_eq!(r("authorization: BeArEr xyz"), "authorization: BeArEr ***");
+        assert_eq!(r(r#"{"Api_TOKEN": "abc"}"#), r#"{"Api_TOKEN": "***"}"#);
+        assert!(shaped_like_secret(b"tOkEn"));
+        assert!(shaped_like_secret(b"BEARER"));
+        assert!(!shaped_like_secret(b"ken bear oke k"));
     }
 
     #[test]
