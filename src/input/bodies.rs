@@ -267,9 +267,9 @@ fn parse(chunk: &Chunk, keys: Option<&KeySet>) -> Result<Json, NotJson> {
     let parsed = match keys {
         Some(keys) => match LazyDoc::parse(&chunk.bytes, keys) {
             // A lazy read skips values without serde_json's nesting limit; a full parse refuses a body
-            // nested deeper than 128. Only a body with more brackets than that can be, and a full parse
+            // nested deeper than 127. Only a body with more brackets than that can be, and a full parse
             // then decides, so that both reads refuse the same bodies.
-            Ok(Some(doc)) if brackets(&chunk.bytes) <= NESTING_LIMIT => Ok(Json::Lazy(doc)),
+            Ok(Some(doc)) if !may_nest_too_deep(&chunk.bytes) => Ok(Json::Lazy(doc)),
             Ok(Some(doc)) => full(&chunk.bytes).map(|_| Json::Lazy(doc)),
             Ok(None) => full(&chunk.bytes),
             // Errors are rare: the full parse words and places them, so that both reads report a
@@ -288,12 +288,16 @@ fn parse(chunk: &Chunk, keys: Option<&KeySet>) -> Result<Json, NotJson> {
     })
 }
 
-/// How deep serde_json lets a full parse nest.
-const NESTING_LIMIT: usize = 128;
+/// How deep serde_json lets a full parse nest: its depth budget is 128, and the level that spends the
+/// last of it is refused.
+const NESTING_LIMIT: usize = 127;
 
-/// How many `{` and `[` bytes a body has: an upper bound of its nesting depth, counted fast.
-fn brackets(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'{' || b == b'[').count()
+/// Whether a body has more `{` and `[` bytes than [`NESTING_LIMIT`], the only way it can nest deeper.
+/// Every body passes here, so the count is vectorised and stops as soon as the answer is known.
+fn may_nest_too_deep(bytes: &[u8]) -> bool {
+    memchr::memchr2_iter(b'{', b'[', bytes)
+        .nth(NESTING_LIMIT)
+        .is_some()
 }
 
 /// A serde_json error as [`NotJson`], its message without serde's own position suffix.
@@ -436,6 +440,32 @@ mod tests {
                 assert_eq!(first.payload.is_err(), refused);
             }
         }
+    }
+
+    #[test]
+    fn lazy_and_full_reads_agree_around_the_nesting_limit() {
+        let keys = Arc::new(KeySet::default());
+        for depth in NESTING_LIMIT - 2..NESTING_LIMIT + 3 {
+            let body = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
+            let input = format!("{body}\n{{}}\n");
+            let lazy = Bodies::new("in", input.as_bytes()).reading_only(Arc::clone(&keys));
+            let full = Bodies::new("in", input.as_bytes());
+            let refused: Vec<_> = [lazy, full]
+                .into_iter()
+                .map(|mut b| b.next().unwrap().unwrap().payload.is_err())
+                .collect();
+            assert_eq!(refused[0], refused[1], "depth {depth}");
+            assert_eq!(refused[0], depth > NESTING_LIMIT, "depth {depth}");
+        }
+    }
+
+    #[test]
+    fn only_bodies_with_more_brackets_than_the_limit_may_nest_too_deep() {
+        let brackets = |n: usize| "[".repeat(n);
+        assert!(!may_nest_too_deep(brackets(NESTING_LIMIT).as_bytes()));
+        assert!(may_nest_too_deep(brackets(NESTING_LIMIT + 1).as_bytes()));
+        assert!(may_nest_too_deep(b"[{[{".repeat(40).as_slice()));
+        assert!(!may_nest_too_deep(b"\"no brackets\""));
     }
 
     /// Found by fuzzing: a control character in a string that a lazy read skips was placed one column
