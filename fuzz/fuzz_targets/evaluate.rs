@@ -42,9 +42,17 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         assert_eq!(lazy.name, full.name);
-        let (Ok(lazy), Ok(full)) = (lazy.payload, full.payload) else {
-            continue;
+        // Both reads must accept and refuse the same bodies, with the same message at the same place.
+        let (lazy, full) = match (lazy.payload, full.payload) {
+            (Ok(lazy), Ok(full)) => (lazy, full),
+            (Err(lazy), Err(full)) => {
+                assert_eq!(lazy, full);
+                continue;
+            }
+            (lazy, full) => panic!("one read refuses the body: {lazy:?} against {full:?}"),
         };
+        assert_eq!(lazy.raw, full.raw);
+        assert_eq!(lazy.json.as_ref().err(), full.json.as_ref().err());
         for service in services {
             let outcome = evaluate(service, &full);
             assert_eq!(evaluate(service, &lazy), outcome);
