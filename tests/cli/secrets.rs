@@ -108,6 +108,24 @@ fn the_expected_token_is_hidden_wherever_it_turns_up() {
     assert_hidden(&out, "replay --token");
 }
 
+#[test]
+fn the_words_that_introduce_tokens_count_in_any_case() {
+    // Values with no other token-like word near them, so only the mixed-case words give them away.
+    let body = r#"{"status": "firing", "alert_id": "a", "alert_name": "hook ?ToKeN=q1w2e3 failed", "description": "retry with authorization: BeArEr z9y8x7"}"#;
+    for extra in [&[][..], &["--format", "json"][..]] {
+        let mut args = vec!["check", "-"];
+        args.extend_from_slice(extra);
+        let out = tigera().args(&args).stdin(body).output();
+        assert_eq!(out.code, 0, "{extra:?}: {}", out.stderr);
+        for secret in ["q1w2e3", "z9y8x7"] {
+            assert!(!out.stdout.contains(secret), "{extra:?}: {}", out.stdout);
+        }
+        assert!(out.stdout.contains("?ToKeN=***"), "{}", out.stdout);
+        assert!(out.stdout.contains("BeArEr ***"), "{}", out.stdout);
+        assert_eq!(out.stderr, "", "{extra:?}");
+    }
+}
+
 /// A case whose expected description differs from a description that carries tokens.
 fn case_with_leaky_description(expect: &str) -> Test {
     let body = leaky_body().replace('\'', "");
