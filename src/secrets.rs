@@ -31,34 +31,42 @@ impl Secrets {
     pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
         redact(text, &self.0.borrow())
     }
+
+    /// `bytes` with every secret hidden, or `None` when they hold none.
+    fn masked(&self, bytes: &[u8]) -> Option<String> {
+        masked(bytes, &self.0.borrow())
+    }
 }
 
 /// `text` with the `known` tokens and anything shaped like a token replaced by [`MASK`].
 pub fn redact<'t>(text: &'t str, known: &[String]) -> Cow<'t, str> {
-    if !may_hold_secret(text.as_bytes(), known) {
-        return Cow::Borrowed(text);
+    masked(text.as_bytes(), known).map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// `bytes` with the `known` tokens and anything shaped like a token replaced by [`MASK`], or `None`
+/// when they hold neither. Every line of output passes here, and most hold no secret: the test for
+/// one neither allocates nor builds a searcher, and only a line that holds one is copied.
+fn masked(bytes: &[u8], known: &[String]) -> Option<String> {
+    let shaped = shaped_like_secret(bytes);
+    if !shaped
+        && !known
+            .iter()
+            .any(|s| memmem::find(bytes, s.as_bytes()).is_some())
+    {
+        return None;
     }
-    let mut out = text.to_owned();
+    let mut out = String::from_utf8_lossy(bytes).into_owned();
     for secret in known {
         if out.contains(secret.as_str()) {
             out = out.replace(secret.as_str(), MASK);
         }
     }
-    if shaped_like_secret(text.as_bytes()) {
+    if shaped {
         out = mask_after(&out, "token=", url_value);
         out = mask_after(&out, "bearer ", bearer_value);
         out = mask_after(&out, "token", json_string_value);
     }
-    Cow::Owned(out)
-}
-
-/// Whether `bytes` holds a known token or a word that introduces one. Every line of output passes
-/// here, so it neither allocates nor builds a searcher.
-fn may_hold_secret(bytes: &[u8], known: &[String]) -> bool {
-    shaped_like_secret(bytes)
-        || known
-            .iter()
-            .any(|s| memmem::find(bytes, s.as_bytes()).is_some())
+    Some(out)
 }
 
 /// Whether `bytes` holds `token` or `bearer` in any case, the words every token shape starts from.
@@ -167,15 +175,10 @@ impl<'w> Redacting<'w> {
 
     fn emit(&mut self, upto: usize) -> io::Result<()> {
         let line = &self.line[..upto];
-        if may_hold_secret(line, &self.secrets.0.borrow()) {
-            let masked = self
-                .secrets
-                .redact(&String::from_utf8_lossy(line))
-                .into_owned();
-            self.inner.write_all(masked.as_bytes())?;
-        } else {
+        match self.secrets.masked(line) {
+            Some(masked) => self.inner.write_all(masked.as_bytes())?,
             // Most lines: written as they are, without a UTF-8 check or a copy.
-            self.inner.write_all(line)?;
+            None => self.inner.write_all(line)?,
         }
         self.line.drain(..upto);
         Ok(())
