@@ -19,11 +19,18 @@ use std::ops::Range;
 pub trait Document {
     /// The text of the value `key` names (see [`text_of`]), or `None` when the key is absent.
     fn text(&self, key: &KeyPath) -> Option<Cow<'_, str>>;
+
+    /// Whether the value `key` names is JSON `null` (whose text is `null`, as is the string's).
+    fn is_null(&self, key: &KeyPath) -> bool;
 }
 
 impl Document for Value {
     fn text(&self, key: &KeyPath) -> Option<Cow<'_, str>> {
         key.lookup(self).map(text_of)
+    }
+
+    fn is_null(&self, key: &KeyPath) -> bool {
+        key.lookup(self).is_some_and(Value::is_null)
     }
 }
 
@@ -102,22 +109,42 @@ pub struct LazyRef<'a> {
     pub raw: &'a str,
 }
 
-impl Document for LazyRef<'_> {
-    fn text(&self, key: &KeyPath) -> Option<Cow<'_, str>> {
+impl<'a> LazyRef<'a> {
+    /// Finds the value `key` names: `whole` gets a top-level value's raw text, `within` a value found
+    /// inside one.
+    fn find<R>(
+        &self,
+        key: &KeyPath,
+        whole: impl FnOnce(&'a str) -> R,
+        within: impl FnOnce(&Value) -> R,
+    ) -> Option<R> {
         for (first, consumed) in key.first_steps() {
             let Some(value) = self.doc.field(self.raw, first) else {
                 continue;
             };
             if key.is_complete(*consumed) {
-                return Some(raw_text(value));
+                return Some(whole(value));
             }
             // Deeper keys parse the one top-level value they go through.
             let parsed: Value = serde_json::from_str(value).ok()?;
             if let Some(found) = key.lookup_rest(&parsed, *consumed) {
-                return Some(Cow::Owned(text_of(found).into_owned()));
+                return Some(within(found));
             }
         }
         None
+    }
+}
+
+impl Document for LazyRef<'_> {
+    fn text(&self, key: &KeyPath) -> Option<Cow<'_, str>> {
+        self.find(key, raw_text, |found| {
+            Cow::Owned(text_of(found).into_owned())
+        })
+    }
+
+    fn is_null(&self, key: &KeyPath) -> bool {
+        self.find(key, |raw| raw == "null", Value::is_null)
+            .unwrap_or(false)
     }
 }
 
@@ -224,20 +251,19 @@ mod tests {
         (KeySet::of(&[], paths.iter()), paths)
     }
 
-    /// Every key's text, lazily and in full, for comparison.
-    fn both(raw: &str, paths: &[&str]) -> Vec<(Option<String>, Option<String>)> {
+    /// A key's text, and whether its value is null.
+    type Read = (Option<String>, bool);
+
+    /// Every key's read, lazily and in full, for comparison.
+    fn both(raw: &str, paths: &[&str]) -> Vec<(Read, Read)> {
         let (set, paths) = keys(paths);
         let doc = LazyDoc::parse(raw.as_bytes(), &set).unwrap().unwrap();
         let lazy = LazyRef { doc: &doc, raw };
         let full: Value = serde_json::from_str(raw).unwrap();
+        let read = |d: &dyn Document, p: &KeyPath| (d.text(p).map(Cow::into_owned), d.is_null(p));
         paths
             .iter()
-            .map(|p| {
-                (
-                    lazy.text(p).map(Cow::into_owned),
-                    full.text(p).map(Cow::into_owned),
-                )
-            })
+            .map(|p| (read(&lazy, p), read(&full, p)))
             .collect()
     }
 
@@ -245,7 +271,8 @@ mod tests {
     fn lazy_and_full_reads_agree() {
         let raw = r#"{"status": "fir\u0069ng", "n": 1.50, "b": true, "o": {"z": [1, {"y": "x"}], "a.b": 2},
             "labels.ns": "literal", "labels": {"ns": "nested"}, "alerts": [{"labels": {"name": "A"}}],
-            "dup": 1, "dup": "last", "e": "", "nul": null, "big": 123456789012345678901234567890}"#;
+            "dup": 1, "dup": "last", "e": "", "nul": null, "big": 123456789012345678901234567890,
+            "snul": "null", "deep": {"nul": null, "snul": "null"}}"#;
         let paths = [
             "status",
             "n",
@@ -260,13 +287,21 @@ mod tests {
             "dup",
             "e",
             "nul",
+            "snul",
+            "deep.nul",
+            "deep.snul",
             "big",
             "missing",
             "o.missing",
         ];
+        let mut nulls = Vec::new();
         for (i, (lazy, full)) in both(raw, &paths).into_iter().enumerate() {
             assert_eq!(lazy, full, "{}", paths[i]);
+            if lazy.1 {
+                nulls.push(paths[i]);
+            }
         }
+        assert_eq!(nulls, ["nul", "deep.nul"]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use crate::document::{Document, LazyRef};
 use crate::filter::{Condition, Filter, Service};
+use crate::keypath::KeyPath;
 use crate::outcome::{Code, Description, FilterRef, Incident, Outcome, Resolution};
 use crate::payload::{Json, Payload};
 use crate::semantics::{Combine, Semantics};
@@ -62,11 +63,19 @@ fn evaluate_document<D: Document + ?Sized>(
         let part = f.resolve.as_ref()?;
         condition_holds(&part.condition, json, semantics.case_sensitive).then(|| {
             let map_key = lookup_text(&part.mapped_with, json);
-            if map_key.is_none() {
-                warnings.push(Warning::ResolveKeyMissing {
+            match &map_key {
+                None => warnings.push(Warning::ResolveKeyMissing {
                     filter: f.name.clone(),
                     key: part.mapped_with.to_string(),
-                });
+                }),
+                Some(value) => {
+                    if let Some(w) = suspect_map_value(&part.mapped_with, value, json) {
+                        // A trigger on the same key has said it already.
+                        if !warnings.contains(&w) {
+                            warnings.push(w);
+                        }
+                    }
+                }
             }
             Resolution {
                 filter: FilterRef::from(f),
@@ -141,7 +150,7 @@ pub fn condition_holds<D: Document + ?Sized>(
     }
 }
 
-fn lookup_text<D: Document + ?Sized>(key: &crate::keypath::KeyPath, json: &D) -> Option<String> {
+fn lookup_text<D: Document + ?Sized>(key: &KeyPath, json: &D) -> Option<String> {
     json.text(key).map(Cow::into_owned)
 }
 
@@ -157,6 +166,10 @@ fn incident<D: Document + ?Sized>(
         Some(value) => {
             if value.trim().is_empty() {
                 warnings.push(Warning::EmptyTitle {
+                    key: t.title_from.to_string(),
+                });
+            } else if is_null(&t.title_from, &value, json) {
+                warnings.push(Warning::NullTitle {
                     key: t.title_from.to_string(),
                 });
             }
@@ -175,15 +188,26 @@ fn incident<D: Document + ?Sized>(
         }
     };
     let description = match &t.description_from {
-        Some(key) => lookup_text(key, json).map_or_else(
-            || {
+        Some(key) => match lookup_text(key, json) {
+            Some(value) => {
+                if value.trim().is_empty() {
+                    warnings.push(Warning::EmptyDescription {
+                        key: key.to_string(),
+                    });
+                } else if is_null(key, &value, json) {
+                    warnings.push(Warning::NullDescription {
+                        key: key.to_string(),
+                    });
+                }
+                Description::Value(value)
+            }
+            None => {
                 warnings.push(Warning::DescriptionFallback {
                     key: key.to_string(),
                 });
                 Description::WholePayload
-            },
-            Description::Value,
-        ),
+            }
+        },
         None => Description::WholePayload,
     };
     let map_key = match &t.map_with {
@@ -193,10 +217,7 @@ fn incident<D: Document + ?Sized>(
                 None => warnings.push(Warning::MapKeyMissing {
                     key: key.to_string(),
                 }),
-                Some(value) if value.trim().is_empty() => warnings.push(Warning::EmptyMapKey {
-                    key: key.to_string(),
-                }),
-                Some(_) => {}
+                Some(value) => warnings.extend(suspect_map_value(key, value, json)),
             }
             found
         }
@@ -213,6 +234,28 @@ fn incident<D: Document + ?Sized>(
         title,
         description,
         map_key,
+    }
+}
+
+/// Whether `value`, the text `key` reads, comes from a JSON `null`. The text is compared first, so
+/// the value is looked at again only for the rare text `null`.
+fn is_null<D: Document + ?Sized>(key: &KeyPath, value: &str, json: &D) -> bool {
+    value == "null" && json.is_null(key)
+}
+
+/// The warning a mapping value earns when it would fold unrelated alerts into one incident.
+fn suspect_map_value<D: Document + ?Sized>(
+    key: &KeyPath,
+    value: &str,
+    json: &D,
+) -> Option<Warning> {
+    let key_text = || key.to_string();
+    if value.trim().is_empty() {
+        Some(Warning::EmptyMapKey { key: key_text() })
+    } else if is_null(key, value, json) {
+        Some(Warning::NullMapKey { key: key_text() })
+    } else {
+        None
     }
 }
 

@@ -44,9 +44,31 @@ pub enum Warning {
         /// The `title_from` key.
         key: String,
     },
-    /// The mapping value is empty: every alert with an empty value maps to the same incident.
+    /// The description key's value is empty: the incident has no description.
+    EmptyDescription {
+        /// The `description_from` key.
+        key: String,
+    },
+    /// The title key's value is JSON `null`: the title shows the text `null`.
+    NullTitle {
+        /// The `title_from` key.
+        key: String,
+    },
+    /// The description key's value is JSON `null`: the description is the text `null`.
+    NullDescription {
+        /// The `description_from` key.
+        key: String,
+    },
+    /// The mapping value (of a trigger or a resolve part) is JSON `null`: it is the text `null`, so
+    /// every alert whose value is null maps to one incident.
+    NullMapKey {
+        /// The `map_with` or `mapped_with` key.
+        key: String,
+    },
+    /// The mapping value (of a trigger or a resolve part) is empty: every alert with an empty value
+    /// maps to the same incident.
     EmptyMapKey {
-        /// The `map_with` key.
+        /// The `map_with` or `mapped_with` key.
         key: String,
     },
     /// The `map_with` key is absent from the payload: same consequence as having none.
@@ -64,6 +86,23 @@ pub enum Warning {
 }
 
 impl Warning {
+    /// Every kind, in the order the README lists them: what a case file's `warnings` may name.
+    pub const KINDS: &[&str] = &[
+        "not_json",
+        "not_an_object",
+        "title_fallback",
+        "description_fallback",
+        "no_map_with",
+        "empty_title",
+        "empty_description",
+        "empty_map_key",
+        "null_title",
+        "null_description",
+        "null_map_key",
+        "map_key_missing",
+        "resolve_key_missing",
+    ];
+
     /// A stable identifier for machine output.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -73,6 +112,10 @@ impl Warning {
             Warning::DescriptionFallback { .. } => "description_fallback",
             Warning::NoMapWith { .. } => "no_map_with",
             Warning::EmptyTitle { .. } => "empty_title",
+            Warning::EmptyDescription { .. } => "empty_description",
+            Warning::NullTitle { .. } => "null_title",
+            Warning::NullDescription { .. } => "null_description",
+            Warning::NullMapKey { .. } => "null_map_key",
             Warning::EmptyMapKey { .. } => "empty_map_key",
             Warning::MapKeyMissing { .. } => "map_key_missing",
             Warning::ResolveKeyMissing { .. } => "resolve_key_missing",
@@ -116,6 +159,22 @@ impl fmt::Display for Warning {
                 f,
                 "title key `{key}` is empty: the incident has no title of its own; take the title from a key that always has a value"
             ),
+            Warning::EmptyDescription { key } => write!(
+                f,
+                "description key `{key}` is empty: the incident has no description; take it from a key that always has a value, or leave description_from out to get the whole payload"
+            ),
+            Warning::NullTitle { key } => write!(
+                f,
+                "title key `{key}` is null: the title shows the text `null`; take the title from a key that always has a value"
+            ),
+            Warning::NullDescription { key } => write!(
+                f,
+                "description key `{key}` is null: the description is the text `null`; take it from a key that always has a value"
+            ),
+            Warning::NullMapKey { key } => write!(
+                f,
+                "mapping key `{key}` is null: it is read as the text `null`, so every alert whose `{key}` is null maps to one incident; map on a key that identifies the alert"
+            ),
             Warning::EmptyMapKey { key } => write!(
                 f,
                 "mapping key `{key}` is empty: every alert with an empty value maps to one incident; map on a key that identifies the alert"
@@ -129,5 +188,61 @@ impl fmt::Display for Warning {
                 "the resolve part of filter \"{filter}\" matched, but its key `{key}` is not in the payload: nothing can be resolved"
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One warning of each kind.
+    fn one_of_each() -> Vec<Warning> {
+        let key = || "k".to_owned();
+        vec![
+            Warning::NotJson {
+                line: 1,
+                column: 1,
+                message: "m".into(),
+            },
+            Warning::NotAnObject { kind: "array" },
+            Warning::TitleFallback {
+                key: key(),
+                title: "t".into(),
+            },
+            Warning::DescriptionFallback { key: key() },
+            Warning::NoMapWith { filter: "f".into() },
+            Warning::EmptyTitle { key: key() },
+            Warning::EmptyDescription { key: key() },
+            Warning::EmptyMapKey { key: key() },
+            Warning::NullTitle { key: key() },
+            Warning::NullDescription { key: key() },
+            Warning::NullMapKey { key: key() },
+            Warning::MapKeyMissing { key: key() },
+            Warning::ResolveKeyMissing {
+                filter: "f".into(),
+                key: key(),
+            },
+        ]
+    }
+
+    #[test]
+    fn kinds_lists_every_kind_once_in_order() {
+        let kinds: Vec<&str> = one_of_each().iter().map(Warning::kind).collect();
+        assert_eq!(kinds, Warning::KINDS);
+    }
+
+    #[test]
+    fn the_readme_lists_every_kind_with_one_line() {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .split_once("\n### Warnings\n")
+            .and_then(|(_, rest)| rest.split_once("\n#"))
+            .map(|(section, _)| section)
+            .expect("README has a Warnings section");
+        let listed: Vec<&str> = section
+            .lines()
+            .filter_map(|l| l.strip_prefix("- `")?.split_once("`: ").map(|(k, _)| k))
+            .collect();
+        assert_eq!(listed, Warning::KINDS);
     }
 }

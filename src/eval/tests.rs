@@ -436,3 +436,96 @@ fn a_body_that_is_not_json_matches_nothing_and_says_why() {
     assert_eq!(o.code, Code::Discarded);
     assert_eq!(o.warnings[0].kind(), "not_json");
 }
+
+#[test]
+fn an_empty_description_is_kept_but_reported() {
+    let o = eval(
+        &service(TIGERA),
+        json!({"status": "firing", "alert_name": "A", "alert_id": "1", "description": " "}),
+    );
+    assert_eq!(
+        o.trigger.unwrap().description,
+        Description::Value(" ".into())
+    );
+    assert_eq!(
+        o.warnings,
+        [Warning::EmptyDescription {
+            key: "description".into()
+        }]
+    );
+}
+
+#[test]
+fn null_title_description_and_mapping_key_are_the_text_null_and_reported() {
+    let o = eval(
+        &service(TIGERA),
+        json!({"status": "firing", "alert_name": null, "description": null, "alert_id": null}),
+    );
+    let i = o.trigger.unwrap();
+    assert_eq!(
+        (
+            i.title.as_str(),
+            i.description.text(""),
+            i.map_key.as_deref()
+        ),
+        ("Tigera - null", "null", Some("null"))
+    );
+    let kinds: Vec<_> = o.warnings.iter().map(Warning::kind).collect();
+    assert_eq!(kinds, ["null_title", "null_description", "null_map_key"]);
+}
+
+#[test]
+fn the_string_null_is_not_reported_as_null() {
+    let o = eval(
+        &service(TIGERA),
+        json!({"status": "firing", "alert_name": "null", "description": "null", "alert_id": "null"}),
+    );
+    assert_eq!(o.warnings, []);
+}
+
+#[test]
+fn a_resolve_on_a_null_or_empty_mapping_value_is_reported_once() {
+    let o = eval(
+        &service(TIGERA),
+        json!({"status": "resolved", "alert_id": null}),
+    );
+    assert_eq!(o.code, Code::Resolved);
+    assert_eq!(o.resolve.unwrap().map_key.as_deref(), Some("null"));
+    assert_eq!(
+        o.warnings,
+        [Warning::NullMapKey {
+            key: "alert_id".into()
+        }]
+    );
+
+    // Trigger and resolve both hold on one body and map on one key: one warning, not two.
+    let s = service(&TIGERA.replace(r#"contains = ["resolved"]"#, r#"contains = ["fir"]"#));
+    let o = eval(
+        &s,
+        json!({"status": "firing", "alert_name": "A", "description": "d", "alert_id": ""}),
+    );
+    assert_eq!(o.code, Code::Created);
+    assert_eq!(
+        o.warnings,
+        [Warning::EmptyMapKey {
+            key: "alert_id".into()
+        }]
+    );
+}
+
+#[test]
+fn null_values_read_lazily_are_reported_as_in_a_full_read() {
+    use crate::document::{KeySet, LazyDoc};
+    let s = service(TIGERA);
+    let raw = r#"{"status": "firing", "alert_name": "A", "description": "d", "alert_id": null}"#;
+    let keys = KeySet::of(std::slice::from_ref(&s), std::iter::empty());
+    let lazy = Payload {
+        raw: raw.into(),
+        json: Ok(crate::payload::Json::Lazy(
+            LazyDoc::parse(raw.as_bytes(), &keys).unwrap().unwrap(),
+        )),
+    };
+    let full = Payload::json(raw, serde_json::from_str(raw).unwrap());
+    assert_eq!(evaluate(&s, &lazy), evaluate(&s, &full));
+    assert_eq!(evaluate(&s, &lazy).warnings[0].kind(), "null_map_key");
+}

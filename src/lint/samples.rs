@@ -9,6 +9,7 @@ use crate::filter::schema::FileDoc;
 use crate::input;
 use crate::outcome::Code;
 use crate::payload::Payload;
+use crate::warning::Warning;
 use anyhow::{Result, bail};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -109,6 +110,7 @@ pub(super) fn check(
             }
         }
     }
+    out.extend(null_values(&samples, services));
     for (name, input, payload) in &samples {
         let handled = services
             .iter()
@@ -128,4 +130,58 @@ pub(super) fn check(
         }
     }
     Ok(out)
+}
+
+/// Samples on which a filter reads JSON `null` as a title, description or mapping value (it becomes the
+/// text `null`): one finding per key of a filter file, at the key, naming the first such sample.
+fn null_values(
+    samples: &[(String, String, Payload)],
+    services: &[(Service, FileDoc, String)],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (service, doc, text) in services {
+        let file = service.file.display().to_string();
+        let mut reported = Vec::new();
+        for (name, input, payload) in samples {
+            let outcome = evaluate(service, payload);
+            let fired = outcome.trigger.as_ref().map(|i| {
+                doc.filter[i.filter.position - 1]
+                    .get_ref()
+                    .trigger
+                    .get_ref()
+            });
+            let resolved = outcome
+                .resolve
+                .as_ref()
+                .and_then(|r| doc.filter[r.filter.position - 1].get_ref().resolve.as_ref());
+            for w in &outcome.warnings {
+                let key = match (w, fired) {
+                    (Warning::NullTitle { .. }, Some(t)) => Some(&t.title_from),
+                    (Warning::NullDescription { .. }, Some(t)) => t.description_from.as_ref(),
+                    (Warning::NullMapKey { key }, _) => fired
+                        .and_then(|t| t.map_with.as_ref())
+                        .filter(|k| k.get_ref() == key)
+                        .or(resolved.map(|r| &r.get_ref().mapped_with)),
+                    _ => None,
+                };
+                let Some(key) = key else { continue };
+                if reported.contains(&key.span().start) {
+                    continue;
+                }
+                reported.push(key.span().start);
+                out.push(
+                    Diagnostic::finding(
+                        Severity::Warning,
+                        "null-value",
+                        format!("{name}: {w}"),
+                        Some(Location::from_span(&file, text, key.span())),
+                    )
+                    .with_help(format!(
+                        "see it with `sqibs-filter check --filters {file} {input}`"
+                    )),
+                );
+            }
+        }
+    }
+    out
 }

@@ -270,3 +270,56 @@ fn usage_errors_exit_2() {
         out.stderr
     );
 }
+
+#[test]
+fn null_and_empty_incident_fields_are_warned_about() {
+    let body = r#"{"status": "firing", "alert_name": null, "description": "", "alert_id": null}"#;
+    Test::new()
+        .args(&["check", "-", "--service", "tigera"])
+        .stdin(body)
+        .expect(
+            0,
+            r#"
+            <stdin>
+              tigera: 201 creates an incident
+                filter       #1 "security alert"
+                urgency      high
+                title        Tigera - null
+                description  
+                map key      null
+                resolve      no resolve part matched
+                warning: title key `alert_name` is null: the title shows the text `null`; take the title from a key that always has a value
+                warning: description key `description` is empty: the incident has no description; take it from a key that always has a value, or leave description_from out to get the whole payload
+                warning: mapping key `alert_id` is null: it is read as the text `null`, so every alert whose `alert_id` is null maps to one incident; map on a key that identifies the alert
+            "#,
+            "",
+        );
+
+    let out = Test::new()
+        .args(&["check", "-", "--service", "tigera", "--format", "json"])
+        .stdin(body)
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let line: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    let kinds: Vec<&str> = line["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["null_title", "empty_description", "null_map_key"]);
+    assert_eq!(line["trigger"]["map_key"], "null");
+}
+
+#[test]
+fn the_string_null_is_a_value_like_any_other() {
+    let out = Test::new()
+        .args(&["check", "-", "--service", "tigera", "--format", "json"])
+        .stdin(
+            r#"{"status": "firing", "alert_name": "null", "description": "d", "alert_id": "null"}"#,
+        )
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let line: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(line["warnings"], serde_json::json!([]));
+}

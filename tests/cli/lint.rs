@@ -247,3 +247,58 @@ fn a_missing_path_means_lint_could_not_run() {
         "error: cannot read filters from nope: give an existing filter file or folder with --filters: No such file or directory (os error 2)\n",
     );
 }
+
+#[test]
+fn samples_with_null_incident_values_are_named_at_the_key() {
+    Test::in_temp()
+        .file(
+            "filters/s.toml",
+            r#"
+            [[filter]]
+            name = "alert"
+            urgency = "high"
+            [filter.trigger]
+            conditions = [{ key = "status", contains = ["firing"] }]
+            title_from = "name"
+            map_with = "id"
+            [filter.resolve]
+            conditions = [{ key = "status", contains = ["resolved"] }]
+            mapped_with = "id"
+            "#,
+        )
+        .file(
+            "samples/a.json",
+            r#"{"status": "firing", "id": null, "name": "disk"}"#,
+        )
+        .file("samples/b.json", r#"{"status": "resolved", "id": null}"#)
+        .file("samples/c.json", r#"{"status": "firing", "id": "2", "name": null}"#)
+        .args(&["lint", "--samples", "samples"])
+        .expect(
+            0,
+            "
+            warning[null-value]: samples/a.json: mapping key `id` is null: it is read as the text `null`, so every alert whose `id` is null maps to one incident; map on a key that identifies the alert
+             --> filters/s.toml:7:12
+              |
+            7 | map_with = \"id\"
+              |            ^^^^
+              = help: see it with `sqibs-filter check --filters filters/s.toml samples/a.json`
+
+            warning[null-value]: samples/b.json: mapping key `id` is null: it is read as the text `null`, so every alert whose `id` is null maps to one incident; map on a key that identifies the alert
+              --> filters/s.toml:10:15
+               |
+            10 | mapped_with = \"id\"
+               |               ^^^^
+               = help: see it with `sqibs-filter check --filters filters/s.toml samples/b.json`
+
+            warning[null-value]: samples/c.json: title key `name` is null: the title shows the text `null`; take the title from a key that always has a value
+             --> filters/s.toml:6:14
+              |
+            6 | title_from = \"name\"
+              |              ^^^^^^
+              = help: see it with `sqibs-filter check --filters filters/s.toml samples/c.json`
+
+            0 errors, 3 warnings in 1 filter file
+            ",
+            "",
+        );
+}

@@ -390,3 +390,57 @@ fn no_case_files_is_an_error() {
         "error: no case files in samples: case files are named cases.toml or *.cases.toml\n",
     );
 }
+
+#[test]
+fn cases_expect_the_null_and_empty_value_warnings_and_bless_writes_them() {
+    let t = Test::in_temp()
+        .raw_file(
+            "filters/t.toml",
+            &std::fs::read("filters/tigera.toml").unwrap(),
+        )
+        .file(
+            "cases.toml",
+            r#"
+            [[case]]
+            name = "a null id folds alerts"
+            body = '{"status": "firing", "alert_name": "A", "description": "", "alert_id": null}'
+            [case.expect]
+            map_key = "null"
+            warnings = ["empty_description", "null_map_key"]
+
+            [[case]]
+            name = "a null title"
+            body = '{"status": "firing", "alert_name": null, "description": null, "alert_id": "1"}'
+            "#,
+        );
+    let dir = t.dir().to_owned();
+    let out = t.args(&["test", "cases.toml", "--bless"]).output();
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            0,
+            "note: blessed cases.toml: 8 values written; review with git diff\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    let blessed = std::fs::read_to_string(dir.join("cases.toml")).unwrap();
+    assert!(
+        blessed.contains("warnings = [\"null_title\", \"null_description\"]\n"),
+        "{blessed}"
+    );
+    expect_timed(
+        Test::at(&dir).args(&["test", "cases.toml"]),
+        0,
+        r#"
+        pass  cases.toml:1  a null id folds alerts  (T)
+        pass  cases.toml:8  a null title  (T)
+
+        not exercised by any case:
+          tigera: filter #1 "security alert": the resolve part
+
+        2 passed, 0 failed
+        "#,
+        "",
+    );
+}
