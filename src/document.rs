@@ -272,7 +272,7 @@ mod tests {
         let raw = r#"{"status": "fir\u0069ng", "n": 1.50, "b": true, "o": {"z": [1, {"y": "x"}], "a.b": 2},
             "labels.ns": "literal", "labels": {"ns": "nested"}, "alerts": [{"labels": {"name": "A"}}],
             "dup": 1, "dup": "last", "e": "", "nul": null, "big": 123456789012345678901234567890,
-            "snul": "null", "deep": {"nul": null, "snul": "null"}}"#;
+            "snul": "null", "deep": {"nul": null, "snul": "null"}, "q\"k": 7, "a.b": {"c": 1}, "a": {"b": {"c": 2}}}"#;
         let paths = [
             "status",
             "n",
@@ -290,18 +290,51 @@ mod tests {
             "snul",
             "deep.nul",
             "deep.snul",
+            r#""labels.ns""#,
+            r#"labels."ns""#,
+            r#"labels["ns"]"#,
+            r#""labels"."ns""#,
+            r#"o."a.b""#,
+            r#"o.z[1]."y""#,
+            r#""q\"k""#,
+            r#"["a.b"].c"#,
+            r#""a"."b".c"#,
+            "a.b.c",
+            r#""missing""#,
             "big",
             "missing",
             "o.missing",
         ];
         let mut nulls = Vec::new();
+        let mut texts = Vec::new();
         for (i, (lazy, full)) in both(raw, &paths).into_iter().enumerate() {
             assert_eq!(lazy, full, "{}", paths[i]);
+            texts.push(lazy.0);
             if lazy.1 {
                 nulls.push(paths[i]);
             }
         }
         assert_eq!(nulls, ["nul", "deep.nul"]);
+        // The quoted keys, in order: each reads what its quotes say.
+        let start = paths.iter().position(|p| *p == r#""labels.ns""#).unwrap();
+        let quoted = &texts[start..start + 11];
+        let text = |t: &str| Some(t.to_owned());
+        assert_eq!(
+            quoted,
+            [
+                text("literal"),
+                text("nested"),
+                text("nested"),
+                text("nested"),
+                text("2"),
+                text("x"),
+                text("7"),
+                text("1"),
+                text("2"),
+                text("1"),
+                None
+            ]
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::{Found, ItemTrace};
 use crate::filter::Condition;
+use crate::keypath::{KeyPath, Step, quoted, spell};
 use crate::semantics::Semantics;
 use crate::suggest;
 use serde_json::Value;
@@ -53,7 +54,7 @@ impl fmt::Display for Hint {
         let list = |items: &[String]| {
             items
                 .iter()
-                .map(|i| format!("\"{i}\""))
+                .map(|i| quoted(i))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -81,9 +82,13 @@ impl fmt::Display for Hint {
                 "{} would match but for whitespace or punctuation; copy the item from the payload",
                 list(items)
             ),
+            Hint::NotAString { kind: "null" } => f.write_str(
+                "the value is JSON null: it is compared as the text `null`, so only a part of that text can be contained",
+            ),
             Hint::NotAString { kind } => write!(
                 f,
-                "the value is a {kind}: it is compared as its JSON text, so write items as that text shows it"
+                "the value is {} {kind}: it is compared as its JSON text, so write items as that text shows it",
+                if kind.starts_with(['a', 'o']) { "an" } else { "a" }
             ),
             Hint::EmptyValue => f.write_str("the value is empty: no item can be contained in it"),
             Hint::AndedAlternatives { items } => write!(
@@ -109,7 +114,7 @@ pub(super) fn diagnose(
     let Some(found) = found else {
         return vec![Hint::KeyMissing {
             key: c.key.to_string(),
-            candidates: key_candidates(c.key.as_str(), json),
+            candidates: key_candidates(&c.key, json),
         }];
     };
     let missing: Vec<&str> = items
@@ -167,43 +172,43 @@ pub(super) fn diagnose(
 }
 
 /// Payload paths that `key` may have meant: the same last name at another depth, the same name in
-/// another case, then close spellings.
-fn key_candidates(key: &str, json: &Value) -> Vec<String> {
+/// another case, then close spellings. Each is spelled as a key that reads it (names holding dots
+/// quoted).
+fn key_candidates(key: &KeyPath, json: &Value) -> Vec<String> {
     let mut paths = Vec::new();
-    collect_paths(json, "", &mut paths);
-    let last = |p: &str| -> String {
-        let name = p.rsplit('.').next().unwrap_or(p);
-        name.split('[').next().unwrap_or(name).to_owned()
-    };
-    let wanted = last(key);
+    collect_paths(json, &mut Vec::new(), &mut paths);
+    let wanted = key.last_name();
     let mut out: Vec<String> = Vec::new();
     let mut add = |p: &str| {
         if out.len() < 3 && !out.iter().any(|o| o == p) {
             out.push(p.to_owned());
         }
     };
-    for p in paths.iter().filter(|p| last(p) == wanted) {
+    for (p, _) in paths.iter().filter(|(_, last)| last == wanted) {
         add(p);
     }
-    for p in paths
-        .iter()
-        .filter(|p| p.eq_ignore_ascii_case(key) || last(p).eq_ignore_ascii_case(&wanted))
-    {
+    for (p, _) in paths.iter().filter(|(p, last)| {
+        p.eq_ignore_ascii_case(key.as_str()) || last.eq_ignore_ascii_case(wanted)
+    }) {
         add(p);
     }
-    if let Some(close) = suggest::closest(key, paths.iter().map(String::as_str)) {
+    if let Some(close) = suggest::closest(key.as_str(), paths.iter().map(|(p, _)| p.as_str())) {
         add(close);
     }
     out
 }
 
-fn collect_paths(value: &Value, prefix: &str, out: &mut Vec<String>) {
-    let join = |name: &str| {
-        if prefix.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{prefix}.{name}")
-        }
+/// Every path in `value` below `at`, spelled, with its last step.
+fn collect_paths(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(String, String)>) {
+    let mut visit = |step: Step, child: &Value, out: &mut Vec<(String, String)>| {
+        let last = match &step {
+            Step::Key(key) => key.clone(),
+            Step::Index(i) => i.to_string(),
+        };
+        at.push(step);
+        out.push((spell(at), last));
+        collect_paths(child, at, out);
+        at.pop();
     };
     match value {
         Value::Object(map) => {
@@ -211,9 +216,7 @@ fn collect_paths(value: &Value, prefix: &str, out: &mut Vec<String>) {
                 if out.len() >= KEY_BUDGET {
                     return;
                 }
-                let path = join(k);
-                out.push(path.clone());
-                collect_paths(v, &path, out);
+                visit(Step::Key(k.clone()), v, out);
             }
         }
         Value::Array(items) => {
@@ -221,9 +224,7 @@ fn collect_paths(value: &Value, prefix: &str, out: &mut Vec<String>) {
                 if out.len() >= KEY_BUDGET {
                     return;
                 }
-                let path = join(&i.to_string());
-                out.push(path.clone());
-                collect_paths(v, &path, out);
+                visit(Step::Index(i), v, out);
             }
         }
         _ => {}

@@ -8,6 +8,7 @@ pub use hint::Hint;
 
 use crate::eval::evaluate;
 use crate::filter::{Condition, Service};
+use crate::keypath::{KeyPath, Step, quoted, spell_exact};
 use crate::outcome::{FilterRef, Outcome};
 use crate::payload::{Payload, text_of};
 use crate::semantics::{Combine, Semantics};
@@ -38,6 +39,20 @@ pub struct PartTrace {
     pub verdict: Verdict,
     /// Its conditions.
     pub conditions: Vec<ConditionTrace>,
+    /// When the part is used: the keys it reads into the incident (title, description, mapping
+    /// value) that read two ways in this payload. Empty otherwise.
+    pub keys: Vec<KeyTrace>,
+}
+
+/// A key read into the incident, with the value it found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyTrace {
+    /// `title_from`, `description_from`, `map_with` or `mapped_with`.
+    pub field: &'static str,
+    /// The key as written.
+    pub key: String,
+    /// Its value, where it was found, and the other reading.
+    pub found: Found,
 }
 
 /// What became of a part.
@@ -81,12 +96,50 @@ pub struct ConditionTrace {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     /// The steps followed (object keys, array indexes).
-    pub path: Vec<String>,
+    pub path: Vec<Step>,
     /// The value's text, as compared.
     pub text: String,
     /// `string`, `number`, `boolean`, `null`, `object` or `array`.
     pub kind: &'static str,
+    /// Another reading of the same key that also finds a value in this payload but is not used: a
+    /// literal dotted key and a nested path both exist.
+    pub other: Option<Box<Found>>,
 }
+
+impl Found {
+    fn of(value: &Value, path: Vec<Step>) -> Found {
+        Found {
+            path,
+            text: text_of(value).into_owned(),
+            kind: kind_of(value),
+            other: None,
+        }
+    }
+
+    /// The value as the trace shows it, cut to `chars` characters: a string quoted (see [`quoted`]),
+    /// anything else as its JSON text, so that `null` and `"null"` differ.
+    pub fn shown(&self, chars: usize) -> String {
+        let text: String = self.text.chars().take(chars).collect();
+        match self.kind {
+            "string" => quoted(&text),
+            _ => text,
+        }
+    }
+
+    /// Which of two readings of `key` was used and why, when the key reads two ways here.
+    pub fn reading_note(&self, key: &str) -> Option<String> {
+        let other = self.other.as_ref()?;
+        let value = other.shown(SHORT_NOTE_VALUE);
+        Some(format!(
+            "`{key}` fits two keys here; it reads `{}` (a key with dots in its name is tried before a path through its parts), not `{}` = {value}; write the one you mean as shown to choose",
+            spell_exact(&self.path),
+            spell_exact(&other.path),
+        ))
+    }
+}
+
+/// Characters of the other reading's value in a note.
+const SHORT_NOTE_VALUE: usize = 40;
 
 /// One item of a contains list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,15 +180,28 @@ pub fn trace(service: &Service, payload: &Payload) -> Trace {
                 Combine::All => conditions.iter().all(|c| c.holds),
                 Combine::Any => conditions.iter().any(|c| c.holds),
             };
+            let t = &f.trigger;
+            let verdict_t = verdict(holds, &mut trigger_used);
             let trigger = PartTrace {
-                verdict: verdict(holds, &mut trigger_used),
+                verdict: verdict_t,
                 conditions,
+                keys: two_way_keys(
+                    verdict_t,
+                    [
+                        ("title_from", Some(&t.title_from)),
+                        ("description_from", t.description_from.as_ref()),
+                        ("map_with", t.map_with.as_ref()),
+                    ],
+                    json,
+                ),
             };
             let resolve = f.resolve.as_ref().map(|r| {
                 let c = condition(&r.condition, json, semantics);
+                let verdict_r = verdict(c.holds, &mut resolve_used);
                 PartTrace {
-                    verdict: verdict(c.holds, &mut resolve_used),
+                    verdict: verdict_r,
                     conditions: vec![c],
+                    keys: two_way_keys(verdict_r, [("mapped_with", Some(&r.mapped_with))], json),
                 }
             });
             FilterTrace {
@@ -146,6 +212,32 @@ pub fn trace(service: &Service, payload: &Payload) -> Trace {
         })
         .collect();
     Trace { filters }
+}
+
+/// The keys of a used part that read two ways in `json`.
+fn two_way_keys<'k>(
+    verdict: Verdict,
+    keys: impl IntoIterator<Item = (&'static str, Option<&'k KeyPath>)>,
+    json: Option<&Value>,
+) -> Vec<KeyTrace> {
+    let (Verdict::Used, Some(json)) = (verdict, json) else {
+        return Vec::new();
+    };
+    keys.into_iter()
+        .filter_map(|(field, key)| {
+            let key = key?;
+            let readings = key.readings(json)?;
+            let (value, path) = readings.other?;
+            Some(KeyTrace {
+                field,
+                key: key.to_string(),
+                found: Found {
+                    other: Some(Box::new(Found::of(value, path))),
+                    ..Found::of(readings.used.0, readings.used.1)
+                },
+            })
+        })
+        .collect()
 }
 
 fn verdict(holds: bool, used: &mut bool) -> Verdict {
@@ -160,11 +252,11 @@ fn verdict(holds: bool, used: &mut bool) -> Verdict {
 }
 
 fn condition(c: &Condition, json: Option<&Value>, semantics: Semantics) -> ConditionTrace {
-    let located = json.and_then(|j| c.key.locate(j));
-    let found = located.as_ref().map(|(value, path)| Found {
-        path: path.clone(),
-        text: text_of(value).into_owned(),
-        kind: kind_of(value),
+    let found = json.and_then(|j| c.key.readings(j)).map(|r| Found {
+        other: r
+            .other
+            .map(|(value, path)| Box::new(Found::of(value, path))),
+        ..Found::of(r.used.0, r.used.1)
     });
     let items: Vec<ItemTrace> = c
         .contains

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::filter::parse_service;
+use crate::keypath::Step;
 use crate::semantics::SemanticsLayer;
 use serde_json::json;
 use std::path::Path;
@@ -52,7 +53,10 @@ fn the_winner_is_used_and_later_matches_are_shadowed() {
     assert_eq!(t.filters[0].trigger.verdict, Verdict::Used);
     assert_eq!(t.filters[1].trigger.verdict, Verdict::Shadowed);
     let c = &t.filters[0].trigger.conditions[0];
-    assert_eq!(c.found.as_ref().unwrap().path, ["status"]);
+    assert_eq!(
+        c.found.as_ref().unwrap().path,
+        [crate::keypath::Step::Key("status".into())]
+    );
     assert_eq!(c.items[0].at, Some(0..6));
     assert_eq!(
         t.filters[0].resolve.as_ref().unwrap().verdict,
@@ -223,4 +227,106 @@ title_from = "t"
     );
     let sturdy = body(json!({"a": "x", "b": "y"}));
     assert!(fragility(&two, &sturdy, &evaluate(&two, &sturdy)).is_empty());
+}
+
+#[test]
+fn null_and_the_string_null_are_shown_apart() {
+    let s = service(r#"{ key = "status", contains = ["firing"] }"#, "");
+    let found = |value| {
+        trace(&s, &body(value)).filters[0].trigger.conditions[0]
+            .found
+            .clone()
+            .unwrap()
+    };
+    let null = found(json!({"status": null}));
+    assert_eq!((null.kind, null.shown(80)), ("null", "null".to_owned()));
+    let text = found(json!({"status": "null"}));
+    assert_eq!(
+        (text.kind, text.shown(80)),
+        ("string", "\"null\"".to_owned())
+    );
+    let quotes = found(json!({"status": "say \"hi\" \\ bye"}));
+    assert_eq!(quotes.shown(8), r#""say \"hi\"""#);
+    assert_eq!(
+        first_hints(&s, json!({"status": null})),
+        [Hint::NotAString { kind: "null" }]
+    );
+}
+
+#[test]
+fn items_with_quotes_are_quoted_unambiguously_in_hints() {
+    let hint = Hint::AndedAlternatives {
+        items: vec!["a\"b".into(), "c\\".into()],
+    };
+    assert_eq!(
+        hint.to_string(),
+        r#"items of one list are ANDed, and "a\"b", "c\\" look like alternatives: give each its own filter"#
+    );
+}
+
+#[test]
+fn a_key_that_reads_two_ways_says_which_it_used() {
+    let s = service(r#"{ key = "labels.ns", contains = ["prod"] }"#, "");
+    let t = trace(
+        &s,
+        &body(json!({"labels.ns": "prod", "labels": {"ns": "staging"}, "t": "x"})),
+    );
+    let found = t.filters[0].trigger.conditions[0].found.as_ref().unwrap();
+    assert_eq!(found.path, [Step::Key("labels.ns".into())]);
+    let other = found.other.as_ref().unwrap();
+    assert_eq!(
+        (other.path.as_slice(), other.text.as_str()),
+        (
+            [Step::Key("labels".into()), Step::Key("ns".into())].as_slice(),
+            "staging"
+        )
+    );
+    assert_eq!(
+        found.reading_note("labels.ns").unwrap(),
+        r#"`labels.ns` fits two keys here; it reads `"labels.ns"` (a key with dots in its name is tried before a path through its parts), not `"labels"."ns"` = "staging"; write the one you mean as shown to choose"#
+    );
+    // One reading: no note.
+    let t = trace(&s, &body(json!({"labels": {"ns": "prod"}})));
+    let found = t.filters[0].trigger.conditions[0].found.as_ref().unwrap();
+    assert_eq!(
+        (found.other.as_ref(), found.reading_note("labels.ns")),
+        (None, None)
+    );
+}
+
+#[test]
+fn the_incident_keys_of_a_used_part_that_read_two_ways_are_traced() {
+    let s = parse_service(
+        Path::new("s.toml"),
+        r#"
+[[filter]]
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = "status", contains = ["firing"] }]
+title_from = "a.b"
+map_with = "id"
+[filter.resolve]
+conditions = [{ key = "status", contains = ["resolved"] }]
+mapped_with = "a.b"
+"#,
+        SemanticsLayer::default(),
+    )
+    .unwrap();
+    let two_ways = json!({"status": "firing", "a.b": "literal", "a": {"b": "nested"}, "id": "1"});
+    let t = trace(&s, &body(two_ways));
+    let keys = &t.filters[0].trigger.keys;
+    assert_eq!(
+        keys.iter()
+            .map(|k| (k.field, k.found.text.as_str()))
+            .collect::<Vec<_>>(),
+        [("title_from", "literal")]
+    );
+    assert_eq!(t.filters[0].resolve.as_ref().unwrap().keys, []);
+    let resolved = json!({"status": "resolved", "a.b": "literal", "a": {"b": "nested"}});
+    let t = trace(&s, &body(resolved));
+    assert_eq!(t.filters[0].trigger.keys, []);
+    assert_eq!(
+        t.filters[0].resolve.as_ref().unwrap().keys[0].field,
+        "mapped_with"
+    );
 }

@@ -4,6 +4,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::filter::Service;
 use crate::filter::schema::{ConditionDoc, FileDoc, FilterDoc};
+use crate::keypath::KeyPath;
 use crate::semantics::Combine;
 use crate::strict_toml::SourceFile;
 use std::collections::HashMap;
@@ -40,6 +41,9 @@ pub fn check(src: &SourceFile<'_>, doc: &FileDoc, service: &Service) -> Vec<Diag
             }
         }
         mapping(&mut out, filter, &ctx);
+        for key in keys(filter) {
+            key_quotes(&mut out, key, &ctx);
+        }
         for c in trigger_conditions(filter) {
             items(&mut out, c, &ctx);
         }
@@ -123,7 +127,10 @@ fn mapping(out: &mut Findings<'_>, f: &FilterDoc, ctx: &str) {
             ctx,
             &format!("add map_with = \"{}\" to [filter.trigger]", mapped_with.get_ref()),
         ),
-        Some(map_with) if map_with.get_ref() != mapped_with.get_ref() => out.push(
+        Some(map_with)
+            if !KeyPath::parse(map_with.get_ref()).reads_as(&KeyPath::parse(mapped_with.get_ref())) =>
+        {
+            out.push(
             Severity::Warning,
             "mapping-keys-differ",
             format!(
@@ -134,9 +141,53 @@ fn mapping(out: &mut Findings<'_>, f: &FilterDoc, ctx: &str) {
             mapped_with.span(),
             ctx,
             "the resolving payload's value must equal the triggering payload's: map both on the key that identifies the alert in both",
-        ),
+            )
+        }
         Some(_) => {}
     }
+}
+
+/// Every key a filter reads, as written.
+fn keys(f: &FilterDoc) -> impl Iterator<Item = &Spanned<String>> {
+    let t = f.trigger.get_ref();
+    let resolve = f.resolve.iter().flat_map(|r| {
+        let r = r.get_ref();
+        r.conditions
+            .get_ref()
+            .iter()
+            .map(|c| &c.get_ref().key)
+            .chain([&r.mapped_with])
+    });
+    trigger_conditions(f)
+        .map(|c| &c.key)
+        .chain([&t.title_from])
+        .chain(&t.description_from)
+        .chain(&t.map_with)
+        .chain(resolve)
+}
+
+/// Quotes in a key that do not quote: not well formed, or typographic.
+fn key_quotes(out: &mut Findings<'_>, key: &Spanned<String>, ctx: &str) {
+    let text = key.get_ref();
+    let finding = if text.contains(['“', '”', '„']) {
+        (
+            "typographic-quote",
+            format!("the key `{text}` has typographic quotes"),
+            "only straight double quotes (\") quote a name, as in labels.\"app.kubernetes.io/name\"; a copy from a document brought curly ones",
+        )
+    } else if KeyPath::parse(text).has_stray_quote() {
+        (
+            "key-quotes",
+            format!(
+                "the quotes in the key `{text}` are not well formed, so they are read as part of a name"
+            ),
+            "quote whole names: labels.\"app.kubernetes.io/name\" or labels[\"app.kubernetes.io/name\"], with \\\" for a quote inside",
+        )
+    } else {
+        return;
+    };
+    let (code, message, help) = finding;
+    out.push(Severity::Warning, code, message, key.span(), ctx, help);
 }
 
 /// Items that are empty, padded, typographic, repeated, or made redundant by a longer one.

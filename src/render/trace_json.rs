@@ -1,7 +1,7 @@
 //! The `trace` of `check --format json --explain`: per filter, each part's verdict and conditions, each
 //! condition's key, where it was found, its value, its items and hints.
 
-use crate::explain::{ConditionTrace, PartTrace, Trace};
+use crate::explain::{ConditionTrace, Found, PartTrace, Trace};
 use serde::Serialize;
 
 /// One filter's trace.
@@ -18,6 +18,16 @@ struct PartJson<'a> {
     /// `used`, `shadowed` or `missed`.
     verdict: &'static str,
     conditions: Vec<ConditionJson<'a>>,
+    /// The incident's keys that read two ways, when there are any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    keys: Vec<KeyJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct KeyJson<'a> {
+    field: &'static str,
+    key: &'a str,
+    found: FoundJson<'a>,
 }
 
 #[derive(Serialize)]
@@ -31,9 +41,16 @@ struct ConditionJson<'a> {
 
 #[derive(Serialize)]
 struct FoundJson<'a> {
-    path: &'a [String],
-    value: &'a str,
+    path: Vec<String>,
+    /// The text compared; `null` for a JSON null.
+    value: Option<&'a str>,
     kind: &'static str,
+    /// Another reading of the key that finds a value here, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    other: Option<Box<FoundJson<'a>>>,
+    /// Which reading was used and why, with `other`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -62,6 +79,18 @@ fn part(p: &PartTrace) -> PartJson<'_> {
     PartJson {
         verdict: p.verdict.word(),
         conditions: p.conditions.iter().map(condition).collect(),
+        keys: p
+            .keys
+            .iter()
+            .map(|k| KeyJson {
+                field: k.field,
+                key: &k.key,
+                found: FoundJson {
+                    note: k.found.reading_note(&k.key),
+                    ..found(&k.found)
+                },
+            })
+            .collect(),
     }
 }
 
@@ -69,9 +98,8 @@ fn condition(c: &ConditionTrace) -> ConditionJson<'_> {
     ConditionJson {
         key: &c.key,
         found: c.found.as_ref().map(|f| FoundJson {
-            path: &f.path,
-            value: &f.text,
-            kind: f.kind,
+            note: f.reading_note(&c.key),
+            ..found(f)
         }),
         holds: c.holds,
         items: c
@@ -84,5 +112,15 @@ fn condition(c: &ConditionTrace) -> ConditionJson<'_> {
             })
             .collect(),
         hints: c.hints.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn found(f: &Found) -> FoundJson<'_> {
+    FoundJson {
+        path: f.path.iter().map(ToString::to_string).collect(),
+        value: (f.kind != "null").then_some(f.text.as_str()),
+        kind: f.kind,
+        other: f.other.as_deref().map(|o| Box::new(found(o))),
+        note: None,
     }
 }

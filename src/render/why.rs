@@ -3,7 +3,8 @@
 
 use super::Palette;
 use super::sanitize::escape;
-use crate::explain::{ConditionTrace, Fragility, Hint, PartTrace, Trace, Verdict};
+use crate::explain::{ConditionTrace, Found, Fragility, Hint, PartTrace, Trace, Verdict};
+use crate::keypath::{quoted, spell};
 use std::io::{self, Write};
 
 /// Characters of a value shown in a trace.
@@ -50,7 +51,40 @@ impl<'w> WhyWriter<'w> {
         for c in &part.conditions {
             self.condition(c)?;
         }
+        for k in &part.keys {
+            let value = self.located(&k.key, &k.found, &[]);
+            writeln!(self.out, "          {} {value}", k.field)?;
+            self.note(&k.key, &k.found)?;
+        }
         Ok(())
+    }
+
+    /// `key (at path) = value`: the path when it is not spelled as the key is.
+    fn located(&self, key: &str, found: &Found, ranges: &[std::ops::Range<usize>]) -> String {
+        let at = spell(&found.path);
+        let place = if at == key {
+            String::new()
+        } else {
+            format!(" (at {})", escape(&at, false))
+        };
+        format!(
+            "{}{place} = {}",
+            escape(key, false),
+            self.highlighted(found, ranges)
+        )
+    }
+
+    /// The `note:` on a key that reads two ways, if it does.
+    fn note(&mut self, key: &str, found: &Found) -> io::Result<()> {
+        match found.reading_note(key) {
+            Some(note) => writeln!(
+                self.out,
+                "            {}: {}",
+                self.palette.hint("note"),
+                escape(&note, false)
+            ),
+            None => Ok(()),
+        }
     }
 
     fn condition(&mut self, c: &ConditionTrace) -> io::Result<()> {
@@ -60,19 +94,16 @@ impl<'w> WhyWriter<'w> {
         } else {
             p.error("✗")
         };
-        let key = escape(&c.key, false);
         match &c.found {
-            None => writeln!(self.out, "          {mark} {key}: not in the payload")?,
+            None => writeln!(
+                self.out,
+                "          {mark} {}: not in the payload",
+                escape(&c.key, false)
+            )?,
             Some(found) => {
-                let at = found.path.join(".");
-                let place = if at == c.key {
-                    String::new()
-                } else {
-                    format!(" (at {})", escape(&at, false))
-                };
                 let ranges: Vec<_> = c.items.iter().filter_map(|i| i.at.clone()).collect();
-                let value = self.highlighted(&found.text, &ranges);
-                writeln!(self.out, "          {mark} {key}{place} = {value}")?;
+                let value = self.located(&c.key, found, &ranges);
+                writeln!(self.out, "          {mark} {value}")?;
                 for item in &c.items {
                     let (mark, word) = match &item.at {
                         Some(_) => (p.created("✓"), "contained"),
@@ -80,11 +111,12 @@ impl<'w> WhyWriter<'w> {
                     };
                     writeln!(
                         self.out,
-                        "              {mark} \"{}\" {}",
-                        escape(&item.item, false),
+                        "              {mark} {} {}",
+                        escape(&quoted(&item.item), false),
                         p.hint(word)
                     )?;
                 }
+                self.note(&c.key, found)?;
             }
         }
         self.hints(12, &c.hints)
@@ -104,22 +136,29 @@ impl<'w> WhyWriter<'w> {
         Ok(())
     }
 
-    /// The value, quoted and shortened, with the contained items highlighted when colour is on.
-    fn highlighted(&self, text: &str, ranges: &[std::ops::Range<usize>]) -> String {
-        let mut shown = String::from("\"");
-        for (shown_chars, (at, c)) in text.char_indices().enumerate() {
+    /// The value shortened, a string quoted (see [`quoted`]) and anything else as its JSON text, with
+    /// the contained items highlighted when colour is on.
+    fn highlighted(&self, found: &Found, ranges: &[std::ops::Range<usize>]) -> String {
+        let quote = found.kind == "string";
+        let mut shown = String::from(if quote { "\"" } else { "" });
+        for (shown_chars, (at, c)) in found.text.char_indices().enumerate() {
             if shown_chars == SHORT_VALUE {
                 shown.push('…');
                 break;
             }
-            let piece = escape(c.encode_utf8(&mut [0; 4]), false);
+            let mut piece = escape(c.encode_utf8(&mut [0; 4]), false);
+            if quote && matches!(c, '"' | '\\') {
+                piece.insert(0, '\\');
+            }
             if ranges.iter().any(|r| r.contains(&at)) {
                 shown.push_str(&self.palette.heading(&piece));
             } else {
                 shown.push_str(&piece);
             }
         }
-        shown.push('"');
+        if quote {
+            shown.push('"');
+        }
         shown
     }
 
@@ -141,12 +180,12 @@ impl<'w> WhyWriter<'w> {
                         .items
                         .iter()
                         .filter(|i| i.at.is_none())
-                        .map(|i| format!("\"{}\"", i.item))
+                        .map(|i| quoted(&i.item))
                         .collect();
-                    let value: String = found.text.chars().take(SHORT_VALUE).collect();
                     format!(
-                        "`{}` is \"{value}\", which lacks {}",
+                        "`{}` is {}, which lacks {}",
                         c.key,
+                        found.shown(SHORT_VALUE),
                         lacking.join(", ")
                     )
                 }

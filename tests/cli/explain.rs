@@ -230,3 +230,158 @@ fn explain_in_json_adds_a_trace_per_filter() {
     assert_eq!(c["items"][0]["at"], serde_json::json!([0, 6]));
     assert_eq!(line["trace"][0]["trigger"]["verdict"], "used");
 }
+
+/// A service reading a dotted label, with a resolve part whose items hold a quote and a backslash.
+const LABELS: &str = r#"
+    [[filter]]
+    name = "app"
+    urgency = "high"
+    [filter.trigger]
+    conditions = [{ key = 'labels."app.kubernetes.io/name"', contains = ["checkout"] }]
+    title_from = 'labels["app.kubernetes.io/name"]'
+    map_with = "labels.namespace"
+    [filter.resolve]
+    conditions = [{ key = "status", contains = ['say "hi"', 'back\slash'] }]
+    mapped_with = "id"
+    "#;
+
+#[test]
+fn null_is_shown_as_null_and_quoted_items_unambiguously() {
+    let t = Test::in_temp().file("filters/k.toml", LABELS);
+    let dir = t.dir().to_owned();
+    t.args(&["check", "-", "--explain"])
+        .stdin(r#"{"labels": {"app.kubernetes.io/name": "shop"}, "status": null}"#)
+        .expect(
+            1,
+            r#"
+            <stdin>
+              k: 202 discarded: no filter matched
+                why
+                  #1 "app"
+                    trigger does not hold
+                      ✗ labels."app.kubernetes.io/name" = "shop"
+                          ✗ "checkout" not contained
+                    resolve does not hold
+                      ✗ status = null
+                          ✗ "say \"hi\"" not contained
+                          ✗ "back\\slash" not contained
+                        hint: the value is JSON null: it is compared as the text `null`, so only a part of that text can be contained
+            "#,
+            "",
+        );
+    Test::at(&dir)
+        .args(&["check", "-"])
+        .stdin(r#"{"labels": {"app.kubernetes.io/name": "shop"}, "status": "null \"hi\" \\"}"#)
+        .expect(
+            1,
+            r#"
+            <stdin>
+              k: 202 discarded: no filter matched
+                near miss #1 "app": `labels."app.kubernetes.io/name"` is "shop", which lacks "checkout"
+                near miss #1 "app" resolve: `status` is "null \"hi\" \\", which lacks "say \"hi\"", "back\\slash"
+            "#,
+            "",
+        );
+
+    let out = Test::at(&dir)
+        .args(&["check", "-", "--explain", "--format", "json"])
+        .stdin(r#"{"labels": {"app.kubernetes.io/name": "shop"}, "status": null}"#)
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""));
+    let line: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(
+        line["trace"][0]["resolve"]["conditions"][0]["found"],
+        serde_json::json!({"path": ["status"], "value": null, "kind": "null"})
+    );
+}
+
+#[test]
+fn quoted_keys_read_dotted_names_and_explain_says_which_of_two_keys_it_used() {
+    let t = Test::in_temp().file("filters/k.toml", LABELS);
+    let dir = t.dir().to_owned();
+    let body = r#"{"labels.namespace": "prod", "labels": {"namespace": "staging", "app.kubernetes.io/name": "checkout"}, "id": "1"}"#;
+    t.args(&["check", "-", "--explain"]).stdin(body).expect(
+        0,
+        r#"
+        <stdin>
+          k: 201 creates an incident
+            filter       #1 "app"
+            urgency      high
+            title        checkout
+            description  {"labels.namespace": "prod", "labels": {"namespace": "staging", "app.kubernetes.io/name": "checkout" … (13 more characters; --full shows all)
+            map key      prod
+            resolve      no resolve part matched
+            why
+              #1 "app"
+                trigger holds: used
+                  ✓ labels."app.kubernetes.io/name" = "checkout"
+                      ✓ "checkout" contained
+                  map_with labels.namespace (at "labels.namespace") = "prod"
+                    note: `labels.namespace` fits two keys here; it reads `"labels.namespace"` (a key with dots in its name is tried before a path through its parts), not `"labels"."namespace"` = "staging"; write the one you mean as shown to choose
+                resolve does not hold
+                  ✗ status: not in the payload
+                    hint: the payload has no key `status`
+        "#,
+        "",
+    );
+
+    let out = Test::at(&dir)
+        .args(&["check", "-", "--explain", "--format", "json"])
+        .stdin(body)
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let line: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    let keys = &line["trace"][0]["trigger"]["keys"];
+    assert_eq!(keys[0]["field"], "map_with");
+    assert_eq!(
+        keys[0]["found"]["path"],
+        serde_json::json!(["labels.namespace"])
+    );
+    assert_eq!(
+        keys[0]["found"]["other"],
+        serde_json::json!({"path": ["labels", "namespace"], "value": "staging", "kind": "string"})
+    );
+    assert!(
+        keys[0]["found"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("`\"labels\".\"namespace\"`")
+    );
+    assert_eq!(line["trace"][0]["resolve"].get("keys"), None);
+
+    // Written as the note says, the nested key is the one read; without --explain (a lazy read) too.
+    let nested = std::fs::read_to_string(dir.join("filters/k.toml"))
+        .unwrap()
+        .replace(
+            r#"map_with = "labels.namespace""#,
+            r#"map_with = '"labels"."namespace"'"#,
+        );
+    std::fs::write(dir.join("filters/k.toml"), nested).unwrap();
+    let out = Test::at(&dir)
+        .args(&["check", "-", "--format", "json"])
+        .stdin(body)
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let line: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(line["trigger"]["map_key"], "staging");
+    assert_eq!(line["trigger"]["title"], "checkout");
+}
+
+#[test]
+fn a_key_missing_is_suggested_with_the_quotes_that_read_it() {
+    Test::in_temp()
+        .file("filters/k.toml", LABELS)
+        .args(&["check", "-"])
+        .stdin(r#"{"labels": {"app.kubernetes.io/nam": "checkout"}, "status": "x"}"#)
+        .expect(
+            1,
+            r#"
+            <stdin>
+              k: 202 discarded: no filter matched
+                near miss #1 "app": `labels."app.kubernetes.io/name"` is not in the payload
+                  hint: the payload has no key `labels."app.kubernetes.io/name"`; did you mean `labels."app.kubernetes.io/nam"`?
+                near miss #1 "app" resolve: `status` is "x", which lacks "say \"hi\"", "back\\slash"
+            "#,
+            "",
+        );
+}

@@ -302,3 +302,41 @@ fn samples_with_null_incident_values_are_named_at_the_key() {
             "",
         );
 }
+
+#[test]
+fn quoted_keys_are_understood_and_quotes_that_do_not_quote_are_named() {
+    let t = Test::in_temp().file(
+        "filters/q.toml",
+        r#"
+        [[filter]]
+        name = "quoted"
+        urgency = "high"
+        [filter.trigger]
+        conditions = [{ key = 'labels."app.kubernetes.io/name"', contains = ["checkout"] }]
+        title_from = 'labels.“app”'
+        map_with = 'labels."alert.id"'
+        [filter.resolve]
+        conditions = [{ key = 'labels."open', contains = ["resolved"] }]
+        mapped_with = 'labels["alert.id"]'
+        "#,
+    );
+    let dir = t.dir().to_owned();
+    let (code, found, _) = findings(t, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        found,
+        [
+            "warning[typographic-quote] 6:14",
+            "warning[key-quotes] 9:23",
+        ]
+    );
+    let out = Test::at(&dir).args(&["lint"]).output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    assert!(
+        out.stdout.contains(
+            "warning[key-quotes]: the quotes in the key `labels.\"open` are not well formed, so they are read as part of a name\n"
+        ),
+        "{}",
+        out.stdout
+    );
+}
