@@ -712,4 +712,71 @@ mod tests {
         assert!(!KeyPath::parse(r#"labels."a.b""#).has_stray_quote());
         assert!(!KeyPath::parse("labels.a").has_stray_quote());
     }
+
+    /// A payload whose keys are made of path syntax.
+    fn tricky() -> Value {
+        json!({
+            "a": {"b": [{"a.b": 1, "\"": 2}, 3], "a\\": {"]": 4}},
+            "a.b": {"0": 5, "a[0]": 6},
+            "\"a\"": 7, "a[0]": 8, "": {"": 9}, "0": [10]
+        })
+    }
+
+    /// What a lazy read does: a top-level value by its first step, then the rest of the path in it.
+    fn lazily(key: &KeyPath, payload: &Value) -> Option<Value> {
+        let map = payload.as_object()?;
+        key.first_steps().iter().find_map(|(first, consumed)| {
+            let value = map.get(first)?;
+            if key.is_complete(*consumed) {
+                Some(value.clone())
+            } else {
+                key.lookup_rest(value, *consumed).cloned()
+            }
+        })
+    }
+
+    /// Every path in `value`, with the value it leads to.
+    fn paths(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, Value)>) {
+        let children: Vec<(Step, &Value)> = match value {
+            Value::Object(map) => map.iter().map(|(k, v)| (Step::Key(k.clone()), v)).collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Step::Index(i), v))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (step, child) in children {
+            at.push(step);
+            out.push((at.clone(), child.clone()));
+            paths(child, at, out);
+            at.pop();
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+        #[test]
+        fn every_read_of_any_key_agrees(key in "[ab0.\\[\\]\"\\\\]{0,12}") {
+            let p = tricky();
+            let k = KeyPath::parse(&key);
+            let found = k.lookup(&p);
+            proptest::prop_assert_eq!(found, k.locate(&p).map(|(v, _)| v));
+            proptest::prop_assert_eq!(found, k.readings(&p).map(|r| r.used.0));
+            proptest::prop_assert_eq!(found.cloned(), lazily(&k, &p));
+        }
+    }
+
+    #[test]
+    fn exact_spellings_read_back_every_path() {
+        let p = tricky();
+        let mut all = Vec::new();
+        paths(&p, &mut Vec::new(), &mut all);
+        for (path, value) in all {
+            let exact = spell_exact(&path);
+            assert_eq!(get(&exact, &p), Some(value.clone()), "{exact}");
+            assert_eq!(lazily(&KeyPath::parse(&exact), &p), Some(value), "{exact}");
+        }
+    }
 }
