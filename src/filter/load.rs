@@ -1,11 +1,12 @@
 //! Reading filter files: one file, or every `*.toml` in a folder, each becoming a [`Service`].
 //!
-//! The text is read strictly (see `strict_toml`), then checked against Callgoose's limits. Every error
-//! names the file, line and column, and the filter it belongs to.
+//! The text is read strictly, field by field (see `validate`), and checked against Callgoose's limits.
+//! Every error names the file, line and column, and the filter it belongs to; all errors of a file are
+//! reported together.
 
 use super::Service;
 use super::schema::{FileDoc, Table};
-use super::validate::validate;
+use super::validate::{FORMAT_HELP, read};
 use crate::diagnostic::Diagnostics;
 use crate::semantics::SemanticsLayer;
 use crate::strict_toml::{self, SourceFile};
@@ -85,11 +86,10 @@ fn load_file(path: &Path, cli: SemanticsLayer) -> Result<Service> {
 pub fn parse_service(path: &Path, text: &str, cli: SemanticsLayer) -> Result<Service> {
     let name = path.display().to_string();
     let src = SourceFile { name: &name, text };
-    let doc = parse_doc(&src)?;
-    validate(&src, path, doc, cli).map_err(|errors| Diagnostics(errors).into())
+    read(src, path, cli).map_err(|errors| Diagnostics(errors).into())
 }
 
-/// Reads a filter file's text strictly into its spanned form, before Callgoose's limits are checked.
+/// The spanned form of a filter file that loads, for checks that point into it (`lint`).
 pub(crate) fn parse_doc(src: &SourceFile<'_>) -> Result<FileDoc, Diagnostics> {
-    strict_toml::parse(src, Table::Root, "see the filter-file format in the README")
+    strict_toml::parse(src, Table::Root, FORMAT_HELP)
 }
