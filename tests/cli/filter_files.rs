@@ -555,3 +555,54 @@ fn a_missing_filter_path_or_an_empty_folder() {
         "error: no filter files in filters: a filter folder holds one *.toml file per service\n",
     );
 }
+
+#[test]
+fn the_underline_lines_up_under_tabs_and_wide_characters() {
+    Test::in_temp()
+        .raw_file(
+            "filters/bad.toml",
+            "[[filter]]\nname = \"警报\"\n\turgency = \"urgent\"\n[filter.trigger]\nconditions = [{ key = \"状态🚨\", contains = [] }]\ntitle_from = \"t\"\n"
+                .as_bytes(),
+        )
+        .args(&["check", "-"])
+        .stdin("{}")
+        .expect(
+            2,
+            "",
+            r#"
+            error: unknown urgency `urgent`
+             --> filters/bad.toml:3:12
+              |
+            3 |     urgency = "urgent"
+              |               ^^^^^^^^
+              = note: in filter #1 "警报"
+              = help: use "high" or "low" (any case), or a priority "P1" to "P5"
+
+            error: the contains list has 0 items: Callgoose allows 1 to 10
+             --> filters/bad.toml:5:41
+              |
+            5 | conditions = [{ key = "状态🚨", contains = [] }]
+              |                                            ^^
+              = note: in filter #1 "警报"
+              = help: items are ANDed: every one must be in the value; alternatives need separate filters
+            "#,
+        );
+}
+
+#[test]
+fn a_multi_megabyte_line_is_cut_around_the_error() {
+    let item = "x".repeat(3_000_000);
+    let out = with_filters(&filter(1).replace("\"v\"", &format!("\"{item}\""))).output();
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""));
+    let shown = format!(
+        "4 | conditions = [{{ key = \"k1\", contains = [\"{}...",
+        "x".repeat(116)
+    );
+    let under = format!("  | {}{}", " ".repeat(40), "^".repeat(117));
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: this item has 3000000 characters: Callgoose allows at most 50\n --> filters/bad.toml:4:41\n  |\n{shown}\n{under}\n  = note: in filter #1 \"filter 1\"\n  = help: keep a distinctive part of the value; contains matches substrings\n"
+        )
+    );
+}
