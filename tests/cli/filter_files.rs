@@ -545,7 +545,7 @@ fn a_missing_filter_path_or_an_empty_folder() {
         .expect(
             2,
             "",
-            "error: cannot read filters from nope: give an existing filter file or folder with --filters: No such file or directory (os error 2)\n",
+            "error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters\n",
         );
     let t = Test::in_temp();
     std::fs::create_dir_all(t.dir().join("filters")).unwrap();
