@@ -606,3 +606,33 @@ fn a_multi_megabyte_line_is_cut_around_the_error() {
         )
     );
 }
+
+#[test]
+fn the_errors_of_every_file_of_a_folder_are_reported() {
+    Test::in_temp()
+        .file("filters/a.toml", &filter(1).replace("\"low\"", "\"urgent\""))
+        .file("filters/b.toml", &filter(2).replace("key = \"k2\"", "key = \"\""))
+        .args(&["check", "-"])
+        .stdin("{}")
+        .expect(
+            2,
+            "",
+            r#"
+            error: unknown urgency `urgent`
+             --> filters/a.toml:2:11
+              |
+            2 | urgency = "urgent"
+              |           ^^^^^^^^
+              = note: in filter #1 "filter 1"
+              = help: use "high" or "low" (any case), or a priority "P1" to "P5"
+
+            error: `key` is empty
+             --> filters/b.toml:4:23
+              |
+            4 | conditions = [{ key = "", contains = ["v"] }]
+              |                       ^^
+              = note: in filter #1 "filter 1"
+              = help: give `key` a value, or remove it where it is optional
+            "#,
+        );
+}
