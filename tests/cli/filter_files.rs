@@ -610,8 +610,14 @@ fn a_multi_megabyte_line_is_cut_around_the_error() {
 #[test]
 fn the_errors_of_every_file_of_a_folder_are_reported() {
     Test::in_temp()
-        .file("filters/a.toml", &filter(1).replace("\"low\"", "\"urgent\""))
-        .file("filters/b.toml", &filter(2).replace("key = \"k2\"", "key = \"\""))
+        .file(
+            "filters/a.toml",
+            &filter(1).replace("\"low\"", "\"urgent\""),
+        )
+        .file(
+            "filters/b.toml",
+            &filter(2).replace("key = \"k2\"", "key = \"\""),
+        )
         .args(&["check", "-"])
         .stdin("{}")
         .expect(
