@@ -62,7 +62,10 @@ impl Location {
             .map_or(source.len(), |i| start + i);
         let text = &source[line_start..line_end];
         let text = text.strip_suffix('\r').unwrap_or(text);
-        let (shown, underline) = shown(text, start - line_start, end.min(line_end) - line_start);
+        // A span may start on the `\r` of a CRLF line break, past the text shown.
+        let from = (start - line_start).min(text.len());
+        let to = (end.min(line_end) - line_start).min(text.len());
+        let (shown, underline) = shown(text, from, to);
         Location {
             file: file.to_owned(),
             line: source[..start].matches('\n').count() + 1,
@@ -324,6 +327,31 @@ mod tests {
             "^".repeat(l.underline.len())
         );
         (l.shown, under)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_span_of_any_text_is_located_and_underlined_within_what_is_shown(
+            text in "(\\PC|[\t\r\n\u{200b}\u{1b}]){0,300}",
+            a in 0usize..400,
+            b in 0usize..400,
+        ) {
+            let l = Location::from_span("f", &text, a.min(b)..a.max(b));
+            let width: usize = l.shown.chars().map(|c| glyph(c).1).sum();
+            proptest::prop_assert!(!l.underline.is_empty());
+            proptest::prop_assert!(l.underline.end <= width + 1, "{:?} {}", l.underline, width);
+            proptest::prop_assert!(width <= SHOWN_COLUMNS);
+            proptest::prop_assert!(!l.shown.contains(['\n', '\t']));
+        }
+    }
+
+    #[test]
+    fn a_span_on_a_crlf_line_break_points_after_the_line() {
+        let src = "a = 1\r\nb = 2\r\n";
+        for at in [5, 6] {
+            let l = Location::from_span("f", src, at..at + 1);
+            assert_eq!((l.line, l.shown.as_str(), l.underline), (1, "a = 1", 5..6));
+        }
     }
 
     #[test]
