@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod command_line;
 pub mod diagnostic;
 pub mod diff;
 pub mod document;

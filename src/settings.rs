@@ -197,10 +197,12 @@ fn replay_settings(args: ReplayArgs, env: &Environment) -> Result<ReplayCommand>
         Some([old, new]) => (
             FilterOptions {
                 path: old.clone(),
+                flag: "--diff-filters",
                 ..filters.clone()
             },
             Some(FilterOptions {
                 path: new.clone(),
+                flag: "--diff-filters",
                 ..filters
             }),
         ),
@@ -244,6 +246,7 @@ fn filter_options(filters: FilterArgs, request: RequestArgs) -> FilterOptions {
     FilterOptions {
         semantics: semantics_layer(&filters.semantics),
         path: filters.filters,
+        flag: "--filters",
         service: request.service,
         from: match (request.from, request.no_from) {
             (_, true) => FromChoice::Clear,

@@ -1,11 +1,18 @@
 //! Strict, hand-written TOML documents (filter files, case files): parsed once into a spanned tree,
-//! searched for unknown fields (every one, with the closest known name), then deserialised, with every
-//! error located and placed in the section (`[[filter]]`, `[[case]]`) it belongs to.
+//! searched for unknown fields (every one, with the closest known name), then either deserialised whole
+//! or read field by field with a [`Reader`] (see `reader`), which collects every error instead of
+//! stopping at the first.
+//! Every error is located and placed in the section (`[[filter]]`, `[[case]]`) it belongs to.
+
+mod reader;
+
+pub use reader::{Reader, TableRef};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::suggest;
 use serde::Deserialize;
 use std::ops::Range;
+use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// A source file: its name as the user gave it, and its text.
@@ -25,6 +32,15 @@ impl SourceFile<'_> {
             Some(Location::from_span(self.name, self.text, span)),
         )
     }
+
+    /// A TOML error (syntax or type) as a located diagnostic.
+    pub(crate) fn toml_error(&self, e: &toml::de::Error) -> Diagnostic {
+        Diagnostic::error(
+            e.message().trim_end().replace('\n', "; "),
+            e.span()
+                .map(|s| Location::from_span(self.name, self.text, s)),
+        )
+    }
 }
 
 /// The shape of a document: its kinds of table, the fields each allows and the tables those hold.
@@ -40,40 +56,33 @@ pub trait Schema: Copy + PartialEq {
     fn item_context(self, position: usize, item: &DeTable<'_>) -> Option<String>;
 }
 
+/// Parses `src` into its spanned tree; a syntax error is located.
+pub fn tree<'t>(src: &SourceFile<'t>, help: &str) -> Result<Spanned<DeTable<'t>>, Diagnostics> {
+    DeTable::parse(src.text).map_err(|e| Diagnostics(vec![src.toml_error(&e).with_help(help)]))
+}
+
 /// Parses `src` into `T`, refusing unknown fields. `help` is shown with syntax and type errors.
 pub fn parse<T, S>(src: &SourceFile<'_>, root: S, help: &str) -> Result<T, Diagnostics>
 where
     T: for<'de> Deserialize<'de>,
     S: Schema,
 {
-    let located = |e: toml::de::Error, sections: &[Section]| {
-        let span = e.span();
-        let context = span.as_ref().and_then(|s| {
+    let tree = tree(src, help)?;
+    let sections = sections(tree.get_ref(), root);
+    let unknown = unknown_fields(src, &tree, root);
+    if !unknown.diagnostics.is_empty() {
+        return Err(Diagnostics(unknown.diagnostics));
+    }
+    T::deserialize(toml::de::Deserializer::from(tree)).map_err(|e| {
+        let context = e.span().and_then(|s| {
             sections
                 .iter()
                 .rev()
                 .find(|section| section.start <= s.start)
                 .and_then(|section| section.context.clone())
         });
-        Diagnostic::error(
-            e.message().trim_end().replace('\n', "; "),
-            span.map(|s| Location::from_span(src.name, src.text, s)),
-        )
-        .in_context(context)
-        .with_help(help)
-    };
-    let tree = DeTable::parse(src.text).map_err(|e| Diagnostics(vec![located(e, &[])]))?;
-    let sections = sections(tree.get_ref(), root);
-
-    let mut unknown = Vec::new();
-    find_unknown_fields(src, tree.get_ref(), root, None, None, &mut unknown);
-    if !unknown.is_empty() {
-        // The tree's keys are sorted by name; the user reads the file top to bottom.
-        unknown.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
-        return Err(Diagnostics(unknown));
-    }
-    T::deserialize(toml::de::Deserializer::from(tree))
-        .map_err(|e| Diagnostics(vec![located(e, &sections)]))
+        Diagnostics(vec![src.toml_error(&e).in_context(context).with_help(help)])
+    })
 }
 
 /// Where a part of the file starts: an element of a top-level array of sections (with its note), or
@@ -107,57 +116,127 @@ fn sections<S: Schema>(root: &DeTable<'_>, kind: S) -> Vec<Section> {
     sections
 }
 
-/// Collects a diagnostic for every key that `table` (of kind `kind`, inside a table of kind `parent`)
-/// does not allow, descending into the tables it holds. `ctx` is the note of the section being walked,
-/// once inside one.
-fn find_unknown_fields<S: Schema>(
+/// The unknown fields of a document: a diagnostic for each, in file order, and the known fields they
+/// stand for, so that a misspelt or misplaced field is not reported a second time as missing.
+pub struct UnknownFields {
+    /// One error per unknown field, with the closest known name or where the field belongs.
+    pub diagnostics: Vec<Diagnostic>,
+    /// `(start of a table's span, field)`: a field that table lacks because the file wrote it under
+    /// another name or in another table.
+    pub explained: Vec<(usize, &'static str)>,
+}
+
+/// Every key of `tree` (of kind `root`) that its table does not allow, in file order.
+pub fn unknown_fields<S: Schema>(
     src: &SourceFile<'_>,
-    table: &DeTable<'_>,
+    tree: &Spanned<DeTable<'_>>,
+    root: S,
+) -> UnknownFields {
+    let mut found = UnknownFields {
+        diagnostics: Vec::new(),
+        explained: Vec::new(),
+    };
+    let walk = Walk {
+        src,
+        table: tree.get_ref(),
+        span: tree.span(),
+        kind: root,
+        parent: None,
+        ctx: None,
+    };
+    walk.run(&mut found);
+    // The tree's keys are sorted by name; the user reads the file top to bottom.
+    found
+        .diagnostics
+        .sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
+    found
+}
+
+/// One table being searched for unknown fields: its kind, the kind and span of the table holding it,
+/// and the note of the section it is in, once inside one.
+struct Walk<'w, 't, S> {
+    src: &'w SourceFile<'w>,
+    table: &'w DeTable<'t>,
+    span: Range<usize>,
     kind: S,
-    parent: Option<S>,
-    ctx: Option<&str>,
-    out: &mut Vec<Diagnostic>,
-) {
-    let allowed = kind.fields();
-    for (key, value) in table {
-        let name = key.get_ref().as_ref();
-        if !allowed.contains(&name) {
-            let d = src
-                .error(
-                    format!("unknown field `{name}` in {}", kind.header()),
-                    key.span(),
-                )
-                .in_context(ctx.map(str::to_owned));
-            let help = match (parent, suggest::closest(name, allowed.iter().copied())) {
-                // TOML's trap: a key written after a table header belongs to that table.
-                (Some(p), _) if p.fields().contains(&name) => format!(
-                    "`{name}` belongs to {}: write it above the first {} header, since every key after a header belongs to that table",
-                    p.header(),
-                    kind.header()
-                ),
-                (_, Some(known)) => format!("did you mean `{known}`?"),
-                (_, None) => format!("allowed here: {}", allowed.join(", ")),
+    parent: Option<(S, Range<usize>)>,
+    ctx: Option<&'w str>,
+}
+
+impl<S: Schema> Walk<'_, '_, S> {
+    fn run(&self, out: &mut UnknownFields) {
+        let allowed = self.kind.fields();
+        for (key, value) in self.table {
+            let name = key.get_ref().as_ref();
+            if !allowed.contains(&name) {
+                self.unknown(name, key.span(), out);
+                continue;
+            }
+            let Some(child) = self.kind.child(name) else {
+                continue;
             };
-            out.push(d.with_help(help));
-            continue;
-        }
-        let Some(child) = kind.child(name) else {
-            continue;
-        };
-        match value.get_ref() {
-            DeValue::Table(t) => find_unknown_fields(src, t, child, Some(kind), ctx, out),
-            DeValue::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    if let DeValue::Table(t) = item.get_ref() {
-                        let item_ctx = child.item_context(i + 1, t);
-                        let ctx = item_ctx.as_deref().or(ctx);
-                        find_unknown_fields(src, t, child, Some(kind), ctx, out);
+            let parent = Some((self.kind, self.span.clone()));
+            match value.get_ref() {
+                DeValue::Table(t) => Walk {
+                    table: t,
+                    span: value.span(),
+                    kind: child,
+                    parent,
+                    ..*self
+                }
+                .run(out),
+                DeValue::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let DeValue::Table(t) = item.get_ref() {
+                            let item_ctx = child.item_context(i + 1, t);
+                            Walk {
+                                table: t,
+                                span: item.span(),
+                                kind: child,
+                                parent: parent.clone(),
+                                ctx: item_ctx.as_deref().or(self.ctx),
+                                ..*self
+                            }
+                            .run(out);
+                        }
                     }
                 }
+                // A wrong type is reported where the value is read, with the expected type.
+                _ => {}
             }
-            // A wrong type is reported by deserialisation, with the expected type.
-            _ => {}
         }
+    }
+
+    fn unknown(&self, name: &str, span: Range<usize>, out: &mut UnknownFields) {
+        let allowed = self.kind.fields();
+        let d = self
+            .src
+            .error(
+                format!("unknown field `{name}` in {}", self.kind.header()),
+                span,
+            )
+            .in_context(self.ctx.map(str::to_owned));
+        let belongs = self
+            .parent
+            .as_ref()
+            .and_then(|(p, span)| Some((p, span, p.fields().iter().find(|f| **f == name)?)));
+        let help = match (belongs, suggest::closest(name, allowed.iter().copied())) {
+            // TOML's trap: a key written after a table header belongs to that table.
+            (Some((p, span, field)), _) => {
+                out.explained.push((span.start, field));
+                format!(
+                    "`{name}` belongs to {}: write it above the first {} header, since every key after a header belongs to that table",
+                    p.header(),
+                    self.kind.header()
+                )
+            }
+            (None, Some(known)) => {
+                out.explained.push((self.span.start, known));
+                format!("did you mean `{known}`?")
+            }
+            (None, None) => format!("allowed here: {}", allowed.join(", ")),
+        };
+        out.diagnostics.push(d.with_help(help));
     }
 }
 

@@ -1,11 +1,12 @@
 //! Reading filter files: one file, or every `*.toml` in a folder, each becoming a [`Service`].
 //!
-//! The text is read strictly (see `strict_toml`), then checked against Callgoose's limits. Every error
-//! names the file, line and column, and the filter it belongs to.
+//! The text is read strictly, field by field (see `validate`), and checked against Callgoose's limits.
+//! Every error names the file, line and column, and the filter it belongs to; all errors of a file are
+//! reported together.
 
 use super::Service;
 use super::schema::{FileDoc, Table};
-use super::validate::validate;
+use super::validate::{FORMAT_HELP, read};
 use crate::diagnostic::Diagnostics;
 use crate::semantics::SemanticsLayer;
 use crate::strict_toml::{self, SourceFile};
@@ -13,25 +14,48 @@ use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// What to change when the filter path of a case file or of `test --filters` cannot be read.
+const SUITE_REMEDY: &str = "give an existing filter file or folder with --filters, or in the case file's `filters = \"...\"`";
+
 /// Loads every service `path` names (a filter file, or a folder of them), applying the command line's
-/// semantics on top of each file's.
+/// semantics on top of each file's. For the filters of `test` and its case files; see [`load_set`].
 pub fn load_services(path: &Path, cli: SemanticsLayer) -> Result<Vec<Service>> {
-    let files = filter_files(path)?;
-    let mut services: Vec<Service> = Vec::new();
-    let mut names: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for file in files {
-        let service = load_file(&file, cli)?;
-        if let Some(earlier) = names.insert(service.name.clone(), file.clone()) {
-            bail!(
-                "two filter files define the service \"{}\": {} and {}: give one of them another `service = \"...\"`",
-                service.name,
-                earlier.display(),
-                file.display()
-            );
+    load_set(path, cli, SUITE_REMEDY)
+}
+
+/// Loads the filter set `path` names; `remedy` says what to change when `path` cannot be read, in the
+/// words of the command that was given it. Every file is read, and the errors of all of them are
+/// reported together.
+pub(crate) fn load_set(path: &Path, cli: SemanticsLayer, remedy: &str) -> Result<Vec<Service>> {
+    let mut services = Vec::new();
+    let mut errors = Vec::new();
+    for file in filter_files(path, remedy)? {
+        match load_file(&file, cli) {
+            Ok(service) => services.push(service),
+            Err(e) => errors.extend(e.downcast::<Diagnostics>()?.0),
         }
-        services.push(service);
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors).into());
+    }
+    if let Some((earlier, later)) = same_service(&services) {
+        bail!(
+            "two filter files define the service \"{}\": {} and {}: give one of them another `service = \"...\"`",
+            later.name,
+            earlier.file.display(),
+            later.file.display()
+        );
     }
     Ok(services)
+}
+
+/// The first two services of one set with the same name: Callgoose has one list of filters per
+/// service, so a set where two files define one is refused.
+fn same_service(services: &[Service]) -> Option<(&Service, &Service)> {
+    let mut names: BTreeMap<&str, &Service> = BTreeMap::new();
+    services
+        .iter()
+        .find_map(|s| names.insert(&s.name, s).map(|earlier| (earlier, s)))
 }
 
 fn toml_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -58,14 +82,13 @@ fn toml_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// The filter files `path` names: itself, or every `*.toml` in the folder, sorted.
-pub fn filter_files(path: &Path) -> Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(path).with_context(|| {
-        format!(
-            "cannot read filters from {}: give an existing filter file or folder with --filters",
-            path.display()
-        )
-    })?;
+/// The filter files `path` names: itself, or every `*.toml` in the folder, sorted. `remedy` ends the
+/// error when `path` cannot be read: what to change, in the words of the command that was given it.
+pub fn filter_files(path: &Path, remedy: &str) -> Result<Vec<PathBuf>> {
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => bail!("cannot read filters from {}: {e}: {remedy}", path.display()),
+    };
     if meta.is_dir() {
         toml_files_in(path)
     } else {
@@ -85,11 +108,10 @@ fn load_file(path: &Path, cli: SemanticsLayer) -> Result<Service> {
 pub fn parse_service(path: &Path, text: &str, cli: SemanticsLayer) -> Result<Service> {
     let name = path.display().to_string();
     let src = SourceFile { name: &name, text };
-    let doc = parse_doc(&src)?;
-    validate(&src, path, doc, cli).map_err(|errors| Diagnostics(errors).into())
+    read(src, path, cli).map_err(|errors| Diagnostics(errors).into())
 }
 
-/// Reads a filter file's text strictly into its spanned form, before Callgoose's limits are checked.
+/// The spanned form of a filter file that loads, for checks that point into it (`lint`).
 pub(crate) fn parse_doc(src: &SourceFile<'_>) -> Result<FileDoc, Diagnostics> {
-    strict_toml::parse(src, Table::Root, "see the filter-file format in the README")
+    strict_toml::parse(src, Table::Root, FORMAT_HELP)
 }

@@ -24,6 +24,8 @@ use std::path::PathBuf;
 pub struct FilterOptions {
     /// A filter file, or a folder of them.
     pub path: PathBuf,
+    /// The flag that gave `path` (`--filters`, `--diff-filters`), named when it cannot be read.
+    pub flag: &'static str,
     /// Keep only this service.
     pub service: Option<String>,
     /// The request's `from` parameter.
@@ -45,7 +47,11 @@ pub enum FromChoice {
 
 /// Loads the services `options` name, keeps the one asked for, and applies the `from` choice.
 pub fn load(options: &FilterOptions) -> Result<Vec<Service>> {
-    let mut services = load_services(&options.path, options.semantics)?;
+    let remedy = format!(
+        "give an existing filter file or folder with {}",
+        options.flag
+    );
+    let mut services = load::load_set(&options.path, options.semantics, &remedy)?;
     if let Some(wanted) = &options.service {
         let names = services.iter().map(|s| s.name.as_str());
         if !services.iter().any(|s| &s.name == wanted) {

@@ -1,7 +1,8 @@
 //! The filter-file format as written by hand: one TOML document per service.
 //!
-//! These types mirror the file exactly, keep every value's span for error messages, and refuse unknown
-//! fields. [`Table`] names the kinds of table in the file so that unknown fields can be reported per
+//! These types mirror the file exactly, keep every value's span, and refuse unknown fields: they give the
+//! lists of allowed fields and the spanned form `lint` points into. Loading reads the same fields one by
+//! one (`validate`), so that every error of a file is reported; a test keeps the two in step. [`Table`] names the kinds of table in the file so that unknown fields can be reported per
 //! table; the lists come from the types themselves, never from a copy.
 
 use crate::semantics::SemanticsLayer;
@@ -14,8 +15,20 @@ use toml::de::DeTable;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileDoc {
+    #[allow(
+        dead_code,
+        reason = "declares the field; read field by field by `validate`"
+    )]
     pub service: Option<Spanned<String>>,
+    #[allow(
+        dead_code,
+        reason = "declares the field; read field by field by `validate`"
+    )]
     pub from: Option<Spanned<String>>,
+    #[allow(
+        dead_code,
+        reason = "declares the field; read field by field by `validate`"
+    )]
     pub semantics: Option<SemanticsLayer>,
     #[serde(default)]
     pub filter: Vec<Spanned<FilterDoc>>,
@@ -26,6 +39,10 @@ pub(crate) struct FileDoc {
 #[serde(deny_unknown_fields)]
 pub(crate) struct FilterDoc {
     pub name: Option<Spanned<String>>,
+    #[allow(
+        dead_code,
+        reason = "declares the field; read field by field by `validate`"
+    )]
     pub urgency: Spanned<String>,
     pub trigger: Spanned<TriggerDoc>,
     pub resolve: Option<Spanned<ResolveDoc>>,

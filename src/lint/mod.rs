@@ -1,16 +1,24 @@
 //! `lint`: static checks of filter files before deployment, every finding at once, each with its
 //! severity, place, filter, problem and fix. A file that breaks Callgoose's limits or the format yields
-//! those errors; one that loads is checked by `checks`, and against sample payloads by `samples`.
+//! those errors; one that loads is checked by `checks`, and against sample payloads by `samples`. Each
+//! PATH is one filter set, as `check --filters PATH` would load it, and what `check` refuses in a set
+//! (two files defining one service) is an error here too.
 
 mod checks;
 mod samples;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location, Severity};
+use crate::filter::schema::FileDoc;
 use crate::filter::{self, Service};
 use crate::semantics::SemanticsLayer;
 use crate::strict_toml::SourceFile;
 use anyhow::{Context, Result};
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What to change when a PATH of `lint` cannot be read.
+const PATH_REMEDY: &str =
+    "give existing filter files or folders as PATH arguments (default: filters)";
 
 /// What to lint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,13 +50,27 @@ impl LintReport {
     }
 }
 
+/// A filter file that loaded: the service, its spanned form and its text, for locations.
+struct Loaded {
+    service: Service,
+    doc: FileDoc,
+    text: String,
+}
+
+/// One PATH of the command line and the files of it that loaded.
+struct FilterSet<'p> {
+    path: &'p Path,
+    loaded: Vec<Loaded>,
+}
+
 /// Lints the filter files `options` names. An error means the run could not happen at all (a path
 /// that does not exist, a folder without filter files, an unreadable file).
 pub fn lint(options: &LintOptions) -> Result<LintReport> {
     let mut report = LintReport::default();
-    let mut loaded: Vec<(Service, filter::schema::FileDoc, String)> = Vec::new();
+    let mut sets = Vec::new();
     for path in &options.paths {
-        for file in filter::filter_files(path)? {
+        let mut loaded = Vec::new();
+        for file in filter::filter_files(path, PATH_REMEDY)? {
             report.files += 1;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read filter file {}", file.display()))?;
@@ -64,7 +86,7 @@ pub fn lint(options: &LintOptions) -> Result<LintReport> {
                     let mut found = checks::check(&src, &doc, &service);
                     found.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
                     report.findings.extend(found);
-                    loaded.push((service, doc, text));
+                    loaded.push(Loaded { service, doc, text });
                 }
                 Err(e) => match e.downcast::<Diagnostics>() {
                     Ok(Diagnostics(errors)) => report.findings.extend(errors),
@@ -72,11 +94,41 @@ pub fn lint(options: &LintOptions) -> Result<LintReport> {
                 },
             }
         }
+        report.findings.extend(same_service(&loaded));
+        sets.push(FilterSet { path, loaded });
     }
     if !options.samples.is_empty() {
-        report
-            .findings
-            .extend(samples::check(&options.samples, &loaded)?);
+        report.findings.extend(samples::check(options, &sets)?);
     }
     Ok(report)
+}
+
+/// An error for every file of a set that defines a service an earlier file of the set defines:
+/// `check` and `replay` refuse such a set.
+fn same_service(loaded: &[Loaded]) -> Vec<Diagnostic> {
+    let mut first: BTreeMap<&str, &Path> = BTreeMap::new();
+    let mut out = Vec::new();
+    for l in loaded {
+        let Some(earlier) = first.insert(&l.service.name, &l.service.file) else {
+            continue;
+        };
+        first.insert(&l.service.name, earlier);
+        let file = l.service.file.display().to_string();
+        // Where the name comes from: `service = "…"`, or the file's stem.
+        let span = l.doc.service.as_ref().map_or(0..0, |s| s.span());
+        out.push(
+            Diagnostic::finding(
+                Severity::Error,
+                "duplicate-service",
+                format!(
+                    "{} already defines the service \"{}\": `check` and `replay` refuse this filter set",
+                    earlier.display(),
+                    l.service.name
+                ),
+                Some(Location::from_span(&file, &l.text, span)),
+            )
+            .with_help("give one of the files another `service = \"...\"`: each Callgoose service has one list of filters"),
+        );
+    }
+    out
 }

@@ -135,6 +135,226 @@ fn every_broken_limit_is_reported_with_what_is_allowed() {
     );
 }
 
+#[test]
+fn an_unknown_field_does_not_hide_the_other_errors_of_the_file() {
+    with_filters(
+        r#"
+        [[filter]]
+        name = "one"
+        urgency = "high"
+        severity = "page"
+        [filter.trigger]
+        conditions = [{ key = "status", contains = ["firing"] }]
+        title_from = "x"
+
+        [[filter]]
+        name = "two"
+        urgency = "urgent"
+        [filter.trigger]
+        conditions = [{ key = "", contains = [] }, { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] }]
+        title_from = "x"
+        "#,
+    )
+    .expect(
+        2,
+        "",
+        r#"
+        error: unknown field `severity` in [[filter]]
+         --> filters/bad.toml:4:1
+          |
+        4 | severity = "page"
+          | ^^^^^^^^
+          = note: in filter #1 "one"
+          = help: allowed here: name, urgency, trigger, resolve
+
+        error: unknown urgency `urgent`
+          --> filters/bad.toml:11:11
+           |
+        11 | urgency = "urgent"
+           |           ^^^^^^^^
+           = note: in filter #2 "two"
+           = help: use "high" or "low" (any case), or a priority "P1" to "P5"
+
+        error: `key` is empty
+          --> filters/bad.toml:13:23
+           |
+        13 | conditions = [{ key = "", contains = [] }, { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] }]
+           |                       ^^
+           = note: in filter #2 "two"
+           = help: give `key` a value, or remove it where it is optional
+
+        error: the contains list has 0 items: Callgoose allows 1 to 10
+          --> filters/bad.toml:13:38
+           |
+        13 | conditions = [{ key = "", contains = [] }, { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] }]
+           |                                      ^^
+           = note: in filter #2 "two"
+           = help: items are ANDed: every one must be in the value; alternatives need separate filters
+
+        error: this item has 51 characters: Callgoose allows at most 50
+          --> filters/bad.toml:13:69
+           |
+        13 | conditions = [{ key = "", contains = [] }, { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] }]
+           |                                                                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+           = note: in filter #2 "two"
+           = help: keep a distinctive part of the value; contains matches substrings
+        "#,
+    );
+}
+
+#[test]
+fn every_filter_missing_a_field_gets_its_own_error() {
+    let five: String = (1..=5)
+        .map(|n| filter(n).replace("title_from = \"t\"\n", ""))
+        .collect();
+    let out = with_filters(&five).output();
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""));
+    let errors: Vec<String> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error") || l.contains("-->") || l.contains("note:"))
+        .map(|l| l.trim().to_owned())
+        .collect();
+    let expected: Vec<String> = (1..=5)
+        .flat_map(|n| {
+            [
+                "error: missing field `title_from`".to_owned(),
+                format!("--> filters/bad.toml:{}:1", 4 * n - 1),
+                format!("= note: in filter #{n} \"filter {n}\""),
+            ]
+        })
+        .collect();
+    assert_eq!(errors, expected, "{}", out.stderr);
+}
+
+#[test]
+fn wrong_types_and_missing_fields_of_one_filter_are_all_reported() {
+    with_filters(
+        r#"
+        [[filter]]
+        name = "one"
+        [filter.trigger]
+        conditions = [{ key = "s", contains = "firing" }, { contains = ["x"], key = 5 }]
+        map_with = true
+        [filter.resolve]
+        conditions = [{ key = "s" }]
+
+        [semantics]
+        case_sensitive = "yes"
+        conditions = "some"
+        "#,
+    )
+    .expect(
+        2,
+        "",
+        r#"
+        error: missing field `urgency`
+         --> filters/bad.toml:1:1
+          |
+        1 | [[filter]]
+          | ^^^^^^^^^^
+          = note: in filter #1 "one"
+          = help: add `urgency = ...` to this table; see the filter-file format in the README
+
+        error: missing field `title_from`
+         --> filters/bad.toml:3:1
+          |
+        3 | [filter.trigger]
+          | ^^^^^^^^^^^^^^^^
+          = note: in filter #1 "one"
+          = help: add `title_from = ...` to this table; see the filter-file format in the README
+
+        error: invalid type: string "firing", expected a sequence
+         --> filters/bad.toml:4:39
+          |
+        4 | conditions = [{ key = "s", contains = "firing" }, { contains = ["x"], key = 5 }]
+          |                                       ^^^^^^^^
+          = note: in filter #1 "one"
+          = help: see the filter-file format in the README
+
+        error: invalid type: integer `5`, expected a string
+         --> filters/bad.toml:4:77
+          |
+        4 | conditions = [{ key = "s", contains = "firing" }, { contains = ["x"], key = 5 }]
+          |                                                                             ^
+          = note: in filter #1 "one"
+          = help: see the filter-file format in the README
+
+        error: invalid type: boolean `true`, expected a string
+         --> filters/bad.toml:5:12
+          |
+        5 | map_with = true
+          |            ^^^^
+          = note: in filter #1 "one"
+          = help: see the filter-file format in the README
+
+        error: missing field `mapped_with`
+         --> filters/bad.toml:6:1
+          |
+        6 | [filter.resolve]
+          | ^^^^^^^^^^^^^^^^
+          = note: in filter #1 "one"
+          = help: add `mapped_with = ...` to this table; see the filter-file format in the README
+
+        error: missing field `contains`
+         --> filters/bad.toml:7:15
+          |
+        7 | conditions = [{ key = "s" }]
+          |               ^^^^^^^^^^^^^
+          = note: in filter #1 "one"
+          = help: add `contains = ...` to this table; see the filter-file format in the README
+
+        error: invalid type: string "yes", expected a boolean
+          --> filters/bad.toml:10:18
+           |
+        10 | case_sensitive = "yes"
+           |                  ^^^^^
+           = help: see the filter-file format in the README
+
+        error: unknown variant `some`, expected `all` or `any`
+          --> filters/bad.toml:11:14
+           |
+        11 | conditions = "some"
+           |              ^^^^^^
+           = help: see the filter-file format in the README
+        "#,
+    );
+}
+
+#[test]
+fn a_misplaced_or_misspelt_field_is_not_also_reported_missing() {
+    with_filters(
+        r#"
+        [[filter]]
+        [filter.trigger]
+        urgency = "high"
+        conditions = [{ key = "s", contans = ["x"] }]
+        title_from = "t"
+        "#,
+    )
+    .expect(
+        2,
+        "",
+        r#"
+        error: unknown field `urgency` in [filter.trigger]
+         --> filters/bad.toml:3:1
+          |
+        3 | urgency = "high"
+          | ^^^^^^^
+          = note: in filter #1 "filter 1"
+          = help: `urgency` belongs to [[filter]]: write it above the first [filter.trigger] header, since every key after a header belongs to that table
+
+        error: unknown field `contans` in a condition
+         --> filters/bad.toml:4:28
+          |
+        4 | conditions = [{ key = "s", contans = ["x"] }]
+          |                            ^^^^^^^
+          = note: in filter #1 "filter 1"
+          = help: did you mean `contains`?
+        "#,
+    );
+}
+
 fn filter(n: usize) -> String {
     format!(
         "[[filter]]\nurgency = \"low\"\n[filter.trigger]\nconditions = [{{ key = \"k{n}\", contains = [\"v\"] }}]\ntitle_from = \"t\"\n"
@@ -325,7 +545,7 @@ fn a_missing_filter_path_or_an_empty_folder() {
         .expect(
             2,
             "",
-            "error: cannot read filters from nope: give an existing filter file or folder with --filters: No such file or directory (os error 2)\n",
+            "error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters\n",
         );
     let t = Test::in_temp();
     std::fs::create_dir_all(t.dir().join("filters")).unwrap();
@@ -334,4 +554,91 @@ fn a_missing_filter_path_or_an_empty_folder() {
         "",
         "error: no filter files in filters: a filter folder holds one *.toml file per service\n",
     );
+}
+
+#[test]
+fn the_underline_lines_up_under_tabs_and_wide_characters() {
+    Test::in_temp()
+        .raw_file(
+            "filters/bad.toml",
+            "[[filter]]\nname = \"警报\"\n\turgency = \"urgent\"\n[filter.trigger]\nconditions = [{ key = \"状态🚨\", contains = [] }]\ntitle_from = \"t\"\n"
+                .as_bytes(),
+        )
+        .args(&["check", "-"])
+        .stdin("{}")
+        .expect(
+            2,
+            "",
+            r#"
+            error: unknown urgency `urgent`
+             --> filters/bad.toml:3:12
+              |
+            3 |     urgency = "urgent"
+              |               ^^^^^^^^
+              = note: in filter #1 "警报"
+              = help: use "high" or "low" (any case), or a priority "P1" to "P5"
+
+            error: the contains list has 0 items: Callgoose allows 1 to 10
+             --> filters/bad.toml:5:41
+              |
+            5 | conditions = [{ key = "状态🚨", contains = [] }]
+              |                                            ^^
+              = note: in filter #1 "警报"
+              = help: items are ANDed: every one must be in the value; alternatives need separate filters
+            "#,
+        );
+}
+
+#[test]
+fn a_multi_megabyte_line_is_cut_around_the_error() {
+    let item = "x".repeat(3_000_000);
+    let out = with_filters(&filter(1).replace("\"v\"", &format!("\"{item}\""))).output();
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""));
+    let shown = format!(
+        "4 | conditions = [{{ key = \"k1\", contains = [\"{}...",
+        "x".repeat(116)
+    );
+    let under = format!("  | {}{}", " ".repeat(40), "^".repeat(117));
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: this item has 3000000 characters: Callgoose allows at most 50\n --> filters/bad.toml:4:41\n  |\n{shown}\n{under}\n  = note: in filter #1 \"filter 1\"\n  = help: keep a distinctive part of the value; contains matches substrings\n"
+        )
+    );
+}
+
+#[test]
+fn the_errors_of_every_file_of_a_folder_are_reported() {
+    Test::in_temp()
+        .file(
+            "filters/a.toml",
+            &filter(1).replace("\"low\"", "\"urgent\""),
+        )
+        .file(
+            "filters/b.toml",
+            &filter(2).replace("key = \"k2\"", "key = \"\""),
+        )
+        .args(&["check", "-"])
+        .stdin("{}")
+        .expect(
+            2,
+            "",
+            r#"
+            error: unknown urgency `urgent`
+             --> filters/a.toml:2:11
+              |
+            2 | urgency = "urgent"
+              |           ^^^^^^^^
+              = note: in filter #1 "filter 1"
+              = help: use "high" or "low" (any case), or a priority "P1" to "P5"
+
+            error: `key` is empty
+             --> filters/b.toml:4:23
+              |
+            4 | conditions = [{ key = "", contains = ["v"] }]
+              |                       ^^
+              = note: in filter #1 "filter 1"
+              = help: give `key` a value, or remove it where it is optional
+            "#,
+        );
 }

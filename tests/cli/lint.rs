@@ -244,7 +244,147 @@ fn a_missing_path_means_lint_could_not_run() {
     Test::in_temp().args(&["lint", "nope"]).expect(
         2,
         "",
-        "error: cannot read filters from nope: give an existing filter file or folder with --filters: No such file or directory (os error 2)\n",
+        "error: cannot read filters from nope: No such file or directory (os error 2): give existing filter files or folders as PATH arguments (default: filters)\n",
+    );
+}
+
+/// A filter on `status` containing `item`, mapped on `id`.
+fn on_status(item: &str) -> String {
+    format!(
+        "[[filter]]\nurgency = \"high\"\n[filter.trigger]\nconditions = [{{ key = \"status\", contains = [\"{item}\"] }}]\ntitle_from = \"name\"\nmap_with = \"id\"\n"
+    )
+}
+
+#[test]
+fn lint_refuses_two_files_defining_one_service_as_check_does() {
+    Test::in_temp()
+        .file("filters/a.toml", &on_status("firing"))
+        .file("filters/b.toml", &format!("service = \"a\"\n{}", on_status("open")))
+        .args(&["lint"])
+        .expect(
+            1,
+            r#"
+            error[duplicate-service]: filters/a.toml already defines the service "a": `check` and `replay` refuse this filter set
+             --> filters/b.toml:1:11
+              |
+            1 | service = "a"
+              |           ^^^
+              = help: give one of the files another `service = "..."`: each Callgoose service has one list of filters
+
+            1 error, 0 warnings in 2 filter files
+            "#,
+            "",
+        );
+}
+
+#[test]
+fn the_same_service_in_two_filter_sets_is_fine() {
+    // Each PATH is one set, as `check --filters PATH` loads it.
+    Test::in_temp()
+        .file("one/a.toml", &on_status("firing"))
+        .file("two/a.toml", &on_status("open"))
+        .args(&["lint", "one", "two"])
+        .expect(0, "no findings in 2 filter files\n", "");
+}
+
+#[test]
+fn a_broken_sample_is_an_error_never_skipped() {
+    Test::in_temp()
+        .file("filters/a.toml", &on_status("firing"))
+        .file(
+            "samples/stream.jsonl",
+            "{\"status\": \"firing\", \"name\": \"n\", \"id\": \"1\"}\n{\"status\": firing}\n{\"body\": 5, \"token\": 7}\n",
+        )
+        .args(&["lint", "--samples", "samples"])
+        .expect(
+            1,
+            r#"
+            error[unreadable-sample]: samples/stream.jsonl#2: line 2, column 13: expected ident: the body is skipped
+              = help: fix the sample or remove it: the filters were not checked against it
+
+            error[unreadable-sample]: samples/stream.jsonl#3: the envelope's `token` must be a string
+              = help: fix the sample or remove it: the filters were not checked against it
+
+            2 errors, 0 warnings in 1 filter file
+            "#,
+            "",
+        );
+}
+
+/// The command in the first backticks of `text` after `marker`, split as a shell would (single quotes).
+pub fn hinted_command(text: &str, marker: &str) -> Vec<String> {
+    let after = &text[text.find(marker).unwrap() + marker.len()..];
+    let command = after.split('`').nth(1).unwrap();
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in command.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' if !quoted => {
+                if any {
+                    words.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            c => {
+                word.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn the_unhandled_sample_hint_runs_check_on_the_filters_lint_used() {
+    // The default filters handle the sample; the ones linted do not (under case-sensitive matching).
+    let t = Test::in_temp()
+        .file("filters/a.toml", &on_status("firing"))
+        .file("my filters/a.toml", &on_status("FIRING"))
+        .file(
+            "samples/firing.json",
+            r#"{"status": "firing", "name": "n", "id": "1"}"#,
+        );
+    let dir = t.dir().to_owned();
+    let out = t
+        .args(&["lint", "my filters", "--samples", "samples/firing.json", "--case-sensitive"])
+        .expect(
+            0,
+            r#"
+            warning[fires-on-no-sample]: no sample fires this filter's trigger part
+             --> my filters/a.toml:4:14
+              |
+            4 | conditions = [{ key = "status", contains = ["FIRING"] }]
+              |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+              = note: in filter #1 "filter 1"
+              = help: add a sample of the alert it is for, or see why none fires it with `sqibs-filter check --explain --filters 'my filters/a.toml' --case-sensitive samples/firing.json`
+
+            warning[unhandled-sample]: samples/firing.json: no filter of any service handles this sample
+              = help: see why with `sqibs-filter check --explain --filters 'my filters' --case-sensitive samples/firing.json`
+
+            0 errors, 2 warnings in 1 filter file
+            "#,
+            "",
+        );
+    let command = hinted_command(&out.stdout, "see why with");
+    assert_eq!(command[..2], ["sqibs-filter", "check"]);
+    let args: Vec<&str> = command[1..].iter().map(String::as_str).collect();
+    // Run as hinted, the sample is discarded there too (the trace that follows is `--explain`'s own).
+    let run = Test::at(&dir).args(&args).output();
+    assert_eq!((run.code, run.stderr.as_str()), (1, ""));
+    assert!(
+        run.stdout
+            .starts_with("samples/firing.json\n  a: 202 discarded: no filter matched\n"),
+        "{}",
+        run.stdout
     );
 }
 

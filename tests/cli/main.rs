@@ -17,6 +17,8 @@ mod fast_path;
 mod filter_files;
 /// Hostile and broken input of every kind: messages, exit codes, no panic, bounded memory.
 mod hardening;
+/// Every hint names a command and flags that exist for the command that prints it.
+mod hints;
 /// The `--format json` contract, parsed into structs defined here.
 mod json_contract;
 /// `lint`: every static check, samples, exit codes.
