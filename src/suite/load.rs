@@ -5,7 +5,7 @@
 use super::schema::{CaseDoc, CaseFileDoc, ExpectDoc, ResolveExpectDoc, ScenarioDoc, Table};
 use super::val::Val;
 use super::{Case, CaseBody, CaseFile, Field, Stated, Step};
-use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::filter::{self, Service};
 use crate::input::Bodies;
 use crate::payload::Payload;
@@ -132,6 +132,7 @@ pub fn load_case_file(
         .to_vec();
     let mut loader = Loader {
         src,
+        lines: LineStarts::new(&text),
         dir,
         services: &services,
         defaults: &doc,
@@ -163,6 +164,7 @@ pub fn load_case_file(
 
 struct Loader<'a> {
     src: SourceFile<'a>,
+    lines: LineStarts,
     dir: &'a Path,
     services: &'a [Service],
     defaults: &'a CaseFileDoc,
@@ -172,7 +174,7 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn line(&self, span: std::ops::Range<usize>) -> usize {
-        Location::from_span(self.src.name, self.src.text, span).line
+        self.lines.line(span.start)
     }
 
     fn error(&mut self, message: String, span: std::ops::Range<usize>, ctx: &str, help: &str) {
@@ -437,6 +439,22 @@ impl Loader<'_> {
     }
 }
 
+/// Where each line of a text starts, found once: a case file asks for the line of every case and every
+/// stated field, and counting line breaks from the top each time made loading quadratic in its size.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+        LineStarts(std::iter::once(0).chain(breaks).collect())
+    }
+
+    /// The 1-based line holding byte `offset`.
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset)
+    }
+}
+
 fn action_names() -> String {
     Action::ALL
         .iter()
@@ -492,4 +510,23 @@ fn expected_value(field: Field, value: &toml::Value) -> Result<Val, &'static str
         });
     }
     Val::from_toml(value).ok_or("a plain value")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LineStarts;
+    use crate::diagnostic::Location;
+
+    #[test]
+    fn line_starts_agree_with_diagnostic_locations() {
+        let text = "a = 1\r\n\n# é\u{1F600}\nb = 'x'\n\nlast";
+        let lines = LineStarts::new(text);
+        for offset in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            assert_eq!(
+                lines.line(offset),
+                Location::from_span("f", text, offset..offset).line,
+                "offset {offset}"
+            );
+        }
+    }
 }

@@ -1,4 +1,4 @@
-use crate::support::{Test, unindent};
+use crate::support::{Output, Test, unindent};
 
 /// `Test::expect` for `test` output: per-case times vary, so `(1.23 ms)` becomes `(T)` first.
 #[track_caller]
@@ -388,5 +388,101 @@ fn no_case_files_is_an_error() {
         2,
         "0 passed, 0 failed\n",
         "error: no case files in samples: case files are named cases.toml or *.cases.toml\n",
+    );
+}
+
+/// Runs the binary in `dir`, or gives up and kills it after `limit`: for tests of how work grows, where a
+/// run that takes minutes must fail rather than hang the suite.
+fn output_within(dir: &std::path::Path, args: &[&str], limit: std::time::Duration) -> Output {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sqibs-filter"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            pipe.read_to_string(&mut text).unwrap();
+            text
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("sqibs-filter {} still ran after {limit:?}", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Output {
+        code: status.code().unwrap_or(-1),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+#[test]
+fn a_large_case_file_loads_in_time_proportional_to_its_size() {
+    // 12,000 cases took minutes when every line number was counted from the top of the file; in
+    // proportion to the size they take about a second, so the limit only catches the quadratic kind.
+    const CASES: usize = 12_000;
+    let mut text = String::from("filters = \"t.toml\"\n");
+    for i in 1..=CASES {
+        let title = if i == CASES { "wrong" } else { "Tigera - A" };
+        text.push_str(&format!(
+            "\n[[case]]\nname = \"c{i}\"\nbody = '{{\"status\": \"firing\", \"alert_name\": \"A\", \"alert_id\": \"{i}\"}}'\n[case.expect]\ncode = 201\ntitle = \"{title}\"\n"
+        ));
+    }
+    let t = Test::in_temp()
+        .raw_file("t.toml", &std::fs::read("filters/tigera.toml").unwrap())
+        .raw_file("big.cases.toml", text.as_bytes());
+    let out = output_within(
+        t.dir(),
+        &["test", "big.cases.toml"],
+        std::time::Duration::from_secs(60),
+    );
+    // The last case starts on line 2 + 7 * (CASES - 1) + 1; its title is stated 5 lines further down.
+    let line = 7 * (CASES - 1) + 3;
+    let stdout = without_times(&out.stdout);
+    let before_last = format!("pass  big.cases.toml:{}  c{}  (T)\n", line - 7, CASES - 1);
+    let tail = stdout.find(&before_last).map_or("", |at| &stdout[at..]);
+    assert_eq!(
+        (out.code, out.stderr.as_str(), tail),
+        (
+            1,
+            "",
+            format!(
+                "{before_last}\
+                 FAIL  big.cases.toml:{line}  c{CASES}  (T)\n\
+                 \n\
+                 failed: c{CASES} (big.cases.toml:{line})\n\
+                 --- expected (big.cases.toml:{})\n\
+                 +++ actual\n\
+                 @@ -1,2 +1,2 @@\n\
+                 \x20code = 201\n\
+                 -title = \"wrong\"\n\
+                 +title = \"Tigera - A\"\n\
+                 \n\
+                 hint: if the new outcomes are right, run again with --bless to write them into the case files\n\
+                 \n\
+                 not exercised by any case:\n\
+                 \x20 tigera: filter #1 \"security alert\": the resolve part\n\
+                 \n\
+                 {} passed, 1 failed\n",
+                line + 5,
+                CASES - 1
+            )
+            .as_str()
+        )
     );
 }
