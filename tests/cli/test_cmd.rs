@@ -299,6 +299,18 @@ fn json_reports_one_object_per_case_and_a_summary() {
     assert_eq!(lines[0]["kind"], "case");
     assert_eq!(lines[0]["diff"][1], "-code = 201");
     assert_eq!(lines[3]["kind"], "scenario");
+    // Times are numbers to the microsecond, written as such (the number keeps its text here).
+    for case in &lines[..4] {
+        let time = case["time_ms"].to_string();
+        let (whole, decimals) = time.split_once('.').unwrap_or((&time, ""));
+        assert!(
+            !whole.is_empty()
+                && whole.bytes().all(|b| b.is_ascii_digit())
+                && decimals.len() <= 3
+                && decimals.bytes().all(|b| b.is_ascii_digit()),
+            "time_ms {time}"
+        );
+    }
     assert_eq!(
         lines[4],
         serde_json::json!({"type": "summary", "passed": 2, "failed": 2, "skipped": 0, "blessed": 0,
