@@ -64,6 +64,20 @@ pub enum Warning {
 }
 
 impl Warning {
+    /// Every value of [`Warning::kind`], in the order of the variants: the kinds a case file may
+    /// expect. A new variant's kind belongs here too, or case files cannot state it.
+    pub const KINDS: [&'static str; 9] = [
+        "not_json",
+        "not_an_object",
+        "title_fallback",
+        "description_fallback",
+        "no_map_with",
+        "empty_title",
+        "empty_map_key",
+        "map_key_missing",
+        "resolve_key_missing",
+    ];
+
     /// A stable identifier for machine output.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -129,5 +143,38 @@ impl fmt::Display for Warning {
                 "the resolve part of filter \"{filter}\" matched, but its key `{key}` is not in the payload: nothing can be resolved"
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Warning;
+
+    #[test]
+    fn every_kind_is_listed_once() {
+        let key = || "k".to_owned();
+        let every = [
+            Warning::NotJson {
+                line: 1,
+                column: 1,
+                message: String::new(),
+            },
+            Warning::NotAnObject { kind: "array" },
+            Warning::TitleFallback {
+                key: key(),
+                title: key(),
+            },
+            Warning::DescriptionFallback { key: key() },
+            Warning::NoMapWith { filter: key() },
+            Warning::EmptyTitle { key: key() },
+            Warning::EmptyMapKey { key: key() },
+            Warning::MapKeyMissing { key: key() },
+            Warning::ResolveKeyMissing {
+                filter: key(),
+                key: key(),
+            },
+        ];
+        let kinds: Vec<&str> = every.iter().map(Warning::kind).collect();
+        assert_eq!(kinds, Warning::KINDS);
     }
 }

@@ -12,6 +12,8 @@ use crate::payload::Payload;
 use crate::semantics::SemanticsLayer;
 use crate::simulation::Action;
 use crate::strict_toml::{self, SourceFile};
+use crate::suggest;
+use crate::warning::Warning;
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -422,6 +424,7 @@ impl Loader<'_> {
         for (field, value) in fields {
             let Some(value) = value else { continue };
             match expected_value(field, value.get_ref()) {
+                Ok(v) if field == Field::Warnings && !self.known_kinds(&v, value.span(), ctx) => {}
                 Ok(v) => stated.push(Stated {
                     field,
                     value: v,
@@ -436,6 +439,41 @@ impl Loader<'_> {
             }
         }
         stated
+    }
+
+    /// Whether every expected warning kind is one that a request can give; each unknown one is an
+    /// error (a misspelt kind could never match, so the case would fail for a reason it hides).
+    fn known_kinds(&mut self, kinds: &Val, span: std::ops::Range<usize>, ctx: &str) -> bool {
+        let Val::Array(items) = kinds else {
+            return true;
+        };
+        let mut known = true;
+        for item in items {
+            let Val::Str(kind) = item else { continue };
+            if Warning::KINDS.contains(&kind.as_str()) {
+                continue;
+            }
+            known = false;
+            let help = match suggest::closest(kind, Warning::KINDS) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("the warning kinds are {}", Warning::KINDS.join(", ")),
+            };
+            let at = self.quoted(kind, span.clone());
+            self.error(format!("unknown warning kind `{kind}`"), at, ctx, &help);
+        }
+        known
+    }
+
+    /// The span of the string `text` as written inside `within`, or all of `within` when it is
+    /// written with escapes.
+    fn quoted(&self, text: &str, within: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let written = &self.src.text[within.clone()];
+        [format!("\"{text}\""), format!("'{text}'")]
+            .iter()
+            .find_map(|q| written.find(q.as_str()).map(|at| at..at + q.len()))
+            .map_or(within.clone(), |found| {
+                within.start + found.start..within.start + found.end
+            })
     }
 }
 

@@ -498,3 +498,44 @@ fn a_large_case_file_loads_in_time_proportional_to_its_size() {
         )
     );
 }
+
+#[test]
+fn a_misspelt_warning_kind_is_an_error_with_a_suggestion() {
+    let t = Test::in_temp()
+        .raw_file(
+            "filters/t.toml",
+            &std::fs::read("filters/tigera.toml").unwrap(),
+        )
+        .file(
+            "cases.toml",
+            r#"
+            [[case]]
+            name = "no title"
+            body = '{"status": "firing", "alert_id": "a-1"}'
+            [case.expect]
+            code = 201
+            warnings = ["title_fallbak", 'description_fallback', "sparkles"]
+            "#,
+        );
+    t.args(&["test", "cases.toml"]).expect(
+        2,
+        "0 passed, 0 failed\n",
+        r#"
+        error: unknown warning kind `title_fallbak`
+         --> cases.toml:6:13
+          |
+        6 | warnings = ["title_fallbak", 'description_fallback', "sparkles"]
+          |             ^^^^^^^^^^^^^^^
+          = note: in case #1 "no title"
+          = help: did you mean `title_fallback`?
+
+        error: unknown warning kind `sparkles`
+         --> cases.toml:6:54
+          |
+        6 | warnings = ["title_fallbak", 'description_fallback', "sparkles"]
+          |                                                      ^^^^^^^^^^
+          = note: in case #1 "no title"
+          = help: the warning kinds are not_json, not_an_object, title_fallback, description_fallback, no_map_with, empty_title, empty_map_key, map_key_missing, resolve_key_missing
+        "#,
+    );
+}
