@@ -2,10 +2,11 @@
 //! report, with the JUnit file written beside. A case file that cannot be loaded is reported and the
 //! others still run; the exit status then says the suite could not run.
 
+use crate::diagnostic::Diagnostics;
 use crate::diff::diff;
 use crate::exit::ExitStatus;
 use crate::filter::Service;
-use crate::render::{CaseRecord, CaseStatus, Messages, TestReport, TestSummary, junit};
+use crate::render::{CaseRecord, CaseStatus, Messages, TestError, TestReport, TestSummary, junit};
 use crate::secrets::{Redacting, Secrets};
 use crate::select::selected;
 use crate::settings::TestSettings;
@@ -17,50 +18,66 @@ use std::io;
 use std::path::Path;
 use std::time::Instant;
 
-/// Runs `test`. Only a failure to write the report is an error; everything else is in the status.
+/// Runs `test`. Filters given on the command line that cannot be loaded stop it, as they stop `check`;
+/// everything else that goes wrong is reported, named in the summary and makes the status an error,
+/// while the other case files still run.
 pub fn run_suite(
     settings: &TestSettings,
     report: &mut dyn TestReport,
     messages: &mut Messages<'_>,
     secrets: &Secrets,
-) -> io::Result<ExitStatus> {
-    let mut broken = false;
-    let (files, errors) = suite::discover(&settings.paths);
-    for e in &errors {
-        messages.report(e);
-        broken = true;
+) -> Result<ExitStatus> {
+    let mut cache = ServiceCache::default();
+    if settings.filters_given {
+        // Loaded whether or not a case file uses them: a mistyped --filters must not pass silently.
+        cache.get(&settings.default_filters, settings.semantics)?;
+    }
+    let mut summary = TestSummary {
+        deny_uncovered: settings.deny_uncovered,
+        ..TestSummary::default()
+    };
+    let (files, unusable) = suite::discover(&settings.paths);
+    for u in &unusable {
+        messages.error(u);
+        summary.errors.push(TestError {
+            path: u.path().display().to_string(),
+            what: format!("not run: {}", u.reason()),
+        });
     }
     let options = LoadOptions {
         default_filters: &settings.default_filters,
         semantics: settings.semantics,
         bless: settings.bless,
     };
-    let mut cache = ServiceCache::default();
     let mut records = Vec::new();
     let mut hits = HashSet::new();
     let mut used: Vec<Service> = Vec::new();
+    let mut default_filters_used = false;
     for path in files {
         let file = match suite::load_case_file(&path, &options, &mut cache) {
             Ok(file) => file,
             Err(e) => {
                 messages.report(&e);
-                broken = true;
+                summary.errors.push(test_error(&path, "not run", &e));
                 continue;
             }
         };
+        default_filters_used |= file.default_filters;
         let ran = run_file(&file, settings, report, &mut records, &mut hits, &mut used)?;
         if settings.bless {
             if let Err(e) = bless_file(&file, &ran, messages, secrets) {
                 messages.report(&e);
-                broken = true;
+                summary.errors.push(test_error(&path, "not blessed", &e));
             }
         }
     }
-    let mut summary = TestSummary {
-        uncovered: coverage::uncovered(&used, &hits),
-        deny_uncovered: settings.deny_uncovered,
-        ..TestSummary::default()
-    };
+    if settings.filters_given && !default_filters_used && summary.errors.is_empty() {
+        messages.note(&format!(
+            "--filters {} was not used: every case file names its own filters",
+            settings.default_filters.display()
+        ));
+    }
+    summary.uncovered = coverage::uncovered(&used, &hits);
     for r in &records {
         match r.status {
             CaseStatus::Passed => summary.passed += 1,
@@ -69,20 +86,50 @@ pub fn run_suite(
             CaseStatus::Blessed => summary.blessed += 1,
         }
     }
-    report.finish(&records, &summary)?;
     if let Some(path) = &settings.junit {
         if let Err(e) = write_junit(path, &records, secrets) {
             messages.report(&e);
-            broken = true;
+            summary.errors.push(test_error(path, "not written", &e));
         }
     }
-    Ok(if broken {
-        ExitStatus::Error
-    } else if summary.failed > 0 || (settings.deny_uncovered && !summary.uncovered.is_empty()) {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    report.finish(&records, &summary)?;
+    Ok(summary.status())
+}
+
+/// `e` as one summary line about `path`: the first located error (with its line, or its file and line
+/// when that is another file) and how many more there are, or the message with its causes.
+fn test_error(path: &Path, what: &str, e: &anyhow::Error) -> TestError {
+    let diagnostics = e.chain().find_map(|c| c.downcast_ref::<Diagnostics>());
+    let reason = match diagnostics.map(|d| d.0.as_slice()) {
+        Some([first, rest @ ..]) => {
+            // The outermost message is the diagnostics themselves, or a context around them.
+            let outer = e.to_string();
+            let mut reason = if diagnostics.is_some_and(|d| d.to_string() == outer) {
+                String::new()
+            } else {
+                format!("{outer}: ")
+            };
+            reason.push_str(&first.message);
+            match &first.location {
+                Some(l) if Path::new(&l.file) == path => {
+                    reason.push_str(&format!(" (line {})", l.line))
+                }
+                Some(l) => reason.push_str(&format!(" ({}:{})", l.file, l.line)),
+                None => {}
+            }
+            match rest.len() {
+                0 => {}
+                1 => reason.push_str(", and 1 more error"),
+                n => reason.push_str(&format!(", and {n} more errors")),
+            }
+            reason
+        }
+        _ => format!("{e:#}"),
+    };
+    TestError {
+        path: path.display().to_string(),
+        what: format!("{what}: {reason}"),
+    }
 }
 
 /// Runs the selected cases of one file, reporting each; returns what ran, for blessing.

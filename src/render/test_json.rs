@@ -3,6 +3,7 @@
 
 use super::{CaseRecord, TestReport, TestSummary};
 use crate::diff::DiffLine;
+use crate::exit::ExitStatus;
 use serde::Serialize;
 use std::io::{self, Write};
 use std::time::Duration;
@@ -39,13 +40,24 @@ struct CaseJson<'a> {
 }
 
 #[derive(Serialize)]
-struct SummaryJson {
+struct SummaryJson<'a> {
     r#type: &'static str,
+    /// `pass`, `fail` or `error`: what the exit status (0, 1, 2) says.
+    status: &'static str,
     passed: usize,
     failed: usize,
     skipped: usize,
     blessed: usize,
     uncovered: Vec<String>,
+    /// Whether the uncovered parts fail the run.
+    deny_uncovered: bool,
+    errors: Vec<ErrorJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    path: &'a str,
+    error: &'a str,
 }
 
 /// `elapsed` in milliseconds with at most three decimals. A whole number of microseconds divided by a
@@ -74,11 +86,25 @@ impl TestReport for JsonTest<'_> {
     fn finish(&mut self, _: &[CaseRecord], s: &TestSummary) -> io::Result<()> {
         self.line(&SummaryJson {
             r#type: "summary",
+            status: match s.status() {
+                ExitStatus::Success => "pass",
+                ExitStatus::Failure => "fail",
+                ExitStatus::Error => "error",
+            },
             passed: s.passed,
             failed: s.failed,
             skipped: s.skipped,
             blessed: s.blessed,
             uncovered: s.uncovered.iter().map(ToString::to_string).collect(),
+            deny_uncovered: s.deny_uncovered,
+            errors: s
+                .errors
+                .iter()
+                .map(|e| ErrorJson {
+                    path: &e.path,
+                    error: &e.what,
+                })
+                .collect(),
         })
     }
 }

@@ -19,9 +19,56 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+/// A path given to `test` that yields no case file to run.
+#[derive(Debug)]
+pub enum Unusable {
+    /// It does not exist.
+    Missing(PathBuf),
+    /// A folder holding no case file.
+    Empty(PathBuf),
+    /// A folder (or one inside it) that cannot be listed.
+    Unlisted(PathBuf, std::io::Error),
+}
+
+impl Unusable {
+    /// The path concerned.
+    pub fn path(&self) -> &Path {
+        match self {
+            Unusable::Missing(p) | Unusable::Empty(p) | Unusable::Unlisted(p, _) => p,
+        }
+    }
+
+    /// Why, without the path: for a summary line that names it already.
+    pub fn reason(&self) -> String {
+        match self {
+            Unusable::Missing(_) => "no such file or folder".into(),
+            Unusable::Empty(_) => {
+                "no case files in it (they are named cases.toml or *.cases.toml)".into()
+            }
+            Unusable::Unlisted(_, e) => format!("cannot list it: {e}"),
+        }
+    }
+}
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unusable::Missing(p) => {
+                write!(f, "cannot read {}: no such file or folder", p.display())
+            }
+            Unusable::Empty(p) => write!(
+                f,
+                "no case files in {}: case files are named cases.toml or *.cases.toml",
+                p.display()
+            ),
+            Unusable::Unlisted(p, e) => write!(f, "cannot list {}: {e}", p.display()),
+        }
+    }
+}
+
 /// Finds case files: a file is taken as it is, a folder is searched (in sorted order) for files named
-/// `cases.toml` or `*.cases.toml`. Paths that cannot be used are returned as errors beside the rest.
-pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<anyhow::Error>) {
+/// `cases.toml` or `*.cases.toml`. Paths that cannot be used are returned beside the rest.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Unusable>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -29,35 +76,32 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<anyhow::Error>) {
             let before = files.len();
             walk(path, &mut files, &mut errors);
             if files.len() == before {
-                errors.push(anyhow::anyhow!(
-                    "no case files in {}: case files are named cases.toml or *.cases.toml",
-                    path.display()
-                ));
+                errors.push(Unusable::Empty(path.clone()));
             }
         } else if path.exists() {
             files.push(path.clone());
         } else {
-            errors.push(anyhow::anyhow!(
-                "cannot read {}: no such file or folder",
-                path.display()
-            ));
+            errors.push(Unusable::Missing(path.clone()));
         }
     }
     (files, errors)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<anyhow::Error>) {
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Unusable>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            errors.push(anyhow::anyhow!("cannot list {}: {e}", dir.display()));
+            errors.push(Unusable::Unlisted(dir.to_owned(), e));
             return;
         }
     };
-    let mut paths: Vec<(PathBuf, bool)> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
-        .collect();
+    let mut paths: Vec<(PathBuf, bool)> = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(e) => paths.push((e.path(), e.file_type().is_ok_and(|t| t.is_dir()))),
+            Err(e) => errors.push(Unusable::Unlisted(dir.to_owned(), e)),
+        }
+    }
     paths.sort();
     for (path, is_dir) in paths {
         if is_dir {
@@ -82,7 +126,8 @@ pub struct ServiceCache {
 }
 
 impl ServiceCache {
-    fn get(&mut self, path: &Path, semantics: SemanticsLayer) -> Result<&[Service]> {
+    /// The services of the filters at `path`, loaded on first use.
+    pub fn get(&mut self, path: &Path, semantics: SemanticsLayer) -> Result<&[Service]> {
         if !self.loaded.contains_key(path) {
             let services = filter::load_services(path, semantics)?;
             self.loaded.insert(path.to_owned(), services);
@@ -160,6 +205,7 @@ pub fn load_case_file(
     cases.sort_by_key(|c| c.line);
     Ok(CaseFile {
         path: path.to_owned(),
+        default_filters: doc.filters.is_none(),
         cases,
     })
 }

@@ -13,7 +13,7 @@ pub mod run;
 mod schema;
 pub mod val;
 
-pub use load::{LoadOptions, ServiceCache, discover, is_case_file, load_case_file};
+pub use load::{LoadOptions, ServiceCache, Unusable, discover, is_case_file, load_case_file};
 
 use crate::filter::Service;
 use crate::payload::Payload;
@@ -26,6 +26,8 @@ use val::Val;
 pub struct CaseFile {
     /// The file, as found.
     pub path: PathBuf,
+    /// It names no filters of its own: it runs against `--filters`.
+    pub default_filters: bool,
     /// Its cases and scenarios, in file order.
     pub cases: Vec<Case>,
 }

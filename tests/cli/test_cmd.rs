@@ -313,8 +313,10 @@ fn json_reports_one_object_per_case_and_a_summary() {
     }
     assert_eq!(
         lines[4],
-        serde_json::json!({"type": "summary", "passed": 2, "failed": 2, "skipped": 0, "blessed": 0,
-            "uncovered": ["tigera: filter #1 \"security alert\": the trigger part"]})
+        serde_json::json!({"type": "summary", "status": "fail", "passed": 2, "failed": 2,
+            "skipped": 0, "blessed": 0,
+            "uncovered": ["tigera: filter #1 \"security alert\": the trigger part"],
+            "deny_uncovered": false, "errors": []})
     );
 }
 
@@ -355,9 +357,11 @@ fn a_bad_case_file_is_located_and_the_suite_cannot_run() {
             "#
         )
     );
-    // The good file still ran.
+    // The good file still ran, and the summary says which did not, and why.
     assert!(
-        without_times(&out.stdout).ends_with("\n4 passed, 0 failed\n"),
+        without_times(&out.stdout).ends_with(
+            "  (T)\n\nerrors:\n  samples/bad.cases.toml: not run: unknown field `cod` in [case.expect] (line 7)\n\n4 passed, 0 failed, 1 error\n"
+        ),
         "{}",
         out.stdout
     );
@@ -367,7 +371,13 @@ fn a_bad_case_file_is_located_and_the_suite_cannot_run() {
         &BAD_CASES.replace("cod = 201", "code = 201"),
     );
     let out = t.args(&["test", "samples/bad.cases.toml"]).output();
-    assert_eq!((out.code, out.stdout.as_str()), (2, "0 passed, 0 failed\n"));
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (
+            2,
+            "errors:\n  samples/bad.cases.toml: not run: cannot read payload samples/tigera/missing.json: No such file or directory (os error 2) (line 5), and 1 more error\n\n0 passed, 0 failed, 1 error\n"
+        )
+    );
     assert_eq!(
         out.stderr,
         unindent(
@@ -398,7 +408,12 @@ fn no_case_files_is_an_error() {
     std::fs::create_dir_all(t.dir().join("samples")).unwrap();
     t.args(&["test"]).expect(
         2,
-        "0 passed, 0 failed\n",
+        "
+        errors:
+          samples: not run: no case files in it (they are named cases.toml or *.cases.toml)
+
+        0 passed, 0 failed, 1 error
+        ",
         "error: no case files in samples: case files are named cases.toml or *.cases.toml\n",
     );
 }
@@ -519,7 +534,12 @@ fn a_misspelt_warning_kind_is_an_error_with_a_suggestion() {
         );
     t.args(&["test", "cases.toml"]).expect(
         2,
-        "0 passed, 0 failed\n",
+        "
+        errors:
+          cases.toml: not run: unknown warning kind `title_fallbak` (line 6), and 1 more error
+
+        0 passed, 0 failed, 1 error
+        ",
         r#"
         error: unknown warning kind `title_fallbak`
          --> cases.toml:6:13
@@ -537,5 +557,139 @@ fn a_misspelt_warning_kind_is_an_error_with_a_suggestion() {
           = note: in case #1 "no title"
           = help: the warning kinds are not_json, not_an_object, title_fallback, description_fallback, no_map_with, empty_title, empty_map_key, map_key_missing, resolve_key_missing
         "#,
+    );
+}
+
+#[test]
+fn the_summary_counts_and_names_what_could_not_run() {
+    let run = |format: &str| {
+        tigera_copy(|f| f.to_owned())
+            .file("samples/bad.cases.toml", BAD_CASES)
+            .args(&[
+                "test",
+                "samples",
+                "nope",
+                "--junit",
+                "no-folder/report.xml",
+                "--format",
+                format,
+            ])
+            .output()
+    };
+    let out = run("human");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        without_times(&out.stdout).ends_with(
+            "  (T)\n\
+             \n\
+             errors:\n\
+             \x20 nope: not run: no such file or folder\n\
+             \x20 samples/bad.cases.toml: not run: unknown field `cod` in [case.expect] (line 7)\n\
+             \x20 no-folder/report.xml: not written: cannot write the JUnit report no-folder/report.xml: No such file or directory (os error 2)\n\
+             \n\
+             4 passed, 0 failed, 3 errors\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.starts_with("error: cannot read nope: no such file or folder\n")
+            && out.stderr.ends_with(
+                "error: cannot write the JUnit report no-folder/report.xml: No such file or directory (os error 2)\n"
+            ),
+        "{}",
+        out.stderr
+    );
+
+    let out = run("json");
+    assert_eq!(out.code, 2);
+    let summary: serde_json::Value =
+        serde_json::from_str(out.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        summary,
+        serde_json::json!({"type": "summary", "status": "error", "passed": 4, "failed": 0,
+        "skipped": 0, "blessed": 0, "uncovered": [], "deny_uncovered": false, "errors": [
+            {"path": "nope", "error": "not run: no such file or folder"},
+            {"path": "samples/bad.cases.toml",
+             "error": "not run: unknown field `cod` in [case.expect] (line 7)"},
+            {"path": "no-folder/report.xml",
+             "error": "not written: cannot write the JUnit report no-folder/report.xml: No such file or directory (os error 2)"},
+        ]})
+    );
+}
+
+#[test]
+fn deny_uncovered_says_so_in_the_summary() {
+    let run = |format: &str| {
+        tigera_copy(|f| f.to_owned())
+            .args(&[
+                "test",
+                "--name",
+                "firing alert",
+                "--deny-uncovered",
+                "--format",
+                format,
+            ])
+            .output()
+    };
+    let out = run("human");
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""));
+    assert_eq!(
+        without_times(&out.stdout),
+        unindent(
+            r#"
+            pass  samples/tigera/cases.toml:4  tigera: a firing alert creates a high-urgency incident  (T)
+
+            not exercised by any case:
+              tigera: filter #1 "security alert": the resolve part
+
+            1 passed, 0 failed, 1 filter part not exercised (--deny-uncovered)
+            "#
+        )
+    );
+    let out = run("json");
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""));
+    let summary: serde_json::Value =
+        serde_json::from_str(out.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        (&summary["status"], &summary["deny_uncovered"]),
+        (&serde_json::json!("fail"), &serde_json::json!(true))
+    );
+}
+
+#[test]
+fn filters_given_on_the_command_line_must_load_even_if_unused() {
+    // The shipped case files name their own filters: a mistyped --filters used to pass unnoticed.
+    let stderr = "error: cannot read filters from nope: give an existing filter file or folder with --filters: No such file or directory (os error 2)\n";
+    tigera_copy(|f| f.to_owned())
+        .args(&["test", "--filters", "nope"])
+        .expect(2, "", stderr);
+    tigera_copy(|f| f.to_owned())
+        .env("SQIBS_FILTERS", "nope")
+        .args(&["test"])
+        .expect(2, "", stderr);
+    // Filters that load but that no case file uses are worth a note.
+    expect_timed(
+        tigera_copy(|f| f.to_owned()).args(&["test", "--filters", "filters/tigera.toml"]),
+        0,
+        &format!("{TIGERA_PASS}\n    4 passed, 0 failed\n"),
+        "note: --filters filters/tigera.toml was not used: every case file names its own filters\n",
+    );
+    // Without --filters, a missing default folder is only an error for a case file that needs it.
+    let t = Test::in_temp().file(
+        "cases.toml",
+        r#"
+        [[case]]
+        name = "x"
+        body = '{}'
+        [case.expect]
+        code = 202
+        "#,
+    );
+    let out = t.args(&["test", "cases.toml"]).output();
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: cannot load the filters of case file cases.toml: cannot read filters from filters: give an existing filter file or folder with --filters: No such file or directory (os error 2)\n"
     );
 }
