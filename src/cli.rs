@@ -236,6 +236,11 @@ pub struct TestArgs {
     #[arg(long)]
     pub deny_uncovered: bool,
 
+    /// Let case files name payload and filter files anywhere: absolute paths, paths outside their
+    /// project (the folder holding .git, or else the current folder) and inside .git.
+    #[arg(long)]
+    pub allow_outside: bool,
+
     /// Also write a JUnit XML report to FILE.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,

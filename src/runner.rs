@@ -44,10 +44,13 @@ pub fn run_suite(
             what: format!("not run: {}", u.reason()),
         });
     }
+    let current_dir = std::env::current_dir().context("cannot find the current folder")?;
     let options = LoadOptions {
         default_filters: &settings.default_filters,
         semantics: settings.semantics,
         bless: settings.bless,
+        current_dir: &current_dir,
+        allow_outside: settings.allow_outside,
     };
     let mut records = Vec::new();
     let mut hits = HashSet::new();

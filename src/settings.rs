@@ -110,6 +110,8 @@ pub struct TestSettings {
     pub bless: bool,
     /// Uncovered filter parts fail the run.
     pub deny_uncovered: bool,
+    /// Case files may read outside their project.
+    pub allow_outside: bool,
     /// Where to write a JUnit report.
     pub junit: Option<PathBuf>,
     /// Output format.
@@ -179,6 +181,7 @@ fn test_settings(args: TestArgs) -> TestSettings {
         names: args.name,
         bless: args.bless,
         deny_uncovered: args.deny_uncovered,
+        allow_outside: args.allow_outside,
         junit: args.junit,
         format: args.format,
     }

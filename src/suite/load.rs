@@ -2,6 +2,7 @@
 //! expectation (outside `--bless`), a payload file that does not exist or a service that cannot be
 //! chosen are errors with the file, line and column, never a silent pass.
 
+use super::reach::Reach;
 use super::schema::{CaseDoc, CaseFileDoc, ExpectDoc, ResolveExpectDoc, ScenarioDoc, Table};
 use super::val::Val;
 use super::{Case, CaseBody, CaseFile, Field, Stated, Step};
@@ -151,6 +152,10 @@ pub struct LoadOptions<'a> {
     pub semantics: SemanticsLayer,
     /// Cases without expectations are allowed: they are about to be blessed.
     pub bless: bool,
+    /// The folder `test` runs in, which bounds what case files outside a repository may read.
+    pub current_dir: &'a Path,
+    /// Case files may read any path, absolute or outside their project.
+    pub allow_outside: bool,
 }
 
 /// Reads one case file.
@@ -169,8 +174,16 @@ pub fn load_case_file(
     let doc: CaseFileDoc =
         strict_toml::parse(&src, Table::Root, "see the case-file format in the README")?;
     let dir = path.parent().unwrap_or(Path::new(""));
+    let reach = Reach::of(dir, options.current_dir, options.allow_outside)
+        .with_context(|| format!("cannot find the folder of case file {name}"))?;
     let filters_path = match &doc.filters {
-        Some(f) => dir.join(f.get_ref()),
+        Some(f) => reach
+            .check("filters", f.get_ref(), &dir.join(f.get_ref()))
+            .map_err(|refused| {
+                Diagnostics(vec![
+                    src.error(refused.message, f.span()).with_help(refused.help),
+                ])
+            })?,
         None => options.default_filters.to_owned(),
     };
     let services = cache
@@ -181,6 +194,7 @@ pub fn load_case_file(
         src,
         lines: LineStarts::new(&text),
         dir,
+        reach: &reach,
         services: &services,
         defaults: &doc,
         bless: options.bless,
@@ -214,6 +228,7 @@ struct Loader<'a> {
     src: SourceFile<'a>,
     lines: LineStarts,
     dir: &'a Path,
+    reach: &'a Reach,
     services: &'a [Service],
     defaults: &'a CaseFileDoc,
     bless: bool,
@@ -407,7 +422,14 @@ impl Loader<'_> {
         let (label, text, at) = match (file, body) {
             (Some(file), None) => {
                 let path = self.dir.join(file.get_ref());
-                match std::fs::read(&path) {
+                let real = match self.reach.check("payload", file.get_ref(), &path) {
+                    Ok(real) => real,
+                    Err(refused) => {
+                        self.error(refused.message, file.span(), ctx, &refused.help);
+                        return None;
+                    }
+                };
+                match std::fs::read(&real) {
                     Ok(bytes) => (path.display().to_string(), bytes, file.span()),
                     Err(e) => {
                         self.error(

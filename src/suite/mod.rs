@@ -3,12 +3,13 @@
 //! A case file holds `[[case]]`s (one request and the fields of the outcome it expects) and
 //! `[[scenario]]`s (requests in order through one simulation of Callgoose's incidents, with the action
 //! each step should take and the incidents left open). `schema` is the file format, `load` reads it,
-//! `run` runs a case, `coverage` tells which filter parts no case exercised and `bless` writes actual
-//! outcomes back into the files.
+//! `reach` bounds the files a case file may read, `run` runs a case, `coverage` tells which filter
+//! parts no case exercised and `bless` writes actual outcomes back into the files.
 
 pub mod bless;
 pub mod coverage;
 mod load;
+mod reach;
 pub mod run;
 mod schema;
 pub mod val;

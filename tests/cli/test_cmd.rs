@@ -693,3 +693,125 @@ fn filters_given_on_the_command_line_must_load_even_if_unused() {
         "error: cannot load the filters of case file cases.toml: cannot read filters from filters: give an existing filter file or folder with --filters: No such file or directory (os error 2)\n"
     );
 }
+
+/// A project (with `.git`) holding case files, beside a file outside it that a case file must not read.
+#[cfg(unix)]
+fn project_beside_a_secret(cases: &str) -> (Test, std::path::PathBuf) {
+    let t = Test::in_temp()
+        .file(
+            "secret.json",
+            r#"{"status": "pending", "password": "hunter2"}"#,
+        )
+        .file("secret.toml", "password = \"hunter2\"\n")
+        .file("project/.git/config", "[core]\n")
+        .raw_file(
+            "project/filters/t.toml",
+            &std::fs::read("filters/tigera.toml").unwrap(),
+        )
+        .file("project/inside.json", r#"{"status": "pending"}"#)
+        .file("project/cases.toml", cases);
+    let project = t.dir().join("project");
+    std::os::unix::fs::symlink("../secret.json", project.join("link.json")).unwrap();
+    (Test::at(&project), t.dir().to_owned())
+}
+
+#[cfg(unix)]
+#[test]
+fn case_files_read_only_inside_their_project_unless_allowed() {
+    let secret = "\"status\": \"pending\", \"password\"";
+    let cases = |outside: &str| {
+        format!(
+            "filters = \"filters/t.toml\"\n\
+             [[case]]\nname = \"inside\"\npayload = \"inside.json\"\n[case.expect]\ncode = 202\n\
+             [[case]]\nname = \"up\"\npayload = \"../secret.json\"\n[case.expect]\ncode = 201\n\
+             [[case]]\nname = \"absolute\"\npayload = \"{outside}\"\n[case.expect]\ncode = 201\n\
+             [[case]]\nname = \"link\"\npayload = \"link.json\"\n[case.expect]\ncode = 201\n\
+             [[case]]\nname = \"git\"\npayload = \".git/config\"\n[case.expect]\ncode = 201\n"
+        )
+    };
+    let (_, top) = project_beside_a_secret("");
+    let absolute = top.join("secret.json").display().to_string();
+    let (t, _) = project_beside_a_secret(&cases(&absolute));
+    let help = "a case file reads only inside its project: the folder holding .git, or else the current folder; move the file there, or run with --allow-outside";
+    let out = t.args(&["test", "cases.toml"]).output();
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (
+            2,
+            "errors:\n  cases.toml: not run: payload \"../secret.json\" is outside the case file's project (.) (line 9), and 3 more errors\n\n0 passed, 0 failed, 1 error\n"
+        )
+    );
+    assert_eq!(
+        out.stderr,
+        format!(
+            r#"error: payload "../secret.json" is outside the case file's project (.)
+ --> cases.toml:9:11
+  |
+9 | payload = "../secret.json"
+  |           ^^^^^^^^^^^^^^^^
+  = note: in case #2 "up"
+  = help: {help}
+
+error: payload "{absolute}" is an absolute path
+  --> cases.toml:14:11
+   |
+14 | payload = "{absolute}"
+   |           {carets}
+   = note: in case #3 "absolute"
+   = help: write it relative to the case file, or run with --allow-outside
+
+error: payload "link.json" is outside the case file's project (.)
+  --> cases.toml:19:11
+   |
+19 | payload = "link.json"
+   |           ^^^^^^^^^^^
+   = note: in case #4 "link"
+   = help: {help}
+
+error: payload ".git/config" is inside a .git folder
+  --> cases.toml:24:11
+   |
+24 | payload = ".git/config"
+   |           ^^^^^^^^^^^^^
+   = note: in case #5 "git"
+   = help: a case file does not read the repository's own files, or run with --allow-outside
+"#,
+            carets = "^".repeat(absolute.chars().count() + 2)
+        )
+    );
+    assert!(!out.stdout.contains(secret) && !out.stderr.contains("hunter2"));
+
+    // The filters too.
+    let (t, _) = project_beside_a_secret(
+        "filters = \"../secret.toml\"\n[[case]]\nname = \"x\"\nbody = '{}'\n[case.expect]\ncode = 202\n",
+    );
+    t.args(&["test", "cases.toml"]).expect(
+        2,
+        "
+        errors:
+          cases.toml: not run: filters \"../secret.toml\" is outside the case file's project (.) (line 1)
+
+        0 passed, 0 failed, 1 error
+        ",
+        &format!(
+            r#"
+            error: filters "../secret.toml" is outside the case file's project (.)
+             --> cases.toml:1:11
+              |
+            1 | filters = "../secret.toml"
+              |           ^^^^^^^^^^^^^^^^
+              = help: {help}
+            "#
+        ),
+    );
+
+    // --allow-outside reads them all: the cases run (and fail, showing what they read).
+    let (t, _) = project_beside_a_secret(&cases(&absolute));
+    let out = t.args(&["test", "cases.toml", "--allow-outside"]).output();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""), "{}", out.stdout);
+    assert!(
+        without_times(&out.stdout).ends_with("\n1 passed, 4 failed\n"),
+        "{}",
+        out.stdout
+    );
+}
