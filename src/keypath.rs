@@ -83,10 +83,10 @@ impl KeyPath {
     /// Finds the value and says where: the object keys and array indexes followed, in order (a literal
     /// dotted key is one step).
     pub fn locate<'v>(&self, payload: &'v Value) -> Option<(&'v Value, Vec<String>)> {
-        if let Value::Object(map) = payload {
-            if let Some(value) = map.get(&self.raw) {
-                return Some((value, vec![self.raw.clone()]));
-            }
+        if let Value::Object(map) = payload
+            && let Some(value) = map.get(&self.raw)
+        {
+            return Some((value, vec![self.raw.clone()]));
         }
         let mut steps = Vec::new();
         let value = walk(payload, &self.segments, &mut steps)?;

@@ -94,18 +94,17 @@ pub(super) fn check(
                     "add a sample of the alert it is for, or check its conditions with `check --explain`",
                 ));
             }
-            if let (Some(r), Some(rdoc)) = (&filter.resolve, &f.resolve) {
-                if !json
+            if let (Some(r), Some(rdoc)) = (&filter.resolve, &f.resolve)
+                && !json
                     .iter()
                     .any(|j| condition_holds(&r.condition, *j, service.semantics.case_sensitive))
-                {
-                    out.push(finding(
+            {
+                out.push(finding(
                         "resolves-no-sample",
                         "no sample matches this filter's resolve part".into(),
                         rdoc.get_ref().conditions.span(),
                         "add a sample of the sender's resolved notification, or check the condition with `check --explain`",
                     ));
-                }
             }
         }
     }
