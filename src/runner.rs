@@ -11,8 +11,8 @@ use crate::secrets::{Redacting, Secrets};
 use crate::select::selected;
 use crate::settings::TestSettings;
 use crate::suite::run::{Hit, Ran, run};
-use crate::suite::{self, CaseBody, CaseFile, LoadOptions, ServiceCache, bless, coverage};
-use anyhow::{Context, Result};
+use crate::suite::{self, Case, CaseBody, CaseFile, LoadOptions, ServiceCache, bless, coverage};
+use anyhow::{Context, Result, anyhow};
 use std::collections::HashSet;
 use std::io;
 use std::path::Path;
@@ -66,12 +66,20 @@ pub fn run_suite(
             }
         };
         default_filters_used |= file.default_filters;
+        let first = records.len();
         let ran = run_file(&file, settings, report, &mut records, &mut hits, &mut used)?;
-        if settings.bless {
-            if let Err(e) = bless_file(&file, &ran, messages, secrets) {
-                messages.report(&e);
-                summary.errors.push(test_error(&path, "not blessed", &e));
+        if settings.bless
+            && let Err((e, lines)) = bless_file(&file, &ran, messages, secrets)
+        {
+            // Their expectations are not in place: they count, and show in JUnit, as failed.
+            for r in records[first..]
+                .iter_mut()
+                .filter(|r| lines.contains(&r.line))
+            {
+                r.status = CaseStatus::Failed;
             }
+            summary.errors.push(test_error(&path, "not blessed", &e));
+            messages.report(&e.context(format!("cannot bless {}", path.display())));
         }
     }
     if settings.filters_given && !default_filters_used && summary.errors.is_empty() {
@@ -89,11 +97,11 @@ pub fn run_suite(
             CaseStatus::Blessed => summary.blessed += 1,
         }
     }
-    if let Some(path) = &settings.junit {
-        if let Err(e) = write_junit(path, &records, secrets) {
-            messages.report(&e);
-            summary.errors.push(test_error(path, "not written", &e));
-        }
+    if let Some(path) = &settings.junit
+        && let Err(e) = write_junit(path, &records, secrets)
+    {
+        messages.report(&e);
+        summary.errors.push(test_error(path, "not written", &e));
     }
     report.finish(&records, &summary)?;
     Ok(summary.status())
@@ -195,13 +203,15 @@ fn run_file(
     Ok(ran_cases)
 }
 
-/// Writes the actual outcomes of the cases that failed or stated nothing into the case file.
+/// Writes the actual outcomes of the cases that failed or stated nothing into the case file. What
+/// cannot be written is an error about the file (which the caller names) with the lines of the cases
+/// left as they were.
 fn bless_file(
     file: &CaseFile,
     ran: &[(usize, Ran)],
     messages: &mut Messages<'_>,
     secrets: &Secrets,
-) -> Result<()> {
+) -> Result<(), (anyhow::Error, Vec<usize>)> {
     let to_bless: Vec<_> = ran
         .iter()
         .filter(|(_, r)| !r.passed() || r.compared.is_empty())
@@ -211,18 +221,33 @@ fn bless_file(
         return Ok(());
     }
     let path = &file.path;
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {} to bless it", path.display()))?;
-    let (blessed, changed) = bless::bless(&text, &to_bless, secrets)
-        .with_context(|| format!("cannot bless {}", path.display()))?;
-    std::fs::write(path, blessed)
-        .with_context(|| format!("cannot write blessed {}", path.display()))?;
-    messages.note(&format!(
-        "blessed {}: {changed} value{} written; review with git diff",
-        path.display(),
-        if changed == 1 { "" } else { "s" }
-    ));
-    Ok(())
+    let blessed = bless::bless_file(path, &file.text, &to_bless, secrets)
+        .map_err(|e| (e, to_bless.iter().map(|(c, _)| c.line).collect()))?;
+    if blessed.changed > 0 {
+        messages.note(&format!(
+            "blessed {}: {} value{} written; review with git diff",
+            path.display(),
+            blessed.changed,
+            if blessed.changed == 1 { "" } else { "s" }
+        ));
+    }
+    let stale: Vec<&Case> = blessed.stale.iter().map(|&i| to_bless[i].0).collect();
+    match stale.as_slice() {
+        [] => Ok(()),
+        [one] => Err(anyhow!(
+            "case {:?} changed in the file while it ran, so its outcome was not written: run --bless again",
+            one.name
+        )),
+        many => Err(anyhow!(
+            "{} cases changed in the file while they ran, so their outcomes were not written: run --bless again: {}",
+            many.len(),
+            many.iter()
+                .map(|c| format!("{:?}", c.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+    .map_err(|e| (e, stale.iter().map(|c| c.line).collect()))
 }
 
 fn write_junit(path: &Path, records: &[CaseRecord], secrets: &Secrets) -> Result<()> {

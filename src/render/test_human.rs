@@ -30,6 +30,10 @@ impl<'w> HumanTest<'w> {
             r.file,
             r.line
         )?;
+        if r.diff.is_empty() {
+            // Only a case left unblessed fails without a diff: it states nothing to compare.
+            return writeln!(self.out, "{}", p.hint("the case states no expectation yet"));
+        }
         writeln!(
             self.out,
             "{}",
@@ -87,7 +91,8 @@ impl TestReport for HumanTest<'_> {
             gap(self.out)?;
             self.failure(r)?;
         }
-        if !failures.is_empty() {
+        // A failure without a diff is a case left unblessed, which --bless again cannot help.
+        if failures.iter().any(|r| !r.diff.is_empty()) {
             gap(self.out)?;
             writeln!(
                 self.out,

@@ -217,9 +217,11 @@ pub fn load_case_file(
         return Err(Diagnostics(loader.errors).into());
     }
     cases.sort_by_key(|c| c.line);
+    let default_filters = doc.filters.is_none();
     Ok(CaseFile {
         path: path.to_owned(),
-        default_filters: doc.filters.is_none(),
+        text,
+        default_filters,
         cases,
     })
 }

@@ -27,6 +27,8 @@ use val::Val;
 pub struct CaseFile {
     /// The file, as found.
     pub path: PathBuf,
+    /// Its text when it was loaded: what its cases ran from.
+    pub text: String,
     /// It names no filters of its own: it runs against `--filters`.
     pub default_filters: bool,
     /// Its cases and scenarios, in file order.

@@ -815,3 +815,142 @@ error: payload ".git/config" is inside a .git folder
         out.stdout
     );
 }
+
+#[test]
+fn concurrent_blesses_of_one_file_lose_no_case() {
+    // Each process blesses its own share of one file's cases; they run at once, several times over.
+    const PROCESSES: usize = 4;
+    const EACH: usize = 150;
+    const ROUNDS: usize = 3;
+    let mut text = String::from("filters = \"t.toml\"\n");
+    for p in 0..PROCESSES {
+        for i in 0..EACH {
+            text.push_str(&format!(
+                "\n[[case]]\nname = \"p{p}-{i}\"\nbody = '{{\"status\": \"firing\", \"alert_name\": \"A{i}\", \"alert_id\": \"{p}-{i}\"}}'\n"
+            ));
+        }
+    }
+    for _ in 0..ROUNDS {
+        let t = Test::in_temp()
+            .raw_file("t.toml", &std::fs::read("filters/tigera.toml").unwrap())
+            .raw_file("cases.toml", text.as_bytes());
+        let dir = t.dir().to_owned();
+        let children: Vec<_> = (0..PROCESSES)
+            .map(|p| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_sqibs-filter"))
+                    .args([
+                        "test",
+                        "cases.toml",
+                        "--bless",
+                        "--name",
+                        &format!("p{p}-*"),
+                    ])
+                    .current_dir(&dir)
+                    .env_clear()
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            // Seven values per case: code, filter, urgency, title, map_key, resolve, warnings.
+            assert_eq!(
+                (
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr).as_ref()
+                ),
+                (
+                    Some(0),
+                    format!(
+                        "note: blessed cases.toml: {} values written; review with git diff\n",
+                        EACH * 7
+                    )
+                    .as_str()
+                )
+            );
+        }
+        let blessed = std::fs::read_to_string(dir.join("cases.toml")).unwrap();
+        assert_eq!(
+            blessed.matches("[case.expect]").count(),
+            PROCESSES * EACH,
+            "{blessed}"
+        );
+        let out = Test::at(&dir).args(&["test", "cases.toml"]).output();
+        assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+        assert!(
+            out.stdout
+                .ends_with(&format!("\n{} passed, 0 failed\n", PROCESSES * EACH))
+        );
+        // Nothing is left beside the case file.
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["cases.toml", "t.toml"]);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn bless_keeps_the_files_mode_and_links_and_refuses_a_read_only_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let new_case = "[[case]]\nname = \"new\"\nbody = '{\"status\": \"pending\"}'\n";
+    let t = Test::in_temp()
+        .raw_file(
+            "filters/t.toml",
+            &std::fs::read("filters/tigera.toml").unwrap(),
+        )
+        .file("real/linked.cases.toml", new_case)
+        .file("ro.cases.toml", new_case);
+    let dir = t.dir().to_owned();
+    let real = dir.join("real/linked.cases.toml");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    std::os::unix::fs::symlink("real/linked.cases.toml", dir.join("cases.toml")).unwrap();
+    let read_only = dir.join("ro.cases.toml");
+    std::fs::set_permissions(&read_only, std::fs::Permissions::from_mode(0o444)).unwrap();
+
+    expect_timed(
+        t.args(&["test", "cases.toml", "ro.cases.toml", "--bless"]),
+        2,
+        r#"
+        bless cases.toml:1  new  (T)
+        bless ro.cases.toml:1  new  (T)
+
+        failed: new (ro.cases.toml:1)
+        the case states no expectation yet
+
+        not exercised by any case:
+          tigera: filter #1 "security alert": the trigger part
+          tigera: filter #1 "security alert": the resolve part
+
+        errors:
+          ro.cases.toml: not blessed: it is read-only: make it writable to bless it
+
+        1 passed, 1 failed, 1 error
+        "#,
+        "
+        note: blessed cases.toml: 1 value written; review with git diff
+        error: cannot bless ro.cases.toml: it is read-only: make it writable to bless it
+        ",
+    );
+    let expected = format!("{new_case}\n[case.expect]\ncode = 202\n");
+    assert!(
+        std::fs::symlink_metadata(dir.join("cases.toml"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), expected);
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+    assert_eq!(std::fs::read_to_string(&read_only).unwrap(), new_case);
+    let mut left: Vec<String> = std::fs::read_dir(dir.join("real"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["linked.cases.toml"]);
+}
