@@ -1,6 +1,6 @@
 //! The `test` command: find case files, run the selected cases, bless if asked, work out coverage, and
-//! report, with the JUnit file written beside. A case file that cannot be loaded is reported and the
-//! others still run; the exit status then says the suite could not run.
+//! report, with the JUnit file written beside. A case file that cannot be loaded or blessed is reported,
+//! named in the summary, and the others still run; the exit status then says the suite could not run.
 
 use crate::diagnostic::Diagnostics;
 use crate::diff::diff;
