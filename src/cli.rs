@@ -171,14 +171,10 @@ pub struct CheckArgs {
 /// that evaluates requests.
 #[derive(Debug, Clone, ClapArgs)]
 pub struct FilterArgs {
-    /// A filter file, or a folder whose *.toml files are each one service.
-    #[arg(
-        long,
-        value_name = "PATH",
-        default_value = "filters",
-        env = "SQIBS_FILTERS"
-    )]
-    pub filters: PathBuf,
+    /// A filter file, or a folder whose *.toml files are each one service [default: filters].
+    // No clap default: `test` must tell a path the user gave (which has to exist) from the default.
+    #[arg(long, value_name = "PATH", env = "SQIBS_FILTERS")]
+    pub filters: Option<PathBuf>,
 
     /// How to read what Callgoose leaves undocumented.
     #[command(flatten)]
@@ -239,6 +235,11 @@ pub struct TestArgs {
     /// Fail when a trigger or resolve part of a filter is exercised by no case.
     #[arg(long)]
     pub deny_uncovered: bool,
+
+    /// Let case files name payload and filter files anywhere: absolute paths, paths outside their
+    /// project (the folder holding .git, or else the current folder) and inside .git.
+    #[arg(long)]
+    pub allow_outside: bool,
 
     /// Also write a JUnit XML report to FILE.
     #[arg(long, value_name = "FILE")]

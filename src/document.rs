@@ -151,10 +151,10 @@ impl Document for LazyRef<'_> {
 /// The text of a raw JSON value: a string without its quotes and escapes, anything else as a full
 /// parse would show it.
 fn raw_text(raw: &str) -> Cow<'_, str> {
-    if raw.starts_with('"') {
-        if let Ok(text) = serde_json::from_str::<Cow<'_, str>>(raw) {
-            return text;
-        }
+    if raw.starts_with('"')
+        && let Ok(text) = serde_json::from_str::<Cow<'_, str>>(raw)
+    {
+        return text;
     }
     match serde_json::from_str::<Value>(raw) {
         Ok(value) => Cow::Owned(text_of(&value).into_owned()),

@@ -139,10 +139,10 @@ impl KeyPath {
 
     /// Finds the value this key names in `payload`, or `None` when the key is absent.
     pub fn lookup<'v>(&self, payload: &'v Value) -> Option<&'v Value> {
-        if let (false, Value::Object(map)) = (self.quoted, payload) {
-            if let Some(value) = map.get(&self.raw) {
-                return Some(value);
-            }
+        if let (false, Value::Object(map)) = (self.quoted, payload)
+            && let Some(value) = map.get(&self.raw)
+        {
+            return Some(value);
         }
         find(payload, &self.segments)
     }
@@ -166,10 +166,10 @@ impl KeyPath {
     /// Up to `limit` readings that find a value, in the order a lookup tries them.
     fn readings_up_to<'v>(&self, payload: &'v Value, limit: usize) -> Vec<(&'v Value, Vec<Step>)> {
         let mut out = Vec::new();
-        if let (false, Value::Object(map)) = (self.quoted, payload) {
-            if let Some(value) = map.get(&self.raw) {
-                out.push((value, vec![Step::Key(self.raw.clone())]));
-            }
+        if let (false, Value::Object(map)) = (self.quoted, payload)
+            && let Some(value) = map.get(&self.raw)
+        {
+            out.push((value, vec![Step::Key(self.raw.clone())]));
         }
         walk_all(payload, &self.segments, &mut Vec::new(), &mut out, limit);
         out

@@ -1,66 +1,94 @@
 //! The `test` command: find case files, run the selected cases, bless if asked, work out coverage, and
-//! report, with the JUnit file written beside. A case file that cannot be loaded is reported and the
-//! others still run; the exit status then says the suite could not run.
+//! report, with the JUnit file written beside. A case file that cannot be loaded or blessed is reported,
+//! named in the summary, and the others still run; the exit status then says the suite could not run.
 
+use crate::diagnostic::Diagnostics;
 use crate::diff::diff;
 use crate::exit::ExitStatus;
 use crate::filter::Service;
-use crate::render::{CaseRecord, CaseStatus, Messages, TestReport, TestSummary, junit};
+use crate::render::{CaseRecord, CaseStatus, Messages, TestError, TestReport, TestSummary, junit};
 use crate::secrets::{Redacting, Secrets};
 use crate::select::selected;
 use crate::settings::TestSettings;
 use crate::suite::run::{Hit, Ran, run};
-use crate::suite::{self, CaseBody, CaseFile, LoadOptions, ServiceCache, bless, coverage};
-use anyhow::{Context, Result};
+use crate::suite::{self, Case, CaseBody, CaseFile, LoadOptions, ServiceCache, bless, coverage};
+use anyhow::{Context, Result, anyhow};
 use std::collections::HashSet;
 use std::io;
 use std::path::Path;
 use std::time::Instant;
 
-/// Runs `test`. Only a failure to write the report is an error; everything else is in the status.
+/// Runs `test`. Filters given on the command line that cannot be loaded stop it, as they stop `check`;
+/// everything else that goes wrong is reported, named in the summary and makes the status an error,
+/// while the other case files still run.
 pub fn run_suite(
     settings: &TestSettings,
     report: &mut dyn TestReport,
     messages: &mut Messages<'_>,
     secrets: &Secrets,
-) -> io::Result<ExitStatus> {
-    let mut broken = false;
-    let (files, errors) = suite::discover(&settings.paths);
-    for e in &errors {
-        messages.report(e);
-        broken = true;
+) -> Result<ExitStatus> {
+    let mut cache = ServiceCache::default();
+    if settings.filters_given {
+        // Loaded whether or not a case file uses them: a mistyped --filters must not pass silently.
+        cache.get(&settings.default_filters, settings.semantics)?;
     }
+    let mut summary = TestSummary {
+        deny_uncovered: settings.deny_uncovered,
+        ..TestSummary::default()
+    };
+    let (files, unusable) = suite::discover(&settings.paths);
+    for u in &unusable {
+        messages.error(u);
+        summary.errors.push(TestError {
+            path: u.path().display().to_string(),
+            what: format!("not run: {}", u.reason()),
+        });
+    }
+    let current_dir = std::env::current_dir().context("cannot find the current folder")?;
     let options = LoadOptions {
         default_filters: &settings.default_filters,
         semantics: settings.semantics,
         bless: settings.bless,
+        current_dir: &current_dir,
+        allow_outside: settings.allow_outside,
     };
-    let mut cache = ServiceCache::default();
     let mut records = Vec::new();
     let mut hits = HashSet::new();
     let mut used: Vec<Service> = Vec::new();
+    let mut default_filters_used = false;
     for path in files {
         let file = match suite::load_case_file(&path, &options, &mut cache) {
             Ok(file) => file,
             Err(e) => {
                 messages.report(&e);
-                broken = true;
+                summary.errors.push(test_error(&path, "not run", &e));
                 continue;
             }
         };
+        default_filters_used |= file.default_filters;
+        let first = records.len();
         let ran = run_file(&file, settings, report, &mut records, &mut hits, &mut used)?;
-        if settings.bless {
-            if let Err(e) = bless_file(&file, &ran, messages, secrets) {
-                messages.report(&e);
-                broken = true;
+        if settings.bless
+            && let Err((e, lines)) = bless_file(&file, &ran, messages, secrets)
+        {
+            // Their expectations are not in place: they count, and show in JUnit, as failed.
+            for r in records[first..]
+                .iter_mut()
+                .filter(|r| lines.contains(&r.line))
+            {
+                r.status = CaseStatus::Failed;
             }
+            summary.errors.push(test_error(&path, "not blessed", &e));
+            messages.report(&e.context(format!("cannot bless {}", path.display())));
         }
     }
-    let mut summary = TestSummary {
-        uncovered: coverage::uncovered(&used, &hits),
-        deny_uncovered: settings.deny_uncovered,
-        ..TestSummary::default()
-    };
+    if settings.filters_given && !default_filters_used && summary.errors.is_empty() {
+        messages.note(&format!(
+            "--filters {} was not used: every case file names its own filters",
+            settings.default_filters.display()
+        ));
+    }
+    summary.uncovered = coverage::uncovered(&used, &hits);
     for r in &records {
         match r.status {
             CaseStatus::Passed => summary.passed += 1,
@@ -69,20 +97,50 @@ pub fn run_suite(
             CaseStatus::Blessed => summary.blessed += 1,
         }
     }
-    report.finish(&records, &summary)?;
-    if let Some(path) = &settings.junit {
-        if let Err(e) = write_junit(path, &records, secrets) {
-            messages.report(&e);
-            broken = true;
-        }
+    if let Some(path) = &settings.junit
+        && let Err(e) = write_junit(path, &records, secrets)
+    {
+        messages.report(&e);
+        summary.errors.push(test_error(path, "not written", &e));
     }
-    Ok(if broken {
-        ExitStatus::Error
-    } else if summary.failed > 0 || (settings.deny_uncovered && !summary.uncovered.is_empty()) {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    report.finish(&records, &summary)?;
+    Ok(summary.status())
+}
+
+/// `e` as one summary line about `path`: the first located error (with its line, or its file and line
+/// when that is another file) and how many more there are, or the message with its causes.
+fn test_error(path: &Path, what: &str, e: &anyhow::Error) -> TestError {
+    let diagnostics = e.chain().find_map(|c| c.downcast_ref::<Diagnostics>());
+    let reason = match diagnostics.map(|d| d.0.as_slice()) {
+        Some([first, rest @ ..]) => {
+            // The outermost message is the diagnostics themselves, or a context around them.
+            let outer = e.to_string();
+            let mut reason = if diagnostics.is_some_and(|d| d.to_string() == outer) {
+                String::new()
+            } else {
+                format!("{outer}: ")
+            };
+            reason.push_str(&first.message);
+            match &first.location {
+                Some(l) if Path::new(&l.file) == path => {
+                    reason.push_str(&format!(" (line {})", l.line))
+                }
+                Some(l) => reason.push_str(&format!(" ({}:{})", l.file, l.line)),
+                None => {}
+            }
+            match rest.len() {
+                0 => {}
+                1 => reason.push_str(", and 1 more error"),
+                n => reason.push_str(&format!(", and {n} more errors")),
+            }
+            reason
+        }
+        _ => format!("{e:#}"),
+    };
+    TestError {
+        path: path.display().to_string(),
+        what: format!("{what}: {reason}"),
+    }
 }
 
 /// Runs the selected cases of one file, reporting each; returns what ran, for blessing.
@@ -145,13 +203,15 @@ fn run_file(
     Ok(ran_cases)
 }
 
-/// Writes the actual outcomes of the cases that failed or stated nothing into the case file.
+/// Writes the actual outcomes of the cases that failed or stated nothing into the case file. What
+/// cannot be written is an error about the file (which the caller names) with the lines of the cases
+/// left as they were.
 fn bless_file(
     file: &CaseFile,
     ran: &[(usize, Ran)],
     messages: &mut Messages<'_>,
     secrets: &Secrets,
-) -> Result<()> {
+) -> Result<(), (anyhow::Error, Vec<usize>)> {
     let to_bless: Vec<_> = ran
         .iter()
         .filter(|(_, r)| !r.passed() || r.compared.is_empty())
@@ -161,18 +221,33 @@ fn bless_file(
         return Ok(());
     }
     let path = &file.path;
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {} to bless it", path.display()))?;
-    let (blessed, changed) = bless::bless(&text, &to_bless, secrets)
-        .with_context(|| format!("cannot bless {}", path.display()))?;
-    std::fs::write(path, blessed)
-        .with_context(|| format!("cannot write blessed {}", path.display()))?;
-    messages.note(&format!(
-        "blessed {}: {changed} value{} written; review with git diff",
-        path.display(),
-        if changed == 1 { "" } else { "s" }
-    ));
-    Ok(())
+    let blessed = bless::bless_file(path, &file.text, &to_bless, secrets)
+        .map_err(|e| (e, to_bless.iter().map(|(c, _)| c.line).collect()))?;
+    if blessed.changed > 0 {
+        messages.note(&format!(
+            "blessed {}: {} value{} written; review with git diff",
+            path.display(),
+            blessed.changed,
+            if blessed.changed == 1 { "" } else { "s" }
+        ));
+    }
+    let stale: Vec<&Case> = blessed.stale.iter().map(|&i| to_bless[i].0).collect();
+    match stale.as_slice() {
+        [] => Ok(()),
+        [one] => Err(anyhow!(
+            "case {:?} changed in the file while it ran, so its outcome was not written: run --bless again",
+            one.name
+        )),
+        many => Err(anyhow!(
+            "{} cases changed in the file while they ran, so their outcomes were not written: run --bless again: {}",
+            many.len(),
+            many.iter()
+                .map(|c| format!("{:?}", c.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+    .map_err(|e| (e, stale.iter().map(|c| c.line).collect()))
 }
 
 fn write_junit(path: &Path, records: &[CaseRecord], secrets: &Secrets) -> Result<()> {

@@ -99,6 +99,9 @@ pub struct TestSettings {
     pub paths: Vec<PathBuf>,
     /// Filters for case files that name none.
     pub default_filters: PathBuf,
+    /// `default_filters` came from `--filters` or `SQIBS_FILTERS`, not from the default: it must load
+    /// even if no case file uses it.
+    pub filters_given: bool,
     /// Readings forced by the command line.
     pub semantics: SemanticsLayer,
     /// Name selections; empty: every case.
@@ -107,6 +110,8 @@ pub struct TestSettings {
     pub bless: bool,
     /// Uncovered filter parts fail the run.
     pub deny_uncovered: bool,
+    /// Case files may read outside their project.
+    pub allow_outside: bool,
     /// Where to write a JUnit report.
     pub junit: Option<PathBuf>,
     /// Output format.
@@ -171,10 +176,12 @@ fn test_settings(args: TestArgs) -> TestSettings {
     TestSettings {
         paths: args.paths,
         semantics: semantics_layer(&args.filters.semantics),
-        default_filters: args.filters.filters,
+        filters_given: args.filters.filters.is_some(),
+        default_filters: args.filters.filters.unwrap_or_else(default_filters),
         names: args.name,
         bless: args.bless,
         deny_uncovered: args.deny_uncovered,
+        allow_outside: args.allow_outside,
         junit: args.junit,
         format: args.format,
     }
@@ -241,11 +248,16 @@ fn lint_settings(args: LintArgs) -> LintSettings {
     }
 }
 
+/// Where the filters are when neither `--filters` nor `SQIBS_FILTERS` says.
+fn default_filters() -> PathBuf {
+    PathBuf::from("filters")
+}
+
 /// The filter options of the command line.
 fn filter_options(filters: FilterArgs, request: RequestArgs) -> FilterOptions {
     FilterOptions {
         semantics: semantics_layer(&filters.semantics),
-        path: filters.filters,
+        path: filters.filters.unwrap_or_else(default_filters),
         flag: "--filters",
         service: request.service,
         from: match (request.from, request.no_from) {

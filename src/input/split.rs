@@ -45,16 +45,16 @@ impl Splitter {
     /// Consumes one line (with its line break, if any) and returns the chunks it completed.
     pub fn push_line(&mut self, line: &[u8], done: &mut Vec<Chunk>) {
         self.line += 1;
-        if self.open.is_none() {
-            if let Some(end) = whole_line_value(line) {
-                // JSON Lines, the common case: the line is one complete `{…}` or `[…]`.
-                done.push(Chunk {
-                    bytes: line[..end].to_vec(),
-                    line: self.line,
-                    column: 1,
-                });
-                return;
-            }
+        if self.open.is_none()
+            && let Some(end) = whole_line_value(line)
+        {
+            // JSON Lines, the common case: the line is one complete `{…}` or `[…]`.
+            done.push(Chunk {
+                bytes: line[..end].to_vec(),
+                line: self.line,
+                column: 1,
+            });
+            return;
         }
         let mut column = 1;
         for (i, &b) in line.iter().enumerate() {
@@ -90,10 +90,11 @@ impl Splitter {
     }
 
     fn push_byte(&mut self, b: u8, line_start: bool, column: usize, done: &mut Vec<Chunk>) {
-        if line_start && matches!(b, b'{' | b'[') {
-            if let Some((Kind::Nested { .. }, _)) = &self.open {
-                done.extend(self.finish());
-            }
+        if line_start
+            && matches!(b, b'{' | b'[')
+            && let Some((Kind::Nested { .. }, _)) = &self.open
+        {
+            done.extend(self.finish());
         }
         let Some((kind, chunk)) = &mut self.open else {
             if !b.is_ascii_whitespace() {

@@ -28,17 +28,17 @@ pub fn check(src: &SourceFile<'_>, doc: &FileDoc, service: &Service) -> Vec<Diag
     for &(position, f) in &filters {
         let filter = f.get_ref();
         let ctx = context(position, filter);
-        if let Some(name) = &filter.name {
-            if let Some(first) = names.insert(name.get_ref(), position) {
-                out.push(
-                    Severity::Warning,
-                    "duplicate-name",
-                    format!("filter #{first} has the same name"),
-                    name.span(),
-                    &ctx,
-                    "give each filter its own name, so that reports and case files can tell them apart",
-                );
-            }
+        if let Some(name) = &filter.name
+            && let Some(first) = names.insert(name.get_ref(), position)
+        {
+            out.push(
+                Severity::Warning,
+                "duplicate-name",
+                format!("filter #{first} has the same name"),
+                name.span(),
+                &ctx,
+                "give each filter its own name, so that reports and case files can tell them apart",
+            );
         }
         mapping(&mut out, filter, &ctx);
         for key in keys(filter) {

@@ -105,18 +105,17 @@ pub(super) fn check(options: &LintOptions, sets: &[FilterSet<'_>]) -> Result<Vec
                     ),
                 ));
             }
-            if let (Some(r), Some(rdoc)) = (&filter.resolve, &f.resolve) {
-                if !json
+            if let (Some(r), Some(rdoc)) = (&filter.resolve, &f.resolve)
+                && !json
                     .iter()
                     .any(|j| condition_holds(&r.condition, *j, service.semantics.case_sensitive))
-                {
-                    out.push(finding(
+            {
+                out.push(finding(
                         "resolves-no-sample",
                         "no sample matches this filter's resolve part".into(),
                         rdoc.get_ref().conditions.span(),
                         format!("add a sample of the sender's resolved notification, or see why none matches with `{see}`"),
                     ));
-                }
             }
         }
     }

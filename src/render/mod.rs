@@ -22,6 +22,7 @@ pub use test_json::JsonTest;
 
 use crate::diagnostic::Diagnostics;
 use crate::diff::DiffLine;
+use crate::exit::ExitStatus;
 use crate::explain::{Fragility, Trace};
 use crate::filter::Service;
 use crate::outcome::Outcome;
@@ -161,6 +162,41 @@ pub struct TestSummary {
     pub uncovered: Vec<Uncovered>,
     /// Uncovered parts fail the run.
     pub deny_uncovered: bool,
+    /// What stopped part of the run: each makes it an error (exit 2), whatever the cases did.
+    pub errors: Vec<TestError>,
+}
+
+impl TestSummary {
+    /// How the run ends: an error if anything could not run or be written, a failure if a case failed
+    /// or (under `--deny-uncovered`) a filter part is uncovered.
+    pub fn status(&self) -> ExitStatus {
+        if !self.errors.is_empty() {
+            ExitStatus::Error
+        } else if self.failed > 0 || self.denied_uncovered() > 0 {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        }
+    }
+
+    /// How many uncovered filter parts fail the run.
+    pub fn denied_uncovered(&self) -> usize {
+        if self.deny_uncovered {
+            self.uncovered.len()
+        } else {
+            0
+        }
+    }
+}
+
+/// A case file that could not run, a case file that could not be blessed, or a report that could not
+/// be written: the summary names each, in one line (standard error has the details).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestError {
+    /// The path concerned, as given or found.
+    pub path: String,
+    /// What went wrong, in one line: `not run: ...`, `not blessed: ...`, `not written: ...`.
+    pub what: String,
 }
 
 /// A report of `test`, in one output format.

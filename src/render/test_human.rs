@@ -1,5 +1,6 @@
 //! The readable `test` report: a line per case as it runs, then the diffs of the failures, the filter
-//! parts no case exercised, and the closing `N passed, N failed` line.
+//! parts no case exercised, what could not run, and the closing `N passed, N failed` line, which also
+//! counts whatever else decides the exit status.
 
 use super::sanitize::escape;
 use super::{CaseRecord, CaseStatus, Palette, TestReport, TestSummary};
@@ -23,12 +24,16 @@ impl<'w> HumanTest<'w> {
         let at = r.expect_line.unwrap_or(r.line);
         writeln!(
             self.out,
-            "\n{} {} ({}:{})",
+            "{} {} ({}:{})",
             p.error("failed:"),
             p.heading(&escape(&r.name, false)),
             r.file,
             r.line
         )?;
+        if r.diff.is_empty() {
+            // Only a case left unblessed fails without a diff: it states nothing to compare.
+            return writeln!(self.out, "{}", p.hint("the case states no expectation yet"));
+        }
         writeln!(
             self.out,
             "{}",
@@ -69,39 +74,73 @@ impl TestReport for HumanTest<'_> {
     }
 
     fn finish(&mut self, records: &[CaseRecord], s: &TestSummary) -> io::Result<()> {
+        let p = self.palette;
+        let mut first_section = records.is_empty();
+        let mut gap = |out: &mut dyn Write| {
+            if std::mem::take(&mut first_section) {
+                Ok(())
+            } else {
+                writeln!(out)
+            }
+        };
         let failures: Vec<_> = records
             .iter()
             .filter(|r| r.status == CaseStatus::Failed)
             .collect();
         for r in &failures {
+            gap(self.out)?;
             self.failure(r)?;
         }
-        if !failures.is_empty() {
+        // A failure without a diff is a case left unblessed, which --bless again cannot help.
+        if failures.iter().any(|r| !r.diff.is_empty()) {
+            gap(self.out)?;
             writeln!(
                 self.out,
-                "\n{}",
-                self.palette
-                    .hint("hint: if the new outcomes are right, run again with --bless to write them into the case files")
+                "{}",
+                p.hint("hint: if the new outcomes are right, run again with --bless to write them into the case files")
             )?;
         }
         if !s.uncovered.is_empty() {
-            let label = if s.deny_uncovered {
-                self.palette.error("not exercised by any case:")
+            let label = "not exercised by any case:";
+            gap(self.out)?;
+            if s.deny_uncovered {
+                writeln!(self.out, "{}", p.error(label))?;
             } else {
-                self.palette.warning("not exercised by any case:")
-            };
-            writeln!(self.out, "\n{label}")?;
+                writeln!(self.out, "{}", p.warning(label))?;
+            }
             for u in &s.uncovered {
                 writeln!(self.out, "  {}", escape(&u.to_string(), false))?;
+            }
+        }
+        if !s.errors.is_empty() {
+            gap(self.out)?;
+            writeln!(self.out, "{}", p.error("errors:"))?;
+            for e in &s.errors {
+                writeln!(
+                    self.out,
+                    "  {}: {}",
+                    escape(&e.path, false),
+                    escape(&e.what, false)
+                )?;
             }
         }
         let mut line = format!("{} passed, {} failed", s.passed + s.blessed, s.failed);
         if s.skipped > 0 {
             line.push_str(&format!(", {} skipped", s.skipped));
         }
-        if !records.is_empty() {
-            writeln!(self.out)?;
+        match s.denied_uncovered() {
+            0 => {}
+            1 => line.push_str(", 1 filter part not exercised (--deny-uncovered)"),
+            n => line.push_str(&format!(
+                ", {n} filter parts not exercised (--deny-uncovered)"
+            )),
         }
+        match s.errors.len() {
+            0 => {}
+            1 => line.push_str(", 1 error"),
+            n => line.push_str(&format!(", {n} errors")),
+        }
+        gap(self.out)?;
         writeln!(self.out, "{line}")
     }
 }

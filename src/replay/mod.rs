@@ -168,12 +168,12 @@ impl<'s> Replayer<'s> {
             resolve_duplicate: false,
             actions: Vec::new(),
         };
-        if let Some(expected) = &self.options.token {
-            if request.token.as_deref() != Some(expected.as_str()) {
-                self.counts.unauthorized += 1;
-                record.code = 401;
-                return record;
-            }
+        if let Some(expected) = &self.options.token
+            && request.token.as_deref() != Some(expected.as_str())
+        {
+            self.counts.unauthorized += 1;
+            record.code = 401;
+            return record;
         }
         let time = request.received_at.or_else(|| {
             let key = self.time_key.as_ref()?;

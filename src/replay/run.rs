@@ -89,7 +89,7 @@ pub fn replay(
             }
         }
         let n = main.counts().requests;
-        if settings.progress && n % PROGRESS_EVERY == 0 {
+        if settings.progress && n.is_multiple_of(PROGRESS_EVERY) {
             messages.progress(&format!("replayed {n} requests"));
         }
         Ok::<(), io::Error>(())

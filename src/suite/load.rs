@@ -1,77 +1,24 @@
-//! Finding and reading case files. A case file is read strictly: unknown fields, a case without an
+//! Reading case files. A case file is read strictly: unknown fields, a case without an
 //! expectation (outside `--bless`), a payload file that does not exist or a service that cannot be
 //! chosen are errors with the file, line and column, never a silent pass.
 
+use super::reach::Reach;
 use super::schema::{CaseDoc, CaseFileDoc, ExpectDoc, ResolveExpectDoc, ScenarioDoc, Table};
 use super::val::Val;
 use super::{Case, CaseBody, CaseFile, Field, Stated, Step};
-use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::filter::{self, Service};
 use crate::input::Bodies;
 use crate::payload::Payload;
 use crate::semantics::SemanticsLayer;
 use crate::simulation::Action;
 use crate::strict_toml::{self, SourceFile};
+use crate::suggest;
+use crate::warning::Warning;
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
-
-/// Finds case files: a file is taken as it is, a folder is searched (in sorted order) for files named
-/// `cases.toml` or `*.cases.toml`. Paths that cannot be used are returned as errors beside the rest.
-pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<anyhow::Error>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let before = files.len();
-            walk(path, &mut files, &mut errors);
-            if files.len() == before {
-                errors.push(anyhow::anyhow!(
-                    "no case files in {}: case files are named cases.toml or *.cases.toml",
-                    path.display()
-                ));
-            }
-        } else if path.exists() {
-            files.push(path.clone());
-        } else {
-            errors.push(anyhow::anyhow!(
-                "cannot read {}: no such file or folder",
-                path.display()
-            ));
-        }
-    }
-    (files, errors)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<anyhow::Error>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            errors.push(anyhow::anyhow!("cannot list {}: {e}", dir.display()));
-            return;
-        }
-    };
-    let mut paths: Vec<(PathBuf, bool)> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
-        .collect();
-    paths.sort();
-    for (path, is_dir) in paths {
-        if is_dir {
-            walk(&path, files, errors);
-        } else if is_case_file(&path) {
-            files.push(path);
-        }
-    }
-}
-
-/// Whether `path` is named as a case file: `cases.toml` or `*.cases.toml`.
-pub fn is_case_file(path: &Path) -> bool {
-    path.file_name()
-        .map(|n| n.to_string_lossy())
-        .is_some_and(|n| n == "cases.toml" || n.ends_with(".cases.toml"))
-}
 
 /// Filter sets already loaded, by path, so that many case files can share one.
 #[derive(Debug, Default)]
@@ -80,7 +27,8 @@ pub struct ServiceCache {
 }
 
 impl ServiceCache {
-    fn get(&mut self, path: &Path, semantics: SemanticsLayer) -> Result<&[Service]> {
+    /// The services of the filters at `path`, loaded on first use.
+    pub fn get(&mut self, path: &Path, semantics: SemanticsLayer) -> Result<&[Service]> {
         if !self.loaded.contains_key(path) {
             let services = filter::load_services(path, semantics)?;
             self.loaded.insert(path.to_owned(), services);
@@ -104,6 +52,10 @@ pub struct LoadOptions<'a> {
     pub semantics: SemanticsLayer,
     /// Cases without expectations are allowed: they are about to be blessed.
     pub bless: bool,
+    /// The folder `test` runs in, which bounds what case files outside a repository may read.
+    pub current_dir: &'a Path,
+    /// Case files may read any path, absolute or outside their project.
+    pub allow_outside: bool,
 }
 
 /// Reads one case file.
@@ -122,8 +74,16 @@ pub fn load_case_file(
     let doc: CaseFileDoc =
         strict_toml::parse(&src, Table::Root, "see the case-file format in the README")?;
     let dir = path.parent().unwrap_or(Path::new(""));
+    let reach = Reach::of(dir, options.current_dir, options.allow_outside)
+        .with_context(|| format!("cannot find the folder of case file {name}"))?;
     let filters_path = match &doc.filters {
-        Some(f) => dir.join(f.get_ref()),
+        Some(f) => reach
+            .check("filters", f.get_ref(), &dir.join(f.get_ref()))
+            .map_err(|refused| {
+                Diagnostics(vec![
+                    src.error(refused.message, f.span()).with_help(refused.help),
+                ])
+            })?,
         None => options.default_filters.to_owned(),
     };
     let services = cache
@@ -132,7 +92,9 @@ pub fn load_case_file(
         .to_vec();
     let mut loader = Loader {
         src,
+        lines: LineStarts::new(&text),
         dir,
+        reach: &reach,
         services: &services,
         defaults: &doc,
         bless: options.bless,
@@ -155,15 +117,20 @@ pub fn load_case_file(
         return Err(Diagnostics(loader.errors).into());
     }
     cases.sort_by_key(|c| c.line);
+    let default_filters = doc.filters.is_none();
     Ok(CaseFile {
         path: path.to_owned(),
+        text,
+        default_filters,
         cases,
     })
 }
 
 struct Loader<'a> {
     src: SourceFile<'a>,
+    lines: LineStarts,
     dir: &'a Path,
+    reach: &'a Reach,
     services: &'a [Service],
     defaults: &'a CaseFileDoc,
     bless: bool,
@@ -172,7 +139,7 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn line(&self, span: std::ops::Range<usize>) -> usize {
-        Location::from_span(self.src.name, self.src.text, span).line
+        self.lines.line(span.start)
     }
 
     fn error(&mut self, message: String, span: std::ops::Range<usize>, ctx: &str, help: &str) {
@@ -357,7 +324,14 @@ impl Loader<'_> {
         let (label, text, at) = match (file, body) {
             (Some(file), None) => {
                 let path = self.dir.join(file.get_ref());
-                match std::fs::read(&path) {
+                let real = match self.reach.check("payload", file.get_ref(), &path) {
+                    Ok(real) => real,
+                    Err(refused) => {
+                        self.error(refused.message, file.span(), ctx, &refused.help);
+                        return None;
+                    }
+                };
+                match std::fs::read(&real) {
                     Ok(bytes) => (path.display().to_string(), bytes, file.span()),
                     Err(e) => {
                         self.error(
@@ -420,6 +394,7 @@ impl Loader<'_> {
         for (field, value) in fields {
             let Some(value) = value else { continue };
             match expected_value(field, value.get_ref()) {
+                Ok(v) if field == Field::Warnings && !self.known_kinds(&v, value.span(), ctx) => {}
                 Ok(v) => stated.push(Stated {
                     field,
                     value: v,
@@ -434,6 +409,57 @@ impl Loader<'_> {
             }
         }
         stated
+    }
+
+    /// Whether every expected warning kind is one that a request can give; each unknown one is an
+    /// error (a misspelt kind could never match, so the case would fail for a reason it hides).
+    fn known_kinds(&mut self, kinds: &Val, span: std::ops::Range<usize>, ctx: &str) -> bool {
+        let Val::Array(items) = kinds else {
+            return true;
+        };
+        let mut known = true;
+        for item in items {
+            let Val::Str(kind) = item else { continue };
+            if Warning::KINDS.contains(&kind.as_str()) {
+                continue;
+            }
+            known = false;
+            let help = match suggest::closest(kind, Warning::KINDS.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("the warning kinds are {}", Warning::KINDS.join(", ")),
+            };
+            let at = self.quoted(kind, span.clone());
+            self.error(format!("unknown warning kind `{kind}`"), at, ctx, &help);
+        }
+        known
+    }
+
+    /// The span of the string `text` as written inside `within`, or all of `within` when it is
+    /// written with escapes.
+    fn quoted(&self, text: &str, within: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let written = &self.src.text[within.clone()];
+        [format!("\"{text}\""), format!("'{text}'")]
+            .iter()
+            .find_map(|q| written.find(q.as_str()).map(|at| at..at + q.len()))
+            .map_or(within.clone(), |found| {
+                within.start + found.start..within.start + found.end
+            })
+    }
+}
+
+/// Where each line of a text starts, found once: a case file asks for the line of every case and every
+/// stated field, and counting line breaks from the top each time made loading quadratic in its size.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+        LineStarts(std::iter::once(0).chain(breaks).collect())
+    }
+
+    /// The 1-based line holding byte `offset`.
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset)
     }
 }
 
@@ -492,4 +518,23 @@ fn expected_value(field: Field, value: &toml::Value) -> Result<Val, &'static str
         });
     }
     Val::from_toml(value).ok_or("a plain value")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LineStarts;
+    use crate::diagnostic::Location;
+
+    #[test]
+    fn line_starts_agree_with_diagnostic_locations() {
+        let text = "a = 1\r\n\n# é\u{1F600}\nb = 'x'\n\nlast";
+        let lines = LineStarts::new(text);
+        for offset in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            assert_eq!(
+                lines.line(offset),
+                Location::from_span("f", text, offset..offset).line,
+                "offset {offset}"
+            );
+        }
+    }
 }

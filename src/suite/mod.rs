@@ -2,18 +2,22 @@
 //!
 //! A case file holds `[[case]]`s (one request and the fields of the outcome it expects) and
 //! `[[scenario]]`s (requests in order through one simulation of Callgoose's incidents, with the action
-//! each step should take and the incidents left open). `schema` is the file format, `load` reads it,
-//! `run` runs a case, `coverage` tells which filter parts no case exercised and `bless` writes actual
-//! outcomes back into the files.
+//! each step should take and the incidents left open). `discover` finds case files, `schema` is the
+//! file format, `load` reads it, `reach` bounds the files a case file may read, `run` runs a case,
+//! `coverage` tells which filter parts no case exercised and `bless` writes actual outcomes back into
+//! the files.
 
 pub mod bless;
 pub mod coverage;
+mod discover;
 mod load;
+mod reach;
 pub mod run;
 mod schema;
 pub mod val;
 
-pub use load::{LoadOptions, ServiceCache, discover, is_case_file, load_case_file};
+pub use discover::{Unusable, discover, is_case_file};
+pub use load::{LoadOptions, ServiceCache, load_case_file};
 
 use crate::filter::Service;
 use crate::payload::Payload;
@@ -26,6 +30,10 @@ use val::Val;
 pub struct CaseFile {
     /// The file, as found.
     pub path: PathBuf,
+    /// Its text when it was loaded: what its cases ran from.
+    pub text: String,
+    /// It names no filters of its own: it runs against `--filters`.
+    pub default_filters: bool,
     /// Its cases and scenarios, in file order.
     pub cases: Vec<Case>,
 }
