@@ -690,7 +690,7 @@ fn filters_given_on_the_command_line_must_load_even_if_unused() {
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,
-        "error: cannot load the filters of case file cases.toml: cannot read filters from filters: give an existing filter file or folder with --filters: No such file or directory (os error 2)\n"
+        "error: cannot load the filters of case file cases.toml: cannot read filters from filters: No such file or directory (os error 2): give an existing filter file or folder with --filters, or in the case file's `filters = \"...\"`\n"
     );
 }
 
