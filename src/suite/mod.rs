@@ -10,7 +10,7 @@ pub mod bless;
 pub mod coverage;
 mod load;
 pub mod run;
-mod schema;
+pub(crate) mod schema;
 pub mod val;
 
 pub use load::{LoadOptions, ServiceCache, discover, is_case_file, load_case_file};
