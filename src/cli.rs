@@ -63,6 +63,7 @@ pub enum Command {
 
     /// Print the JSON Schema of filter files or case files, for editors that check TOML as it is typed
     /// (Even Better TOML, taplo): a `#:schema` comment on a file's first line points them to it.
+    #[command(after_help = EXIT_CODES)]
     Schema(SchemaArgs),
 }
 
