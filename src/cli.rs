@@ -1,6 +1,7 @@
 //! The command line as clap sees it: raw arguments, before any decision is made about them. Resolving
 //! them (colour, standard input, defaults) is `settings`' work.
 
+use crate::json_schema::SchemaKind;
 use crate::semantics::Combine;
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -13,7 +14,8 @@ Exit codes:
      under --deny-uncovered
   2  usage error, bad filter or case file, or an input that could not be read
 lint: 0 no error findings, 1 error findings (or warnings under --deny warnings), 2 could not run
-replay: 0 replayed, 1 --diff-filters found changed outcomes, 2 an input could not be read";
+replay: 0 replayed, 1 --diff-filters found changed outcomes, 2 an input could not be read
+schema: 0 printed, 2 usage error";
 
 /// Payload tester and filter debugger for Callgoose SQIBS API filters.
 #[derive(Debug, Parser)]
@@ -58,6 +60,19 @@ pub enum Command {
     /// these keys) unless --envelope says every line is one.
     #[command(after_help = EXIT_CODES)]
     Replay(ReplayArgs),
+
+    /// Print the JSON Schema of filter files or case files, for editors that check TOML as it is typed
+    /// (Even Better TOML, taplo): a `#:schema` comment on a file's first line points them to it.
+    #[command(after_help = EXIT_CODES)]
+    Schema(SchemaArgs),
+}
+
+/// `schema`'s arguments.
+#[derive(Debug, ClapArgs)]
+pub struct SchemaArgs {
+    /// Which files the schema describes.
+    #[arg(value_enum, value_name = "FILES")]
+    pub kind: SchemaKind,
 }
 
 /// `replay`'s arguments.

@@ -15,6 +15,7 @@ pub mod exit;
 pub mod explain;
 pub mod filter;
 pub mod input;
+pub mod json_schema;
 pub mod keypath;
 pub mod lint;
 pub mod outcome;
@@ -141,6 +142,10 @@ fn execute(
             } else {
                 ExitStatus::Success
             }
+        }
+        CommandSettings::Schema(kind) => {
+            stdout.write_all(json_schema::text(*kind).as_bytes())?;
+            ExitStatus::Success
         }
     };
     Ok(status)

@@ -3,11 +3,12 @@
 //! Each service starts from the documented defaults, a filter file's `[semantics]` table may change them,
 //! and command-line flags win over both.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::fmt;
 
 /// How the (up to two) conditions of one trigger part combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Combine {
     /// Every condition must hold (the default: the documentation's wording points this way).
@@ -45,12 +46,15 @@ impl Default for Semantics {
 }
 
 /// A partial set of readings: what one layer (a filter file, or the command line) says.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SemanticsLayer {
-    /// `case_sensitive = true|false`.
+    /// Whether "key value contains" compares case-sensitively; default: no, as the documented example
+    /// matches `this` against `This is content`.
+    #[schemars(extend("default" = false))]
     pub case_sensitive: Option<bool>,
-    /// `conditions = "all"|"any"`.
+    /// How the two conditions of a trigger part combine: `all` must hold (the default), or `any` one.
+    #[schemars(extend("default" = "all"))]
     pub conditions: Option<Combine>,
 }
 

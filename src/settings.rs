@@ -8,6 +8,7 @@ use crate::cli::{
 };
 use crate::envelope::EnvelopeMode;
 use crate::filter::{FilterOptions, FromChoice};
+use crate::json_schema::SchemaKind;
 use crate::lint::LintOptions;
 use crate::replay::ReplayOptions;
 use crate::replay::run::ReplaySettings;
@@ -66,6 +67,8 @@ pub enum CommandSettings {
     Lint(LintSettings),
     /// `replay`.
     Replay(ReplayCommand),
+    /// `schema`: the file format whose schema to print.
+    Schema(SchemaKind),
 }
 
 /// `replay`, resolved.
@@ -146,12 +149,14 @@ impl Settings {
             Command::Test(test) => CommandSettings::Test(test_settings(test)),
             Command::Lint(lint) => CommandSettings::Lint(lint_settings(lint)),
             Command::Replay(replay) => CommandSettings::Replay(replay_settings(replay, env)?),
+            Command::Schema(schema) => CommandSettings::Schema(schema.kind),
         };
         let json = match &command {
             CommandSettings::Check(c) => c.format == Format::Json,
             CommandSettings::Test(t) => t.format == Format::Json,
             CommandSettings::Lint(l) => l.format == Format::Json,
             CommandSettings::Replay(r) => r.format == Format::Json,
+            CommandSettings::Schema(_) => true,
         };
         Ok(Settings {
             // JSON output is a contract for programs: never coloured.

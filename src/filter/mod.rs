@@ -128,13 +128,23 @@ pub enum Urgency {
 }
 
 impl Urgency {
+    /// The words a filter file may give, as Callgoose's form spells them; any case is accepted.
+    pub const WORDS: [(&'static str, Urgency); 7] = [
+        ("high", Urgency::High),
+        ("low", Urgency::Low),
+        ("P1", Urgency::High),
+        ("P2", Urgency::High),
+        ("P3", Urgency::High),
+        ("P4", Urgency::Low),
+        ("P5", Urgency::Low),
+    ];
+
     /// Reads `high`, `low` (any case) or a priority `P1`..`P5`.
     pub fn parse(text: &str) -> Option<Urgency> {
-        match text.to_ascii_lowercase().as_str() {
-            "high" | "p1" | "p2" | "p3" => Some(Urgency::High),
-            "low" | "p4" | "p5" => Some(Urgency::Low),
-            _ => None,
-        }
+        Urgency::WORDS
+            .iter()
+            .find(|(word, _)| word.eq_ignore_ascii_case(text))
+            .map(|&(_, urgency)| urgency)
     }
 
     /// `high` or `low`.

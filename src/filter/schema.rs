@@ -2,75 +2,130 @@
 //!
 //! These types mirror the file exactly, keep every value's span, and refuse unknown fields: they give the
 //! lists of allowed fields and the spanned form `lint` points into. Loading reads the same fields one by
-//! one (`validate`), so that every error of a file is reported; a test keeps the two in step. [`Table`] names the kinds of table in the file so that unknown fields can be reported per
-//! table; the lists come from the types themselves, never from a copy.
+//! one (`validate`), so that every error of a file is reported; a test keeps the two in step. [`Table`]
+//! names the kinds of table in the file so that unknown fields can be reported per table; the lists come
+//! from the types themselves, never from a copy. The types also derive the JSON Schema that editors check
+//! filter files with (`sqibs-filter schema filters`): their doc comments are its descriptions, their
+//! `schemars` attributes its limits.
 
+use super::limits;
+use crate::json_schema::shapes;
 use crate::semantics::SemanticsLayer;
 use crate::strict_toml::{Schema, fields_of, string_field};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 use toml::de::DeTable;
 
-/// A whole filter file.
-#[derive(Debug, Deserialize)]
+/// A filter file: the API filters of one Callgoose service, in the order Callgoose tries them.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "sqibs-filter filter file", transform = shapes::require_filters)]
 pub(crate) struct FileDoc {
+    /// The service's name; default: the file's name without `.toml`. Case files and `--service` pick a
+    /// service by it.
+    #[schemars(with = "Option<String>", length(min = 1))]
     #[allow(
         dead_code,
         reason = "declares the field; read field by field by `validate`"
     )]
     pub service: Option<Spanned<String>>,
+    /// The `from=` parameter the sender's webhook URL carries: incident titles read `<from> - <title>`.
+    #[schemars(with = "Option<String>", length(min = 1))]
     #[allow(
         dead_code,
         reason = "declares the field; read field by field by `validate`"
     )]
     pub from: Option<Spanned<String>>,
+    /// Readings of what Callgoose's documentation leaves open; command-line switches win over them.
     #[allow(
         dead_code,
         reason = "declares the field; read field by field by `validate`"
     )]
     pub semantics: Option<SemanticsLayer>,
+    /// The API filters, 1 to 10, in the order Callgoose tries them: the first whose trigger part holds
+    /// creates the incident.
+    #[schemars(with = "Vec<FilterDoc>", length(min = 1, max = limits::FILTERS))]
     #[serde(default)]
     pub filter: Vec<Spanned<FilterDoc>>,
 }
 
-/// One `[[filter]]`.
-#[derive(Debug, Deserialize)]
+/// One `[[filter]]`: a trigger part that creates incidents and an optional resolve part that closes
+/// them.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FilterDoc {
+    /// The filter's name in every report and in case files; default: `filter N`.
+    #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
+    /// The urgency of the incidents it creates: `high` or `low` (any case), or a priority `P1`-`P3`
+    /// (high) or `P4`-`P5` (low).
+    #[schemars(with = "shapes::UrgencyWord")]
     #[allow(
         dead_code,
         reason = "declares the field; read field by field by `validate`"
     )]
     pub urgency: Spanned<String>,
+    /// `[filter.trigger]`: when the filter creates an incident, and what the incident says.
+    #[schemars(with = "TriggerDoc")]
     pub trigger: Spanned<TriggerDoc>,
+    /// `[filter.resolve]`: when the filter resolves incidents. Present: the resolve part is on.
+    #[schemars(with = "Option<ResolveDoc>")]
     pub resolve: Option<Spanned<ResolveDoc>>,
 }
 
-/// `[filter.trigger]`.
-#[derive(Debug, Deserialize)]
+/// `[filter.trigger]`: when the filter creates an incident, and what the incident says.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TriggerDoc {
+    /// 1 or 2 conditions; by default all must hold (`[semantics] conditions` changes that).
+    #[schemars(
+        with = "Vec<ConditionDoc>",
+        length(min = 1, max = limits::TRIGGER_CONDITIONS)
+    )]
     pub conditions: Spanned<Vec<Spanned<ConditionDoc>>>,
+    /// Incident Title From: the payload key whose value is the title, e.g. `alert_name` or
+    /// `labels.alertname`.
+    #[schemars(with = "String", length(min = 1))]
     pub title_from: Spanned<String>,
+    /// Incident Description From: the payload key whose value is the description; absent: the whole
+    /// payload is the description.
+    #[schemars(with = "Option<String>", length(min = 1))]
     pub description_from: Option<Spanned<String>>,
+    /// Map Incident With: the payload key whose value identifies the incident, so that a resolve can
+    /// find it and repeats are duplicates. Without it nothing this filter creates can be resolved.
+    #[schemars(with = "Option<String>", length(min = 1))]
     pub map_with: Option<Spanned<String>>,
 }
 
-/// `[filter.resolve]`.
-#[derive(Debug, Deserialize)]
+/// `[filter.resolve]`: when the filter resolves incidents, and which.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ResolveDoc {
+    /// Exactly 1 condition.
+    #[schemars(with = "Vec<ConditionDoc>", length(equal = 1))]
     pub conditions: Spanned<Vec<Spanned<ConditionDoc>>>,
+    /// Incident Mapped With: the payload key whose value names the incidents to resolve; normally the
+    /// trigger's `map_with`.
+    #[schemars(with = "String", length(min = 1))]
     pub mapped_with: Spanned<String>,
 }
 
-/// `{ key = "…", contains = ["…"] }`.
-#[derive(Debug, Deserialize)]
+/// A condition: the key's value must contain every item.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ConditionDoc {
+    /// Payload JSON Key: where the value is read, e.g. `status`, `labels.severity` or
+    /// `alerts.0.status`. Keys are case-sensitive.
+    #[schemars(with = "String", length(min = 1))]
     pub key: Spanned<String>,
+    /// Key Value Contains: 1 to 10 items of at most 50 characters, ANDed: every one must be contained in
+    /// the value (case-insensitively by default). Alternatives need filters of their own.
+    #[schemars(
+        with = "Vec<String>",
+        length(min = 1, max = limits::ITEMS),
+        inner(length(max = limits::ITEM_CHARS), regex(pattern = shapes::NO_CONTROL_CHARACTERS))
+    )]
     pub contains: Spanned<Vec<Spanned<String>>>,
 }
 

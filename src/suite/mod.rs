@@ -13,7 +13,7 @@ mod discover;
 mod load;
 mod reach;
 pub mod run;
-mod schema;
+pub(crate) mod schema;
 pub mod val;
 
 pub use discover::{Unusable, discover, is_case_file};

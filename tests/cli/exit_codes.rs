@@ -83,6 +83,8 @@ fn every_command_exits_as_documented() {
             "{\"status\": tru}\n{}\n",
             2,
         ),
+        ("schema: printed", &["schema", "cases"], "", 0),
+        ("schema: a usage error", &["schema", "toml"], "", 2),
     ];
     for (what, args, stdin, code) in cases {
         let out = Test::in_temp()
@@ -107,7 +109,7 @@ fn every_command_exits_as_documented() {
 fn the_documented_table_is_in_the_help_and_the_readme() {
     let readme = std::fs::read_to_string("README.md").unwrap();
     assert!(readme.contains("| code | `check` | `test` | `lint` | `replay` |"));
-    for command in ["check", "test", "lint", "replay"] {
+    for command in ["check", "test", "lint", "replay", "schema"] {
         let out = Test::new().args(&[command, "--help"]).output();
         assert_eq!(out.code, 0);
         assert!(

@@ -233,8 +233,8 @@ fn the_troubleshooting_copies_are_caught() {
     assert_eq!(
         found,
         [
-            "warning[mapping-keys-differ] 20:15",
-            "error[resolve-without-map-with] 19:15",
+            "warning[mapping-keys-differ] 21:15",
+            "error[resolve-without-map-with] 20:15",
         ]
     );
 }

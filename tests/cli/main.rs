@@ -27,6 +27,8 @@ mod lint;
 mod properties;
 /// `replay`: timelines, summaries, tokens, duplicate windows, filter diffs.
 mod replay;
+/// `schema`: the shipped JSON Schemas, the files that name them, what they refuse.
+mod schema;
 /// Tokens never appear in any output, error, JSON, JUnit or blessed file.
 mod secrets;
 /// `test`: case files, scenarios, diffs, bless, JUnit, coverage.

@@ -38,10 +38,10 @@ fn tigera_copy(edit: impl Fn(&str) -> String) -> Test {
 }
 
 const TIGERA_PASS: &str = "
-    pass  samples/tigera/cases.toml:4  tigera: a firing alert creates a high-urgency incident  (T)
-    pass  samples/tigera/cases.toml:18  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
-    pass  samples/tigera/cases.toml:26  tigera: a status that is neither firing nor resolved is discarded  (T)
-    pass  samples/tigera/cases.toml:33  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
+    pass  samples/tigera/cases.toml:5  tigera: a firing alert creates a high-urgency incident  (T)
+    pass  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
+    pass  samples/tigera/cases.toml:27  tigera: a status that is neither firing nor resolved is discarded  (T)
+    pass  samples/tigera/cases.toml:34  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
 ";
 
 #[test]
@@ -62,13 +62,13 @@ fn a_changed_filter_fails_with_a_diff_naming_the_case_and_the_field() {
         t.args(&["test"]),
         1,
         r#"
-        FAIL  samples/tigera/cases.toml:4  tigera: a firing alert creates a high-urgency incident  (T)
-        pass  samples/tigera/cases.toml:18  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
-        pass  samples/tigera/cases.toml:26  tigera: a status that is neither firing nor resolved is discarded  (T)
-        pass  samples/tigera/cases.toml:33  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
+        FAIL  samples/tigera/cases.toml:5  tigera: a firing alert creates a high-urgency incident  (T)
+        pass  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
+        pass  samples/tigera/cases.toml:27  tigera: a status that is neither firing nor resolved is discarded  (T)
+        pass  samples/tigera/cases.toml:34  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
 
-        failed: tigera: a firing alert creates a high-urgency incident (samples/tigera/cases.toml:4)
-        --- expected (samples/tigera/cases.toml:12)
+        failed: tigera: a firing alert creates a high-urgency incident (samples/tigera/cases.toml:5)
+        --- expected (samples/tigera/cases.toml:13)
         +++ actual
         @@ -3,3 +3,3 @@
          urgency = "high"
@@ -115,8 +115,8 @@ fn bless_writes_expectations_that_then_pass() {
     let dir = t.dir().to_owned();
     let before = std::fs::read_to_string(dir.join("samples/tigera/cases.toml")).unwrap();
     let mut blessed = TIGERA_PASS.replacen(
-        "pass  samples/tigera/cases.toml:4",
-        "bless samples/tigera/cases.toml:4",
+        "pass  samples/tigera/cases.toml:5",
+        "bless samples/tigera/cases.toml:5",
         1,
     );
     blessed.push_str("\n    4 passed, 0 failed\n");
@@ -221,7 +221,7 @@ fn the_junit_report_is_read_by_a_junit_parser() {
     );
     assert_eq!(
         (failed[0].file.as_deref(), failed[0].line),
-        (Some("samples/tigera/cases.toml"), Some(4))
+        (Some("samples/tigera/cases.toml"), Some(5))
     );
     let failure = failed[0].status.failure_as_ref();
     assert_eq!(failure.message, "1 expected value(s) differ");
@@ -252,8 +252,8 @@ fn selection_by_name_and_skipped_cases() {
         t.args(&["test", "--name", "*alert resolves*", "--name", "lifecycle"]),
         0,
         "
-        skip  samples/tigera/cases.toml:18  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
-        pass  samples/tigera/cases.toml:34  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
+        skip  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
+        pass  samples/tigera/cases.toml:35  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
 
         1 passed, 0 failed, 1 skipped
         ",
@@ -638,7 +638,7 @@ fn deny_uncovered_says_so_in_the_summary() {
         without_times(&out.stdout),
         unindent(
             r#"
-            pass  samples/tigera/cases.toml:4  tigera: a firing alert creates a high-urgency incident  (T)
+            pass  samples/tigera/cases.toml:5  tigera: a firing alert creates a high-urgency incident  (T)
 
             not exercised by any case:
               tigera: filter #1 "security alert": the resolve part
