@@ -177,7 +177,7 @@ impl<'s> Replayer<'s> {
         }
         let time = request.received_at.or_else(|| {
             let key = self.time_key.as_ref()?;
-            timestamp::parse_text(&document_text(&request.payload, key)?)
+            timestamp::parse_text(&document_text(&request.payload, key)?).ok()
         });
         if let Some(t) = time {
             self.last_time = Some(self.last_time.map_or(t, |last| last.max(t)));
