@@ -13,7 +13,7 @@ fn a_lifecycle_replay_shows_the_incident_opening_and_closing() {
                #2  samples/replay/lifecycle.jsonl#2  202 discarded
                #3  samples/replay/lifecycle.jsonl#3  201 tigera: duplicate of incident #1
                #4  samples/replay/lifecycle.jsonl#4  200 tigera: resolved incident #1 after 10m 00s
-               #5  samples/replay/lifecycle.jsonl#5  200 tigera: resolve found no open incident [no mapping key]
+               #5  samples/replay/lifecycle.jsonl#5  200 tigera: resolve has no mapping value: `alert_id` is not in the payload
 
             replayed 5 requests
               incidents created               1
@@ -21,7 +21,8 @@ fn a_lifecycle_replay_shows_the_incident_opening_and_closing() {
               resolved                        1
               left open                       0
               discarded (202)                 1
-              resolves with no open incident  1
+              resolves with no open incident  0
+              resolves with no mapping value  1
               triggers without a mapping key  0
               unauthorized (401)              0
             "#,
@@ -94,6 +95,7 @@ fn repeats_a_missing_mapping_key_an_unmatched_resolve_and_a_stale_token_are_coun
               left open                       3
               discarded (202)                 2
               resolves with no open incident  1
+              resolves with no mapping value  0
               triggers without a mapping key  2
               unauthorized (401)              1
             left open:
@@ -119,16 +121,19 @@ fn diff_filters_names_the_requests_a_filter_change_alters() {
         ])
         .output();
     assert_eq!((out.code, out.stderr.as_str()), (1, ""));
-    let first_lines: Vec<&str> = out.stdout.lines().take(7).collect();
+    // Each change names the field that differs (the service renamed, the rest unchanged).
+    let first_lines: Vec<&str> = out.stdout.lines().take(9).collect();
     assert_eq!(
         first_lines,
         [
             "   #1  samples/replay/troubles.jsonl#1",
             "         old: 201 tigera: created incident #1 \"Tigera - DNS Exfiltration\" [tigera-sec-002]",
             "         new: 201 tigera-no-map-key: created incident #1 \"Tigera - DNS Exfiltration\" [no mapping key]",
+            "         changed: tigera mapping key: [tigera-sec-002] -> [no mapping key]",
             "   #2  samples/replay/troubles.jsonl#2",
             "         old: 201 tigera: duplicate of incident #1",
             "         new: 201 tigera-no-map-key: created incident #2 \"Tigera - DNS Exfiltration\" [no mapping key]",
+            "         changed: tigera trigger: folds into the incident created by request #1 -> creates an incident",
             "",
         ]
     );
@@ -138,7 +143,7 @@ fn diff_filters_names_the_requests_a_filter_change_alters() {
     );
     assert!(
         out.stdout
-            .contains("  incidents created                      3        4\n"),
+            .contains("  incidents created                      3        4       +1\n"),
         "{}",
         out.stdout
     );
@@ -281,6 +286,7 @@ fn bad_lines_are_reported_and_the_rest_replayed() {
               left open                       1
               discarded (202)                 0
               resolves with no open incident  0
+              resolves with no mapping value  0
               triggers without a mapping key  0
               unauthorized (401)              0
               skipped (unreadable)            2
