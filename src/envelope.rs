@@ -210,7 +210,7 @@ fn param(query: &[(String, String)], name: &str) -> Result<Option<String>, Strin
     };
     if values.any(|v| v != first) {
         return Err(format!(
-            "the envelope's `url` has `{name}=` more than once, with different values: a request carries one"
+            "the envelope's `url` has the `{name}` parameter more than once, with different values: a request carries one"
         ));
     }
     Ok(Some(first.clone()))
@@ -313,7 +313,7 @@ mod tests {
         let e = url("/v1/process?token=t-1&from=x&token=t-2").unwrap_err();
         assert_eq!(
             e,
-            "the envelope's `url` has `token=` more than once, with different values: a request carries one"
+            "the envelope's `url` has the `token` parameter more than once, with different values: a request carries one"
         );
         // The rule holds whichever source wins, and errors never quote a token.
         let e = token_of(json!({"url": "/p?token=t-1&token=t-2", "token": "t-0", "body": {}}))
