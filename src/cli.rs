@@ -108,7 +108,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "DURATION", value_parser = crate::timestamp::parse_duration)]
     pub dedup_window: Option<i64>,
 
-    /// The payload key holding a request's time (RFC 3339 or epoch), for bodies without an envelope.
+    /// The payload key holding a request's time (RFC 3339 or epoch), for bodies without an envelope; a
+    /// request it gives no time is shown with a warning.
     #[arg(long, value_name = "KEY")]
     pub time_key: Option<String>,
 

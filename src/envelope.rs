@@ -3,6 +3,11 @@
 //! "body": {...}}`. An envelope may also carry the `url` (whose `from=` and `token=` parameters count)
 //! and `headers` (whose `Authorization: Bearer` counts as the token).
 //!
+//! Reading rules: the token is the envelope's `token`, else the `Authorization` header's (scheme `Bearer`
+//! in any case, then any white space), else the URL's `token=`; `from` is the envelope's, else the URL's.
+//! The URL's query ends at the fragment (`#`) and is form-decoded; a parameter repeated with different
+//! values makes the line unreadable.
+//!
 //! Detection rule (without `--envelope`): a JSON object with a `body` key, all of whose keys are
 //! envelope keys, is an envelope; anything else is a bare body.
 
@@ -101,21 +106,15 @@ pub fn open(value: &Value) -> Result<Request, String> {
         }
     };
     let query = text("url")?.map(|u| query_params(&u)).unwrap_or_default();
-    let param = |name: &str| {
-        query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let token = text("token")?
-        .or_else(|| bearer(map))
-        .or_else(|| param("token"));
-    let from = text("from")?.or_else(|| param("from"));
+    // One source of each: the envelope's own key, then (for the token) the header, then the URL.
+    let (url_token, url_from) = (param(&query, "token")?, param(&query, "from")?);
+    let token = text("token")?.or_else(|| bearer(map)).or(url_token);
+    let from = text("from")?.or(url_from);
     let received_at = match map.get("received_at") {
         None | Some(Value::Null) => None,
         Some(v) => Some(
             timestamp::parse_value(v)
-                .ok_or("the envelope's `received_at` is not an RFC 3339 time or an epoch number")?,
+                .map_err(|e| format!("the envelope's `received_at` is {e}"))?,
         ),
     };
     let body = map.get("body").ok_or("the envelope has no `body`")?;
@@ -174,62 +173,47 @@ fn is_text(content_type: &str) -> bool {
         || ct == "application/javascript"
 }
 
+/// The token of an `Authorization` header: the scheme `Bearer` in any case, then any white space.
 fn bearer(map: &Map<String, Value>) -> Option<String> {
     let Some(Value::Object(headers)) = map.get("headers") else {
         return None;
     };
-    headers
+    let value = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
-        .and_then(|(_, v)| v.as_str())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(|t| t.trim().to_owned())
+        .and_then(|(_, v)| v.as_str())?
+        .trim_start();
+    let (scheme, token) = value.split_once(|c: char| c.is_ascii_whitespace())?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
 }
 
-/// The query parameters of a URL, percent-decoded.
+/// The query parameters of a URL, decoded as a form (`+` is a space, `%2B` a plus, a `%` without two
+/// hex digits stays as written). The query ends where the fragment (`#`) begins.
 fn query_params(url: &str) -> Vec<(String, String)> {
+    let url = url.split_once('#').map_or(url, |(before, _)| before);
     let Some((_, query)) = url.split_once('?') else {
         return Vec::new();
     };
-    let query = query.split('#').next().unwrap_or("");
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
+    form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
 
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| s.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match (bytes[i], escaped) {
-            (_, Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b'+', None) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, None) => {
-                out.push(b);
-                i += 1;
-            }
-        }
+/// The one value of URL parameter `name`. A parameter repeated with different values is an error: the
+/// request names two tokens (or two senders), and guessing which one Callgoose reads would make the
+/// replay's verdict a guess.
+fn param(query: &[(String, String)], name: &str) -> Result<Option<String>, String> {
+    let mut values = query.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
+    let Some(first) = values.next() else {
+        return Ok(None);
+    };
+    if values.any(|v| v != first) {
+        return Err(format!(
+            "the envelope's `url` has the `{name}` parameter more than once, with different values: a request carries one"
+        ));
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Ok(Some(first.clone()))
 }
 
 #[cfg(test)]
@@ -274,6 +258,71 @@ mod tests {
         );
         let r = open(&json!({"headers": {"authorization": "Bearer t-1"}, "body": {}})).unwrap();
         assert_eq!(r.token.as_deref(), Some("t-1"));
+    }
+
+    fn token_of(envelope: serde_json::Value) -> Result<Option<String>, String> {
+        open(&envelope).map(|r| r.token)
+    }
+
+    #[test]
+    fn the_auth_scheme_is_case_insensitive_with_any_white_space_after_it() {
+        for header in [
+            "BEARER t-1",
+            "bearer t-1",
+            "BeArEr\tt-1",
+            "Bearer   t-1 ",
+            " Bearer\r\n t-1",
+        ] {
+            let got = token_of(json!({"headers": {"Authorization": header}, "body": {}}));
+            assert_eq!(got, Ok(Some("t-1".into())), "{header:?}");
+        }
+        for not_bearer in ["Basic dXNlcg==", "Bearer", "Bearer   ", "Bearert-1", "t-1"] {
+            let got = token_of(json!({"headers": {"authorization": not_bearer}, "body": {}}));
+            assert_eq!(got, Ok(None), "{not_bearer:?}");
+        }
+    }
+
+    #[test]
+    fn url_parameters_are_form_decoded_and_the_fragment_is_not_the_query() {
+        let url = |u: &str| token_of(json!({"url": u, "body": {}}));
+        // `%+1` is no escape: the `+` is a space and the `%` stays as written.
+        assert_eq!(url("/v1/process?token=%+1"), Ok(Some("% 1".into())));
+        assert_eq!(
+            url("/v1/process?token=a+b%2Bc%zz"),
+            Ok(Some("a b+c%zz".into()))
+        );
+        assert_eq!(url("/v1/process?from=x#token=t-1"), Ok(None));
+        assert_eq!(url("/v1/process#frag?token=t-1"), Ok(None));
+        assert_eq!(
+            url("/v1/process?token=t-1#token=t-2"),
+            Ok(Some("t-1".into()))
+        );
+        assert_eq!(
+            url("/v1/process?token=%E2%9C%93"),
+            Ok(Some("\u{2713}".into()))
+        );
+    }
+
+    #[test]
+    fn a_repeated_token_parameter_must_repeat_the_same_value() {
+        let url = |u: &str| token_of(json!({"url": u, "body": {}}));
+        assert_eq!(
+            url("/v1/process?token=t-1&token=t-1"),
+            Ok(Some("t-1".into()))
+        );
+        let e = url("/v1/process?token=t-1&from=x&token=t-2").unwrap_err();
+        assert_eq!(
+            e,
+            "the envelope's `url` has the `token` parameter more than once, with different values: a request carries one"
+        );
+        // The rule holds whichever source wins, and errors never quote a token.
+        let e = token_of(json!({"url": "/p?token=t-1&token=t-2", "token": "t-0", "body": {}}))
+            .unwrap_err();
+        assert!(!e.contains("t-1") && !e.contains("t-2"), "{e}");
+        // The envelope's own key wins over the header, which wins over the URL.
+        let all =
+            json!({"url": "/p?token=u", "headers": {"authorization": "Bearer h"}, "body": {}});
+        assert_eq!(token_of(all), Ok(Some("h".into())));
     }
 
     #[test]

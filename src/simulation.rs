@@ -10,6 +10,7 @@
 //!
 //! Memory grows with the number of open incidents only: closed incidents are handed back, not kept.
 
+use crate::filter::Urgency;
 use crate::outcome::{FilterRef, Outcome};
 use std::collections::HashMap;
 use std::fmt;
@@ -25,6 +26,8 @@ pub struct Incident {
     pub map_key: Option<String>,
     /// Its title.
     pub title: String,
+    /// Its urgency.
+    pub urgency: Urgency,
     /// The filter that created it.
     pub filter: FilterRef,
     /// The request that created it (1-based across the simulation).
@@ -33,13 +36,33 @@ pub struct Incident {
     pub duplicates: usize,
 }
 
+impl Incident {
+    /// A reference to this incident.
+    pub fn reference(&self) -> IncidentRef {
+        IncidentRef {
+            id: self.id,
+            created_by: self.created_by,
+        }
+    }
+}
+
+/// Which incident: its number, and the request that created it (what identifies an incident across two
+/// simulations of the same traffic, whose numbers may differ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IncidentRef {
+    /// [`Incident::id`].
+    pub id: usize,
+    /// [`Incident::created_by`].
+    pub created_by: usize,
+}
+
 /// What the trigger side of a request did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Triggered {
     /// A new incident.
     Created(Incident),
-    /// A repeat of the open incident with this id.
-    Duplicate(usize),
+    /// A repeat of this open incident.
+    Duplicate(IncidentRef),
 }
 
 /// What the resolve side of a request did.
@@ -153,7 +176,7 @@ impl Simulation {
                 Some(key) => match self.open_mut(service, key) {
                     Some(open) => {
                         open.duplicates += 1;
-                        Triggered::Duplicate(open.id)
+                        Triggered::Duplicate(open.reference())
                     }
                     None => {
                         let incident = self.create(service, i, request);
@@ -197,6 +220,7 @@ impl Simulation {
             service: service.to_owned(),
             map_key: i.map_key.clone(),
             title: i.title.clone(),
+            urgency: i.urgency,
             filter: i.filter.clone(),
             created_by: request,
             duplicates: 0,
@@ -219,7 +243,6 @@ impl Simulation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filter::Urgency;
     use crate::outcome::{Code, Incident as Made, Resolution};
 
     fn trigger(key: Option<&str>) -> Outcome {

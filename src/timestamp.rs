@@ -1,104 +1,100 @@
 //! Times in captured traffic: RFC 3339 timestamps (`2026-04-17T12:00:00Z`) or epoch numbers, read into
 //! milliseconds since the epoch, and durations written `90s`, `5m`, `1h30m`.
+//!
+//! Timestamps are read by `jiff` (RFC 3339 and the ISO 8601 forms of its Temporal grammar: an offset is
+//! required, calendar dates and offsets are validated). Every time read lies within jiff's range, the
+//! years -9999 to 9999, so differences of two times never overflow.
 
 use serde_json::Value;
+use std::fmt;
 
 /// Milliseconds since 1970-01-01T00:00:00Z.
 pub type Millis = i64;
 
+/// Why a value is not a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeError {
+    /// Neither a timestamp nor a number.
+    NotATime,
+    /// It looks like a timestamp but is not a valid one: the parser's reason.
+    Invalid(String),
+    /// An epoch number outside the years -9999 to 9999.
+    OutOfRange,
+}
+
+impl fmt::Display for TimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeError::NotATime => f.write_str(
+                "not an RFC 3339 time (2026-04-17T12:00:00Z) or an epoch number of seconds or milliseconds",
+            ),
+            TimeError::Invalid(reason) => write!(f, "not a valid RFC 3339 time: {reason}"),
+            TimeError::OutOfRange => f.write_str(
+                "an epoch number outside the years -9999 to 9999 (seconds below 1e11, milliseconds above)",
+            ),
+        }
+    }
+}
+
+/// Epoch numbers at least this large (in absolute value) are milliseconds: 1e11 seconds is the year 5138.
+const MILLIS_FROM: f64 = 1e11;
+
 /// Reads a timestamp value: an RFC 3339 string, or a number of seconds (or milliseconds, when it is
 /// too large to be seconds) since the epoch.
-pub fn parse_value(value: &Value) -> Option<Millis> {
+pub fn parse_value(value: &Value) -> Result<Millis, TimeError> {
     match value {
-        Value::String(s) => parse_rfc3339(s),
-        Value::Number(n) => {
-            let x = n.as_f64()?;
-            // 1e11 seconds is the year 5138: anything above is milliseconds.
-            let millis = if x.abs() >= 1e11 { x } else { x * 1000.0 };
-            millis.is_finite().then_some(millis as Millis)
-        }
-        _ => None,
+        Value::String(s) => parse_text(s),
+        Value::Number(n) => epoch(n),
+        _ => Err(TimeError::NotATime),
     }
 }
 
 /// Reads a timestamp from a value's text: RFC 3339, or an epoch number as [`parse_value`] reads one.
-pub fn parse_text(text: &str) -> Option<Millis> {
-    parse_rfc3339(text).or_else(|| {
-        let number: serde_json::Number = text.trim().parse().ok()?;
-        parse_value(&Value::Number(number))
-    })
+pub fn parse_text(text: &str) -> Result<Millis, TimeError> {
+    let text = text.trim();
+    match text.parse::<serde_json::Number>() {
+        Ok(n) => epoch(&n),
+        Err(_) => parse_rfc3339(text),
+    }
 }
 
 /// Reads `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` (a space may stand for the `T`).
-pub fn parse_rfc3339(s: &str) -> Option<Millis> {
-    let b = s.as_bytes();
-    let num = |range: std::ops::Range<usize>| -> Option<i64> {
-        let part = s.get(range)?;
-        (!part.is_empty() && part.bytes().all(|c| c.is_ascii_digit()))
-            .then(|| part.parse().ok())
-            .flatten()
-    };
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
-        return None;
-    }
-    if b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
+pub fn parse_rfc3339(s: &str) -> Result<Millis, TimeError> {
+    // Only text that starts like a date gets the parser's reason; anything else is simply not a time.
+    if !s
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b == b'+' || b == b'-')
     {
-        return None;
+        return Err(TimeError::NotATime);
     }
-    let mut rest = &s[19..];
-    let mut millis = 0;
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        let first3: String = frac[..digits]
-            .chars()
-            .chain("000".chars())
-            .take(3)
-            .collect();
-        millis = first3.parse().ok()?;
-        rest = &frac[digits..];
-    }
-    let offset_minutes = match rest {
-        "Z" | "z" => 0,
-        _ => {
-            let sign = match rest.as_bytes().first()? {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            let o = rest.get(1..)?;
-            if o.len() != 5 || o.as_bytes()[2] != b':' {
-                return None;
-            }
-            let (h, m): (i64, i64) = (o[..2].parse().ok()?, o[3..].parse().ok()?);
-            sign * (h * 60 + m)
-        }
-    };
-    let days = days_from_civil(year, month, day);
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-    Some(seconds * 1000 + millis)
+    s.parse::<jiff::Timestamp>()
+        .map(jiff::Timestamp::as_millisecond)
+        .map_err(|e| TimeError::Invalid(e.to_string()))
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// An epoch number: seconds, or milliseconds from [`MILLIS_FROM`] on; out of jiff's range is an error.
+fn epoch(n: &serde_json::Number) -> Result<Millis, TimeError> {
+    let millis = match n.as_i64() {
+        Some(i) if (i as f64).abs() < MILLIS_FROM => i * 1000,
+        Some(i) => i,
+        None => {
+            let x = n.as_f64().ok_or(TimeError::OutOfRange)?;
+            let millis = if x.abs() < MILLIS_FROM { x * 1000.0 } else { x };
+            let (min, max) = (
+                jiff::Timestamp::MIN.as_millisecond(),
+                jiff::Timestamp::MAX.as_millisecond(),
+            );
+            // Checked in floating point first: casting an out-of-range float would saturate.
+            if !(min as f64..=max as f64).contains(&millis) {
+                return Err(TimeError::OutOfRange);
+            }
+            millis.floor() as Millis
+        }
+    };
+    jiff::Timestamp::from_millisecond(millis)
+        .map(jiff::Timestamp::as_millisecond)
+        .map_err(|_| TimeError::OutOfRange)
 }
 
 /// Reads a duration such as `90s`, `5m`, `1h30m`, `2d`, `500ms`.
@@ -150,32 +146,84 @@ mod tests {
 
     #[test]
     fn rfc3339_in_utc_and_with_offsets() {
-        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(
-            parse_rfc3339("2026-04-17T12:00:00Z"),
-            Some(1_776_427_200_000)
-        );
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Ok(0));
+        assert_eq!(parse_rfc3339("2026-04-17T12:00:00Z"), Ok(1_776_427_200_000));
         assert_eq!(
             parse_rfc3339("2026-04-17T14:00:00.250+02:00"),
-            Some(1_776_427_200_250)
+            Ok(1_776_427_200_250)
         );
-        assert_eq!(
-            parse_rfc3339("2026-04-17 12:00:00z"),
-            Some(1_776_427_200_000)
+        assert_eq!(parse_rfc3339("2026-04-17 12:00:00z"), Ok(1_776_427_200_000));
+        assert_eq!(parse_text(" 2026-04-17T12:00:00Z "), Ok(1_776_427_200_000));
+        for no_time in ["2026-04-17", "2026-04-17T12:00:00"] {
+            assert!(
+                matches!(parse_rfc3339(no_time), Err(TimeError::Invalid(_))),
+                "{no_time}"
+            );
+        }
+        assert_eq!(parse_text("yesterday"), Err(TimeError::NotATime));
+        assert_eq!(parse_value(&json!(true)), Err(TimeError::NotATime));
+    }
+
+    #[test]
+    fn calendar_dates_and_offsets_are_validated() {
+        assert_eq!(parse_rfc3339("2024-02-29T00:00:00Z"), Ok(1_709_164_800_000));
+        for bad in [
+            "2026-02-31T00:00:00Z",
+            "2026-02-29T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-04-17T24:00:01Z",
+            "2026-04-17T12:61:00Z",
+            "2026-04-17T12:00:00+99:99",
+            "2026-04-17T12:00:00+02:60",
+        ] {
+            let got = parse_rfc3339(bad);
+            assert!(matches!(got, Err(TimeError::Invalid(_))), "{bad}: {got:?}");
+        }
+        let reason = parse_text("2026-02-31T00:00:00Z").unwrap_err().to_string();
+        assert!(
+            reason.starts_with("not a valid RFC 3339 time: "),
+            "{reason}"
         );
-        assert_eq!(parse_rfc3339("2026-04-17"), None);
-        assert_eq!(parse_rfc3339("2026-13-01T00:00:00Z"), None);
-        assert_eq!(parse_rfc3339("2026-04-17T12:00:00"), None);
     }
 
     #[test]
     fn epoch_numbers_in_seconds_or_millis() {
-        assert_eq!(parse_value(&json!(1_776_427_200)), Some(1_776_427_200_000));
+        assert_eq!(parse_value(&json!(1_776_427_200)), Ok(1_776_427_200_000));
         assert_eq!(
             parse_value(&json!(1_776_427_200_000_i64)),
-            Some(1_776_427_200_000)
+            Ok(1_776_427_200_000)
         );
-        assert_eq!(parse_value(&json!(true)), None);
+        assert_eq!(parse_text("1776427200.5"), Ok(1_776_427_200_500));
+        assert_eq!(parse_text("-1"), Ok(-1000));
+        assert_eq!(parse_value(&json!("1776427200")), Ok(1_776_427_200_000));
+    }
+
+    #[test]
+    fn extreme_epoch_numbers_are_an_error_not_an_overflow() {
+        for extreme in [
+            json!(i64::MAX),
+            json!(i64::MIN),
+            json!(u64::MAX),
+            json!(1e300),
+            json!(-1e300),
+            json!(253_402_300_800_000_i64),
+        ] {
+            assert_eq!(
+                parse_value(&extreme),
+                Err(TimeError::OutOfRange),
+                "{extreme}"
+            );
+        }
+        for extreme in ["1e400", "-1e400", "99999999999999999999999999", "9.3e18"] {
+            assert_eq!(parse_text(extreme), Err(TimeError::OutOfRange), "{extreme}");
+        }
+        // The edges of the range are times, and their difference does not overflow.
+        let (first, last) = (
+            parse_text("-377705023201000").unwrap(),
+            parse_text("9999-12-30T22:00:00Z").unwrap(),
+        );
+        assert!(last - first > 0);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Non-fatal findings about one request: values, not side effects. The evaluator collects them, the
 //! renderers show them (`warning:` lines, or the `warnings` array of JSON output).
 
+use crate::timestamp::TimeError;
 use std::fmt;
 
 /// Something about a request that the user should know although it did not stop anything.
@@ -83,6 +84,14 @@ pub enum Warning {
         /// The `mapped_with` key.
         key: String,
     },
+    /// `replay --time-key`: the payload gives the request no time, so the duplicate window cannot fold
+    /// it and the ages of its incidents are unknown.
+    NoTime {
+        /// The `--time-key` key.
+        key: String,
+        /// Why its value is not a time; `None`: the key is absent.
+        problem: Option<TimeError>,
+    },
 }
 
 impl Warning {
@@ -119,6 +128,7 @@ impl Warning {
             Warning::EmptyMapKey { .. } => "empty_map_key",
             Warning::MapKeyMissing { .. } => "map_key_missing",
             Warning::ResolveKeyMissing { .. } => "resolve_key_missing",
+            Warning::NoTime { .. } => "no_time",
         }
     }
 }
@@ -187,6 +197,13 @@ impl fmt::Display for Warning {
                 f,
                 "the resolve part of filter \"{filter}\" matched, but its key `{key}` is not in the payload: nothing can be resolved"
             ),
+            Warning::NoTime { key, problem } => {
+                match problem {
+                    None => write!(f, "time key `{key}` not found")?,
+                    Some(problem) => write!(f, "time key `{key}` is {problem}")?,
+                }
+                f.write_str(": the request has no time, so the duplicate window cannot fold it and its incidents' ages are unknown")
+            }
         }
     }
 }

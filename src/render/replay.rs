@@ -4,7 +4,8 @@
 
 use super::Palette;
 use super::sanitize::escape;
-use crate::replay::{Counts, Record, ResolveAction, TriggerAction};
+use crate::outcome::Description;
+use crate::replay::{Change, Counts, Field, Record, ResolveAction, TriggerAction};
 use crate::simulation::Incident;
 use crate::timestamp::{Millis, format_duration};
 use serde::Serialize;
@@ -22,8 +23,15 @@ pub trait ReplayReport {
         open: &[(&Incident, Option<Millis>)],
         skipped: usize,
     ) -> io::Result<()>;
-    /// A request whose outcome differs between the old and the new filters.
-    fn change(&mut self, old: &Record, new: &Record) -> io::Result<()>;
+    /// A request whose outcome differs between the old and the new filters: what differs, and the
+    /// payload's text (a description may be the whole payload).
+    fn change(
+        &mut self,
+        old: &Record,
+        new: &Record,
+        changes: &[Change],
+        raw: &str,
+    ) -> io::Result<()>;
     /// The end of a filter diff.
     fn diff_summary(
         &mut self,
@@ -63,15 +71,15 @@ impl<'w> HumanReplay<'w> {
                     .map(|a| {
                         let mut parts = Vec::new();
                         match &a.trigger {
-                            Some(TriggerAction::Created(i)) => parts.push(format!(
+                            Some(TriggerAction::Created(i, _)) => parts.push(format!(
                                 "{} #{} \"{}\" {}",
                                 p.created("created incident"),
                                 i.id,
                                 escape(&i.title, false),
                                 key(&i.map_key)
                             )),
-                            Some(TriggerAction::Duplicate(id)) => {
-                                parts.push(format!("duplicate of incident #{id}"))
+                            Some(TriggerAction::Duplicate(made)) => {
+                                parts.push(format!("duplicate of incident #{}", made.id))
                             }
                             None => {}
                         }
@@ -90,9 +98,14 @@ impl<'w> HumanReplay<'w> {
                             }
                             Some(ResolveAction::Repeated) => parts.push("repeated resolve".into()),
                             Some(ResolveAction::NoOpenIncident(k)) => parts.push(format!(
-                                "{} {}",
+                                "{} [{}]",
                                 p.warning("resolve found no open incident"),
-                                key(k)
+                                escape(k, false)
+                            )),
+                            Some(ResolveAction::NoMappingValue(k)) => parts.push(format!(
+                                "{}: `{}` is not in the payload",
+                                p.warning("resolve has no mapping value"),
+                                escape(k, false)
                             )),
                             None => {}
                         }
@@ -102,6 +115,114 @@ impl<'w> HumanReplay<'w> {
                 format!("{code} {}", actions.join("; "))
             }
         }
+    }
+}
+
+/// The counts of a diff, as labelled rows: `left open` is what was created and not resolved.
+fn diff_rows(old: &Counts, new: &Counts) -> [(&'static str, usize, usize); 9] {
+    let open = |c: &Counts| c.created.saturating_sub(c.resolved);
+    [
+        ("incidents created", old.created, new.created),
+        ("duplicates folded", old.duplicates, new.duplicates),
+        ("resolved", old.resolved, new.resolved),
+        ("left open", open(old), open(new)),
+        ("discarded (202)", old.discarded, new.discarded),
+        (
+            "resolves with no open incident",
+            old.orphan_resolves,
+            new.orphan_resolves,
+        ),
+        (
+            "resolves with no mapping value",
+            old.unmapped_resolves,
+            new.unmapped_resolves,
+        ),
+        ("triggers without a mapping key", old.keyless, new.keyless),
+        ("unauthorized (401)", old.unauthorized, new.unauthorized),
+    ]
+}
+
+/// How a changed field is named in human output.
+fn field_label(field: Field) -> &'static str {
+    match field {
+        Field::Code => "code",
+        Field::Trigger => "trigger",
+        Field::Filter => "filter",
+        Field::Urgency => "urgency",
+        Field::Title => "title",
+        Field::Description => "description",
+        Field::MapKey => "mapping key",
+        Field::Resolve => "resolve",
+    }
+}
+
+/// Characters of a description shown in a change.
+const CHANGE_DESCRIPTION: usize = 60;
+
+/// The value of `field` in action `index` of `r`, in words.
+fn field_text(r: &Record, index: Option<usize>, field: Field, raw: &str) -> String {
+    let Some(a) = index.map(|i| &r.actions[i]) else {
+        return "202 (does not act)".into();
+    };
+    let created = match &a.trigger {
+        Some(TriggerAction::Created(i, d)) => Some((i, d)),
+        _ => None,
+    };
+    match (field, created) {
+        (Field::Code, _) => a.code.to_string(),
+        (Field::Filter, Some((i, _))) => {
+            format!(
+                "\"{}\" (filter {})",
+                escape(&i.filter.name, false),
+                i.filter.position
+            )
+        }
+        (Field::Urgency, Some((i, _))) => i.urgency.to_string(),
+        (Field::Title, Some((i, _))) => format!("\"{}\"", escape(&i.title, false)),
+        (Field::Description, Some((_, Description::WholePayload))) => "the whole payload".into(),
+        (Field::Description, Some((_, d))) => {
+            let folded = d.text(raw).split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut shown: String = folded.chars().take(CHANGE_DESCRIPTION).collect();
+            if shown.len() < folded.len() {
+                shown.push('…');
+            }
+            format!("\"{}\"", escape(&shown, false))
+        }
+        (Field::MapKey, Some((i, _))) => key(&i.map_key),
+        (Field::Resolve, _) => match &a.resolve {
+            None => "no resolve part matches".into(),
+            Some(ResolveAction::Closed(closed)) => {
+                let by: Vec<String> = closed
+                    .iter()
+                    .map(|(i, _)| format!("#{}", i.created_by))
+                    .collect();
+                match by.as_slice() {
+                    [one] => format!("closes the incident created by request {one}"),
+                    _ => format!("closes the incidents created by requests {}", by.join(", ")),
+                }
+            }
+            Some(ResolveAction::Repeated) => "repeats a resolve".into(),
+            Some(ResolveAction::NoOpenIncident(k)) => {
+                format!("finds no open incident [{}]", escape(k, false))
+            }
+            Some(ResolveAction::NoMappingValue(k)) => {
+                format!(
+                    "has no mapping value (`{}` is not in the payload)",
+                    escape(k, false)
+                )
+            }
+        },
+        // The trigger's kind: incident fields are compared only when both sides created one.
+        (_, _) => match &a.trigger {
+            None => "no trigger part holds".into(),
+            Some(TriggerAction::Created(..)) => "creates an incident".into(),
+            Some(TriggerAction::Duplicate(made)) => {
+                format!(
+                    "folds into the incident created by request #{}",
+                    made.created_by
+                )
+            }
+        },
     }
 }
 
@@ -119,7 +240,15 @@ impl ReplayReport for HumanReplay<'_> {
             "{:>5}  {}  {what}",
             format!("#{}", r.number),
             escape(&r.name, false)
-        ))
+        ))?;
+        for w in &r.warnings {
+            let warning = self.palette.warning("warning");
+            self.line(format!(
+                "         {warning}: {}",
+                escape(&w.to_string(), false)
+            ))?;
+        }
+        Ok(())
     }
 
     fn summary(
@@ -138,6 +267,7 @@ impl ReplayReport for HumanReplay<'_> {
             ("left open", open.len()),
             ("discarded (202)", c.discarded),
             ("resolves with no open incident", c.orphan_resolves),
+            ("resolves with no mapping value", c.unmapped_resolves),
             ("triggers without a mapping key", c.keyless),
             ("unauthorized (401)", c.unauthorized),
         ];
@@ -169,13 +299,37 @@ impl ReplayReport for HumanReplay<'_> {
         Ok(())
     }
 
-    fn change(&mut self, old: &Record, new: &Record) -> io::Result<()> {
+    fn change(
+        &mut self,
+        old: &Record,
+        new: &Record,
+        changes: &[Change],
+        raw: &str,
+    ) -> io::Result<()> {
         let (before, after) = (self.what(old), self.what(new));
         self.line(format!(
             "{:>5}  {}\n         old: {before}\n         new: {after}",
             format!("#{}", old.number),
             escape(&old.name, false)
-        ))
+        ))?;
+        for c in changes {
+            let service = c
+                .old
+                .map(|i| &old.actions[i])
+                .or(c.new.map(|i| &new.actions[i]))
+                .map_or("", |a| a.service.as_str());
+            let (was, is) = (
+                field_text(old, c.old, c.field, raw),
+                field_text(new, c.new, c.field, raw),
+            );
+            self.line(format!(
+                "         {}: {} {}: {was} -> {is}",
+                self.palette.warning("changed"),
+                self.palette.service(service),
+                field_label(c.field)
+            ))?;
+        }
+        Ok(())
     }
 
     fn diff_summary(
@@ -199,23 +353,18 @@ impl ReplayReport for HumanReplay<'_> {
             ))
         };
         self.line(verdict)?;
-        self.line(format!("  {:<31} {:>8} {:>8}", "", "old", "new"))?;
-        let rows = [
-            ("incidents created", old.created, new.created),
-            ("duplicates folded", old.duplicates, new.duplicates),
-            ("resolved", old.resolved, new.resolved),
-            ("discarded (202)", old.discarded, new.discarded),
-            (
-                "resolves with no open incident",
-                old.orphan_resolves,
-                new.orphan_resolves,
-            ),
-            ("triggers without a mapping key", old.keyless, new.keyless),
-            ("unauthorized (401)", old.unauthorized, new.unauthorized),
-        ];
-        for (label, a, b) in rows {
-            let row = format!("  {label:<31} {a:>8} {b:>8}");
-            self.line(if a == b { row } else { p.warning(&row) })?;
+        self.line(format!(
+            "  {:<31} {:>8} {:>8} {:>8}",
+            "", "old", "new", "change"
+        ))?;
+        for (label, a, b) in diff_rows(old, new) {
+            let row = if a == b {
+                format!("  {label:<31} {a:>8} {b:>8}")
+            } else {
+                let change = format!("{:+}", b as i64 - a as i64);
+                p.warning(&format!("  {label:<31} {a:>8} {b:>8} {change:>8}"))
+            };
+            self.line(row)?;
         }
         if skipped > 0 {
             self.line(format!("  skipped (unreadable) {skipped}"))?;
@@ -253,6 +402,13 @@ struct RecordJson<'a> {
     triggered: TriggeredJson,
     resolved: ResolvedJson,
     actions: Vec<ActionJson<'a>>,
+    warnings: Vec<WarningJson>,
+}
+
+#[derive(Serialize)]
+struct WarningJson {
+    kind: &'static str,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -297,7 +453,10 @@ enum ResolveJson<'a> {
     },
     Repeated {},
     NoOpenIncident {
-        map_key: Option<&'a str>,
+        map_key: &'a str,
+    },
+    NoMappingValue {
+        key: &'a str,
     },
 }
 
@@ -309,12 +468,12 @@ fn record_json(r: &Record) -> RecordJson<'_> {
             service: &a.service,
             code: a.code.status(),
             trigger: a.trigger.as_ref().map(|t| match t {
-                TriggerAction::Created(i) => TriggerJson::Created {
+                TriggerAction::Created(i, _) => TriggerJson::Created {
                     incident: i.id,
                     title: &i.title,
                     map_key: i.map_key.as_deref(),
                 },
-                TriggerAction::Duplicate(id) => TriggerJson::Duplicate { incident: *id },
+                TriggerAction::Duplicate(made) => TriggerJson::Duplicate { incident: made.id },
             }),
             resolve: a.resolve.as_ref().map(|r| match r {
                 ResolveAction::Closed(closed) => ResolveJson::Resolved {
@@ -322,9 +481,8 @@ fn record_json(r: &Record) -> RecordJson<'_> {
                     open_ms: closed.iter().map(|(_, age)| *age).collect(),
                 },
                 ResolveAction::Repeated => ResolveJson::Repeated {},
-                ResolveAction::NoOpenIncident(k) => ResolveJson::NoOpenIncident {
-                    map_key: k.as_deref(),
-                },
+                ResolveAction::NoOpenIncident(k) => ResolveJson::NoOpenIncident { map_key: k },
+                ResolveAction::NoMappingValue(k) => ResolveJson::NoMappingValue { key: k },
             }),
         })
         .collect();
@@ -342,15 +500,82 @@ fn record_json(r: &Record) -> RecordJson<'_> {
             duplicate: r.resolve_duplicate,
         },
         actions,
+        warnings: r
+            .warnings
+            .iter()
+            .map(|w| WarningJson {
+                kind: w.kind(),
+                message: w.to_string(),
+            })
+            .collect(),
     }
 }
 
+/// The counts under their JSON names.
+fn counts_fields(c: &Counts) -> [(&'static str, usize); 9] {
+    [
+        ("requests", c.requests),
+        ("created", c.created),
+        ("duplicates", c.duplicates),
+        ("resolved", c.resolved),
+        ("discarded", c.discarded),
+        ("orphan_resolves", c.orphan_resolves),
+        ("unmapped_resolves", c.unmapped_resolves),
+        ("keyless", c.keyless),
+        ("unauthorized", c.unauthorized),
+    ]
+}
+
 fn counts_json(c: &Counts) -> Value {
-    json!({
-        "requests": c.requests, "created": c.created, "duplicates": c.duplicates,
-        "resolved": c.resolved, "discarded": c.discarded, "orphan_resolves": c.orphan_resolves,
-        "keyless": c.keyless, "unauthorized": c.unauthorized,
-    })
+    let fields = counts_fields(c).map(|(name, n)| (name.to_owned(), Value::from(n)));
+    Value::Object(fields.into_iter().collect())
+}
+
+/// The value of `field` in action `index` of `r`, as JSON (`null` for a side that does not act, except
+/// its code: 202).
+fn field_json(r: &Record, index: Option<usize>, field: Field, raw: &str) -> Value {
+    let Some(a) = index.map(|i| &r.actions[i]) else {
+        return if field == Field::Code {
+            json!(202)
+        } else {
+            Value::Null
+        };
+    };
+    let created = match &a.trigger {
+        Some(TriggerAction::Created(i, d)) => Some((i, d)),
+        _ => None,
+    };
+    match (field, created) {
+        (Field::Code, _) => json!(a.code.status()),
+        (Field::Filter, Some((i, _))) => {
+            json!({"name": i.filter.name, "position": i.filter.position})
+        }
+        (Field::Urgency, Some((i, _))) => json!(i.urgency.as_str()),
+        (Field::Title, Some((i, _))) => json!(i.title),
+        (Field::Description, Some((_, d))) => json!(d.text(raw)),
+        (Field::MapKey, Some((i, _))) => json!(i.map_key),
+        (Field::Resolve, _) => match &a.resolve {
+            None => Value::Null,
+            Some(ResolveAction::Closed(closed)) => json!({
+                "action": "resolved",
+                "created_by": closed.iter().map(|(i, _)| i.created_by).collect::<Vec<_>>(),
+            }),
+            Some(ResolveAction::Repeated) => json!({"action": "repeated"}),
+            Some(ResolveAction::NoOpenIncident(k)) => {
+                json!({"action": "no-open-incident", "map_key": k})
+            }
+            Some(ResolveAction::NoMappingValue(k)) => {
+                json!({"action": "no-mapping-value", "key": k})
+            }
+        },
+        (_, _) => match &a.trigger {
+            None => Value::Null,
+            Some(TriggerAction::Created(..)) => json!({"action": "created"}),
+            Some(TriggerAction::Duplicate(made)) => {
+                json!({"action": "duplicate", "created_by": made.created_by})
+            }
+        },
+    }
 }
 
 impl ReplayReport for JsonReplay<'_> {
@@ -407,9 +632,31 @@ impl ReplayReport for JsonReplay<'_> {
         writeln!(self.out, "{text}")
     }
 
-    fn change(&mut self, old: &Record, new: &Record) -> io::Result<()> {
+    fn change(
+        &mut self,
+        old: &Record,
+        new: &Record,
+        changes: &[Change],
+        raw: &str,
+    ) -> io::Result<()> {
+        let changes: Vec<Value> = changes
+            .iter()
+            .map(|c| {
+                let service = c
+                    .old
+                    .map(|i| &old.actions[i])
+                    .or(c.new.map(|i| &new.actions[i]))
+                    .map_or("", |a| a.service.as_str());
+                json!({
+                    "service": service, "field": c.field.name(),
+                    "old": field_json(old, c.old, c.field, raw),
+                    "new": field_json(new, c.new, c.field, raw),
+                })
+            })
+            .collect();
         self.line(json!({
             "type": "change", "number": old.number, "name": old.name,
+            "changes": changes,
             "old": serde_json::to_value(record_json(old))?,
             "new": serde_json::to_value(record_json(new))?,
         }))
@@ -422,9 +669,15 @@ impl ReplayReport for JsonReplay<'_> {
         changed: usize,
         skipped: usize,
     ) -> io::Result<()> {
+        let differing: Vec<&str> = counts_fields(old)
+            .iter()
+            .zip(counts_fields(new))
+            .filter(|((_, a), (_, b))| a != b)
+            .map(|((name, _), _)| *name)
+            .collect();
         self.line(json!({
             "type": "diff_summary", "changed": changed, "skipped": skipped,
-            "old": counts_json(old), "new": counts_json(new),
+            "old": counts_json(old), "new": counts_json(new), "differing": differing,
         }))
     }
 }

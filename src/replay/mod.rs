@@ -8,19 +8,28 @@
 //! - With a duplicate window, a request whose body repeats one the same service saw within the window
 //!   is folded into the earlier request's incident (`triggered.duplicate`), even without a mapping key,
 //!   and a repeated resolve is `resolved.duplicate`. A request needs a time for this: the envelope's
-//!   `received_at`, or the payload key given with `--time-key`.
+//!   `received_at`, or the payload key given with `--time-key`. A request received before the earlier
+//!   one is not its repeat.
+//!
+//! State: the open incidents (with their opening times), and with a duplicate window one entry per
+//! service and body seen within one window of the latest request's time, pruned by time whatever the
+//! order of arrival. Without a window no request time is kept.
 
+mod compare;
 pub mod run;
+
+pub use compare::{Change, Field, changes};
 
 use crate::envelope::Request;
 use crate::eval::evaluate_from;
 use crate::filter::Service;
 use crate::keypath::KeyPath;
-use crate::outcome::Code;
-use crate::simulation::{Incident, Resolved, Simulation, Triggered};
+use crate::outcome::{Code, Description};
+use crate::simulation::{Incident, IncidentRef, Resolved, Simulation, Triggered};
 use crate::timestamp::{self, Millis};
+use crate::warning::Warning;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 /// How a replay runs.
@@ -53,6 +62,8 @@ pub struct Record {
     pub resolve_duplicate: bool,
     /// What happened in each service that did something.
     pub actions: Vec<Action>,
+    /// Findings about the request as a whole (its time).
+    pub warnings: Vec<Warning>,
 }
 
 /// What a request did in one service.
@@ -71,10 +82,10 @@ pub struct Action {
 /// The trigger side of an action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TriggerAction {
-    /// A new incident.
-    Created(Incident),
+    /// A new incident, with its description.
+    Created(Incident, Description),
     /// Folded into this open incident.
-    Duplicate(usize),
+    Duplicate(IncidentRef),
 }
 
 /// The resolve side of an action.
@@ -84,8 +95,11 @@ pub enum ResolveAction {
     Closed(Vec<(Incident, Option<Millis>)>),
     /// A repeat of a resolve within the duplicate window.
     Repeated,
-    /// No open incident had the mapping value (none at all when `None`).
-    NoOpenIncident(Option<String>),
+    /// No open incident had this mapping value.
+    NoOpenIncident(String),
+    /// The payload has no value at the `mapped_with` key (named here), so nothing could be closed: the
+    /// classic wrong-`mapped_with` mistake.
+    NoMappingValue(String),
 }
 
 /// The counts of a replay.
@@ -101,8 +115,10 @@ pub struct Counts {
     pub resolved: usize,
     /// Requests discarded (202).
     pub discarded: usize,
-    /// Resolves that found no open incident.
+    /// Resolves whose mapping value no open incident had.
     pub orphan_resolves: usize,
+    /// Resolves whose payload has no mapping value.
+    pub unmapped_resolves: usize,
     /// Triggers without a mapping value: each a new incident that can never auto-resolve.
     pub keyless: usize,
     /// Requests refused for their token (401).
@@ -116,9 +132,10 @@ pub struct Replayer<'s> {
     time_key: Option<KeyPath>,
     sim: Simulation,
     counts: Counts,
-    opened_at: HashMap<usize, Option<Millis>>,
-    /// Bodies seen within the duplicate window: (time, service and body hash, incident it made).
-    recent: VecDeque<(Millis, u64, Option<usize>)>,
+    /// When each open incident was opened, where known.
+    opened_at: HashMap<usize, Millis>,
+    /// Only with a duplicate window.
+    window: Option<Window>,
     last_time: Option<Millis>,
 }
 
@@ -128,11 +145,11 @@ impl<'s> Replayer<'s> {
         Replayer {
             services,
             time_key: options.time_key.as_deref().map(KeyPath::parse),
+            window: options.dedup_window.map(Window::new),
             options,
             sim: Simulation::new(),
             counts: Counts::default(),
             opened_at: HashMap::new(),
-            recent: VecDeque::new(),
             last_time: None,
         }
     }
@@ -148,7 +165,7 @@ impl<'s> Replayer<'s> {
             .open()
             .into_iter()
             .map(|i| {
-                let opened = self.opened_at.get(&i.id).copied().flatten();
+                let opened = self.opened_at.get(&i.id).copied();
                 let age = opened.zip(self.last_time).map(|(o, now)| now - o);
                 (i, age)
             })
@@ -167,6 +184,7 @@ impl<'s> Replayer<'s> {
             resolved: false,
             resolve_duplicate: false,
             actions: Vec::new(),
+            warnings: Vec::new(),
         };
         if let Some(expected) = &self.options.token
             && request.token.as_deref() != Some(expected.as_str())
@@ -175,20 +193,29 @@ impl<'s> Replayer<'s> {
             record.code = 401;
             return record;
         }
-        let time = request.received_at.or_else(|| {
-            let key = self.time_key.as_ref()?;
-            timestamp::parse_text(&document_text(&request.payload, key)?)
-        });
+        let (time, no_time) = self.time_of(request);
         if let Some(t) = time {
             self.last_time = Some(self.last_time.map_or(t, |last| last.max(t)));
         }
-        for service in self.services {
+        // Hashed once per request, and only when a window compares bodies.
+        let body = match (&mut self.window, time) {
+            (Some(window), Some(now)) => {
+                window.prune(now);
+                Some((body_hash(request), now))
+            }
+            _ => None,
+        };
+        for (index, service) in self.services.iter().enumerate() {
             let from = request.from.as_deref().or(service.from.as_deref());
             let outcome = evaluate_from(service, &request.payload, from);
             if outcome.code == Code::Discarded {
                 continue;
             }
-            let repeat = self.repeat_of(service, request, time);
+            let seen = body.map(|(hash, now)| ((index, hash), now));
+            let repeat = match (&mut self.window, seen) {
+                (Some(window), Some((key, now))) => window.repeat_of(key, now),
+                _ => None,
+            };
             let mut action = Action {
                 service: service.name.clone(),
                 code: outcome.code,
@@ -198,8 +225,8 @@ impl<'s> Replayer<'s> {
             match repeat {
                 Some(incident) => {
                     // A repeat within the window changes nothing: it answers as a duplicate.
-                    if let (Some(id), true) = (incident, outcome.trigger.is_some()) {
-                        action.trigger = Some(TriggerAction::Duplicate(id));
+                    if let (Some(made), true) = (incident, outcome.trigger.is_some()) {
+                        action.trigger = Some(TriggerAction::Duplicate(made));
                     }
                     if outcome.resolve.is_some() {
                         action.resolve = Some(ResolveAction::Repeated);
@@ -207,72 +234,88 @@ impl<'s> Replayer<'s> {
                 }
                 None => {
                     let step = self.sim.apply(&service.name, &outcome, record.number);
+                    let description = outcome.trigger.map(|t| t.description);
                     action.trigger = step.triggered.map(|t| match t {
                         Triggered::Created(i) => {
-                            self.opened_at.insert(i.id, time);
-                            TriggerAction::Created(i)
+                            if let Some(t) = time {
+                                self.opened_at.insert(i.id, t);
+                            }
+                            TriggerAction::Created(
+                                i,
+                                description.unwrap_or(Description::WholePayload),
+                            )
                         }
-                        Triggered::Duplicate(id) => TriggerAction::Duplicate(id),
+                        Triggered::Duplicate(made) => TriggerAction::Duplicate(made),
                     });
-                    action.resolve = step.resolved.map(|r| match r {
-                        Resolved::Closed(closed) => ResolveAction::Closed(
+                    action.resolve = match (step.resolved, outcome.resolve) {
+                        (Some(Resolved::Closed(closed)), _) => Some(ResolveAction::Closed(
                             closed
                                 .into_iter()
                                 .map(|i| {
-                                    let opened = self.opened_at.remove(&i.id).flatten();
+                                    let opened = self.opened_at.remove(&i.id);
                                     let age = opened.zip(time).map(|(o, t)| t - o);
                                     (i, age)
                                 })
                                 .collect(),
-                        ),
-                        Resolved::NoOpenIncident => ResolveAction::NoOpenIncident(
-                            outcome.resolve.as_ref().and_then(|r| r.map_key.clone()),
-                        ),
-                    });
-                    if let Some(t) = time {
+                        )),
+                        (Some(Resolved::NoOpenIncident), Some(resolution)) => {
+                            Some(match resolution.map_key {
+                                Some(key) => ResolveAction::NoOpenIncident(key),
+                                None => ResolveAction::NoMappingValue(mapped_with(
+                                    service,
+                                    resolution.filter.position,
+                                )),
+                            })
+                        }
+                        (Some(Resolved::NoOpenIncident), None) | (None, _) => None,
+                    };
+                    if let (Some(window), Some((key, now))) = (&mut self.window, seen) {
                         let made = match &action.trigger {
-                            Some(TriggerAction::Created(i)) => Some(i.id),
-                            Some(TriggerAction::Duplicate(id)) => Some(*id),
+                            Some(TriggerAction::Created(i, _)) => Some(i.reference()),
+                            Some(TriggerAction::Duplicate(made)) => Some(*made),
                             None => None,
                         };
-                        self.recent
-                            .push_back((t, body_hash(service, request), made));
+                        window.insert(key, now, made);
                     }
                 }
             }
             self.count(&action);
             record.actions.push(action);
         }
+        // A request that did nothing needed no time.
+        if let (Some(warning), false) = (no_time, record.actions.is_empty()) {
+            record.warnings.push(warning);
+        }
         self.summarise(&mut record);
         record
     }
 
-    /// The incident made by the same body in the same service within the duplicate window, if this
-    /// request repeats one (`Some(None)`: a repeat that made no incident).
-    fn repeat_of(
-        &mut self,
-        service: &Service,
-        request: &Request,
-        time: Option<Millis>,
-    ) -> Option<Option<usize>> {
-        let (window, now) = (self.options.dedup_window?, time?);
-        while self
-            .recent
-            .front()
-            .is_some_and(|(t, _, _)| now - t > window)
-        {
-            self.recent.pop_front();
+    /// The request's time: the envelope's, else the `--time-key` value's, with a warning when that
+    /// key gives none.
+    fn time_of(&self, request: &Request) -> (Option<Millis>, Option<Warning>) {
+        if request.received_at.is_some() {
+            return (request.received_at, None);
         }
-        let hash = body_hash(service, request);
-        let found = self.recent.iter_mut().rev().find(|(_, h, _)| *h == hash)?;
-        // The window runs from the latest repeat.
-        found.0 = now;
-        Some(found.2)
+        let Some(key) = &self.time_key else {
+            return (None, None);
+        };
+        let problem = match document_text(&request.payload, key) {
+            None => None,
+            Some(text) => match timestamp::parse_text(&text) {
+                Ok(t) => return (Some(t), None),
+                Err(e) => Some(e),
+            },
+        };
+        let warning = Warning::NoTime {
+            key: key.to_string(),
+            problem,
+        };
+        (None, Some(warning))
     }
 
     fn count(&mut self, action: &Action) {
         match &action.trigger {
-            Some(TriggerAction::Created(i)) => {
+            Some(TriggerAction::Created(i, _)) => {
                 self.counts.created += 1;
                 if i.map_key.is_none() {
                     self.counts.keyless += 1;
@@ -284,13 +327,14 @@ impl<'s> Replayer<'s> {
         match &action.resolve {
             Some(ResolveAction::Closed(closed)) => self.counts.resolved += closed.len(),
             Some(ResolveAction::NoOpenIncident(_)) => self.counts.orphan_resolves += 1,
+            Some(ResolveAction::NoMappingValue(_)) => self.counts.unmapped_resolves += 1,
             Some(ResolveAction::Repeated) | None => {}
         }
     }
 
     fn summarise(&mut self, record: &mut Record) {
         let any = |f: fn(&Action) -> bool| record.actions.iter().any(f);
-        record.created = any(|a| matches!(a.trigger, Some(TriggerAction::Created(_))));
+        record.created = any(|a| matches!(a.trigger, Some(TriggerAction::Created(..))));
         record.duplicate = any(|a| matches!(a.trigger, Some(TriggerAction::Duplicate(_))));
         record.resolved = any(|a| matches!(a.resolve, Some(ResolveAction::Closed(_))));
         record.resolve_duplicate = any(|a| matches!(a.resolve, Some(ResolveAction::Repeated)));
@@ -303,6 +347,87 @@ impl<'s> Replayer<'s> {
             200
         };
     }
+
+    /// How many bodies the duplicate window holds now.
+    #[cfg(test)]
+    fn window_len(&self) -> usize {
+        self.window.as_ref().map_or(0, Window::len)
+    }
+}
+
+/// A service (by its place in the list) and the hash of a body.
+type BodyKey = (usize, u64);
+
+/// The bodies seen within the duplicate window: for each service and body, the time of its latest
+/// sighting and the incident it made, and the same entries ordered by time, so that pruning drops the
+/// oldest first whatever order the requests came in. Every lookup, insertion and removal is logarithmic
+/// or better, and the window holds only entries within one span of the current request's time.
+struct Window {
+    span: Millis,
+    latest: HashMap<BodyKey, (Millis, Option<IncidentRef>)>,
+    by_time: BTreeSet<(Millis, BodyKey)>,
+}
+
+impl Window {
+    fn new(span: Millis) -> Window {
+        Window {
+            span,
+            latest: HashMap::new(),
+            by_time: BTreeSet::new(),
+        }
+    }
+
+    /// Drops the entries more than one span before `now`: no request at `now` or later repeats them.
+    fn prune(&mut self, now: Millis) {
+        let cutoff = now.saturating_sub(self.span);
+        while let Some(&(t, key)) = self.by_time.first() {
+            if t >= cutoff {
+                break;
+            }
+            self.by_time.pop_first();
+            self.latest.remove(&key);
+        }
+    }
+
+    /// The incident made by the body `key` if a request at `now` repeats it within the window
+    /// (`Some(None)`: a repeat that made no incident). The window then runs from `now`. A request
+    /// received before the earlier sighting is no repeat of it.
+    fn repeat_of(&mut self, key: BodyKey, now: Millis) -> Option<Option<IncidentRef>> {
+        let (seen, made) = self.latest.get_mut(&key)?;
+        if now < *seen || now - *seen > self.span {
+            return None;
+        }
+        self.by_time.remove(&(*seen, key));
+        self.by_time.insert((now, key));
+        *seen = now;
+        Some(*made)
+    }
+
+    /// Records a sighting that was no repeat. An entry the body already has is later than `now`
+    /// (otherwise this would have been a repeat, or the entry pruned): it is kept.
+    fn insert(&mut self, key: BodyKey, now: Millis, made: Option<IncidentRef>) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.latest.entry(key) {
+            slot.insert((now, made));
+            self.by_time.insert((now, key));
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        debug_assert_eq!(self.latest.len(), self.by_time.len());
+        self.latest.len()
+    }
+}
+
+/// The `mapped_with` key of the filter at `position`.
+fn mapped_with(service: &Service, position: usize) -> String {
+    service
+        .filters
+        .iter()
+        .find(|f| f.position == position)
+        .and_then(|f| f.resolve.as_ref())
+        .map(|r| r.mapped_with.to_string())
+        .unwrap_or_default()
 }
 
 /// The text of `key` in a payload, however it was read.
@@ -320,9 +445,8 @@ fn document_text(payload: &crate::payload::Payload, key: &KeyPath) -> Option<Str
     }
 }
 
-fn body_hash(service: &Service, request: &Request) -> u64 {
+fn body_hash(request: &Request) -> u64 {
     let mut h = DefaultHasher::new();
-    service.name.hash(&mut h);
     request.payload.raw.hash(&mut h);
     h.finish()
 }

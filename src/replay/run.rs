@@ -2,7 +2,7 @@
 //! replay it (or, with `--diff-filters`, replay it through two filter sets at once) and report as it
 //! goes. Memory holds the open incidents and the duplicate window, never the stream.
 
-use super::{Record, ReplayOptions, Replayer, ResolveAction, TriggerAction};
+use super::{ReplayOptions, Replayer, changes};
 use crate::document::KeySet;
 use crate::envelope::{EnvelopeMode, request_of};
 use crate::exit::ExitStatus;
@@ -82,9 +82,10 @@ pub fn replay(
             None => report.record(&record)?,
             Some(other) => {
                 let new = other.apply(&name, &request);
-                if signature(&record) != signature(&new) {
+                let changes = changes(&record, &new);
+                if !changes.is_empty() {
                     changed += 1;
-                    report.change(&record, &new)?;
+                    report.change(&record, &new, &changes, &request.payload.raw)?;
                 }
             }
         }
@@ -108,28 +109,4 @@ pub fn replay(
     } else {
         ExitStatus::Success
     })
-}
-
-/// What a request did, in a form that compares across filter sets: incident numbers and service names
-/// aside (a new filter file may rename its service).
-fn signature(r: &Record) -> Vec<(u16, &'static str, &'static str)> {
-    r.actions
-        .iter()
-        .map(|a| {
-            let trigger = match a.trigger {
-                Some(TriggerAction::Created(ref i)) if i.map_key.is_none() => "created-keyless",
-                Some(TriggerAction::Created(_)) => "created",
-                Some(TriggerAction::Duplicate(_)) => "duplicate",
-                None => "",
-            };
-            let resolve = match a.resolve {
-                Some(ResolveAction::Closed(_)) => "resolved",
-                Some(ResolveAction::Repeated) => "repeated",
-                Some(ResolveAction::NoOpenIncident(_)) => "no-open-incident",
-                None => "",
-            };
-            (a.code.status(), trigger, resolve)
-        })
-        .chain(std::iter::once((r.code, "", "")))
-        .collect()
 }

@@ -8,12 +8,20 @@ use serde_json::json;
 use std::path::Path;
 
 fn tigera(map_with: bool) -> Vec<Service> {
-    let toml = std::fs::read_to_string("filters/tigera.toml").unwrap();
-    let toml = if map_with {
-        toml
+    if map_with {
+        tigera_edited(&[])
     } else {
-        toml.replace("map_with = \"alert_id\"", "")
-    };
+        tigera_edited(&[("map_with = \"alert_id\"", "")])
+    }
+}
+
+/// `filters/tigera.toml` with these replacements.
+fn tigera_edited(edits: &[(&str, &str)]) -> Vec<Service> {
+    let mut toml = std::fs::read_to_string("filters/tigera.toml").unwrap();
+    for (from, to) in edits {
+        assert!(toml.contains(from), "{from}");
+        toml = toml.replace(from, to);
+    }
     vec![parse_service(Path::new("tigera.toml"), &toml, SemanticsLayer::default()).unwrap()]
 }
 
@@ -68,7 +76,7 @@ fn a_lifecycle_creates_folds_and_resolves_one_incident() {
     let orphan = r.apply("d", &request(resolved("k"), None, None));
     assert_eq!(
         orphan.actions[0].resolve,
-        Some(ResolveAction::NoOpenIncident(Some("k".into())))
+        Some(ResolveAction::NoOpenIncident("k".into()))
     );
     r.apply("e", &request(json!({"status": "pending"}), None, None));
     assert_eq!(
@@ -80,6 +88,7 @@ fn a_lifecycle_creates_folds_and_resolves_one_incident() {
             resolved: 1,
             discarded: 1,
             orphan_resolves: 1,
+            unmapped_resolves: 0,
             keyless: 0,
             unauthorized: 0,
         }
@@ -119,6 +128,7 @@ fn without_a_mapping_key_every_repeat_is_a_new_incident() {
     r.apply("c", &request(resolved("k"), None, None));
     let c = r.counts();
     assert_eq!((c.created, c.keyless, c.orphan_resolves), (2, 2, 1));
+    assert_eq!(c.unmapped_resolves, 0);
     assert_eq!(r.open().len(), 2);
 }
 
@@ -161,8 +171,266 @@ fn a_captured_from_wins_over_the_filter_file() {
     let mut req = request(firing("k"), None, None);
     req.from = Some("Calico".into());
     let record = r.apply("a", &req);
-    let Some(TriggerAction::Created(i)) = &record.actions[0].trigger else {
+    let Some(TriggerAction::Created(i, _)) = &record.actions[0].trigger else {
         panic!("{record:?}")
     };
     assert_eq!(i.title, "Calico - Lateral");
+}
+
+#[test]
+fn a_resolve_without_a_mapping_value_is_counted_and_named_apart_from_no_open_incident() {
+    let services = tigera(true);
+    let mut r = Replayer::new(&services, ReplayOptions::default());
+    r.apply("a", &request(firing("k"), None, None));
+    let record = r.apply(
+        "b",
+        &request(json!({"status": "resolved", "id": "k"}), None, None),
+    );
+    assert_eq!(
+        record.actions[0].resolve,
+        Some(ResolveAction::NoMappingValue("alert_id".into()))
+    );
+    assert_eq!(record.code, 200);
+    r.apply("c", &request(resolved("other"), None, None));
+    let c = r.counts();
+    assert_eq!((c.unmapped_resolves, c.orphan_resolves), (1, 1));
+    assert_eq!(r.open().len(), 1);
+}
+
+fn windowed(window: Millis) -> ReplayOptions {
+    ReplayOptions {
+        dedup_window: Some(window),
+        ..ReplayOptions::default()
+    }
+}
+
+#[test]
+fn a_request_received_before_the_window_is_not_a_duplicate() {
+    let services = tigera(false);
+    let mut r = Replayer::new(&services, windowed(5 * 60_000));
+    let minute = 60_000;
+    assert!(
+        r.apply("a", &request(firing("k"), None, Some(10 * minute)))
+            .created
+    );
+    // The same body, captured out of order: received a minute before the one already seen.
+    let earlier = r.apply("b", &request(firing("k"), None, Some(9 * minute)));
+    assert_eq!(flags(&earlier), (201, true, false, false, false));
+    // Within the window of the first it still folds, and the window still runs from the first.
+    assert!(
+        r.apply("c", &request(firing("k"), None, Some(14 * minute)))
+            .duplicate
+    );
+    assert!(
+        r.apply("d", &request(firing("k"), None, Some(19 * minute)))
+            .duplicate
+    );
+    assert!(
+        r.apply("e", &request(firing("k"), None, Some(25 * minute)))
+            .created
+    );
+}
+
+#[test]
+fn the_window_is_pruned_by_time_so_a_far_future_request_cannot_pin_it() {
+    let services = tigera(false);
+    let window = 60_000;
+    let mut r = Replayer::new(&services, windowed(window));
+    let far_future = timestamp::parse_text("9999-01-01T00:00:00Z").unwrap();
+    r.apply("future", &request(firing("future"), None, Some(far_future)));
+    for n in 0..3_000 {
+        // Distinct bodies, each more than one window after the one before.
+        let at = n * 2 * window;
+        r.apply("n", &request(firing(&n.to_string()), None, Some(at)));
+        assert!(r.window_len() <= 2, "request {n}: {}", r.window_len());
+    }
+    // Repeats within the window are still folded, by a lookup, not a scan.
+    let last = 2_999 * 2 * window;
+    assert!(
+        r.apply("again", &request(firing("2999"), None, Some(last + 1)))
+            .duplicate
+    );
+}
+
+#[test]
+fn without_a_window_no_request_time_is_kept() {
+    let services = tigera(false);
+    let mut r = Replayer::new(&services, ReplayOptions::default());
+    for n in 0..100 {
+        // Every request a trigger without a mapping key: nothing is folded, whatever the times.
+        r.apply(
+            "n",
+            &request(json!({"status": "pending", "n": n}), None, Some(n)),
+        );
+        r.apply("n", &request(firing("k"), None, Some(n)));
+    }
+    assert_eq!(r.window_len(), 0);
+    assert_eq!(r.counts().duplicates, 0);
+}
+
+#[test]
+fn an_unreadable_time_key_value_is_a_warning_on_the_request() {
+    let services = tigera(true);
+    let options = ReplayOptions {
+        dedup_window: Some(60_000),
+        time_key: Some("at".into()),
+        ..ReplayOptions::default()
+    };
+    let mut r = Replayer::new(&services, options);
+    let at = |value: serde_json::Value| {
+        let mut body = firing("k");
+        body["at"] = value;
+        request(body, None, None)
+    };
+    let warned = |record: &Record| match record.warnings.as_slice() {
+        [Warning::NoTime { key, problem }] => {
+            assert_eq!(key, "at");
+            Some(problem.clone())
+        }
+        [] => None,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        warned(&r.apply("a", &at(json!("2026-04-17T12:00:00Z")))),
+        None
+    );
+    assert_eq!(
+        warned(&r.apply("b", &at(json!("yesterday")))),
+        Some(Some(timestamp::TimeError::NotATime))
+    );
+    assert!(matches!(
+        warned(&r.apply("c", &at(json!("2026-02-31T12:00:00Z")))),
+        Some(Some(timestamp::TimeError::Invalid(_)))
+    ));
+    assert_eq!(
+        warned(&r.apply("d", &at(json!(1e300)))),
+        Some(Some(timestamp::TimeError::OutOfRange))
+    );
+    assert_eq!(
+        warned(&r.apply("e", &request(firing("k"), None, None))),
+        Some(None)
+    );
+    // A request with an envelope time needs no time key, and one that did nothing needs no time.
+    assert_eq!(
+        warned(&r.apply("f", &request(firing("k"), None, Some(0)))),
+        None
+    );
+    let idle = r.apply("g", &request(json!({"status": "pending"}), None, None));
+    assert_eq!((idle.code, warned(&idle)), (202, None));
+}
+
+/// The fields that differ, per request, between a replay through `old` and one through `new`.
+fn diff(old: &[Service], new: &[Service], requests: &[Request]) -> Vec<Vec<Field>> {
+    let (mut a, mut b) = (
+        Replayer::new(old, ReplayOptions::default()),
+        Replayer::new(new, ReplayOptions::default()),
+    );
+    requests
+        .iter()
+        .map(|req| {
+            let (x, y) = (a.apply("r", req), b.apply("r", req));
+            changes(&x, &y).iter().map(|c| c.field).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_changed_map_with_that_stops_resolves_closing_names_the_mapping_key_and_the_resolve() {
+    let new = tigera_edited(&[("map_with = \"alert_id\"", "map_with = \"alert_name\"")]);
+    let got = diff(
+        &tigera(true),
+        &new,
+        &[
+            request(firing("k"), None, None),
+            request(firing("k"), None, None),
+            request(resolved("k"), None, None),
+        ],
+    );
+    assert_eq!(got, [vec![Field::MapKey], vec![], vec![Field::Resolve]]);
+}
+
+#[test]
+fn a_resolve_that_closes_another_incident_is_a_change() {
+    let new = tigera_edited(&[
+        ("map_with = \"alert_id\"", "map_with = \"alert_name\""),
+        ("mapped_with = \"alert_id\"", "mapped_with = \"alert_name\""),
+    ]);
+    let alert = |id: &str, name: &str| json!({"status": "firing", "alert_id": id, "alert_name": name, "description": "d"});
+    let got = diff(
+        &tigera(true),
+        &new,
+        &[
+            request(alert("a", "N"), None, None),
+            request(alert("b", "M"), None, None),
+            // Closes the incident of request 1 by its id, or that of request 2 by its name.
+            request(
+                json!({"status": "resolved", "alert_id": "a", "alert_name": "M"}),
+                None,
+                None,
+            ),
+        ],
+    );
+    assert_eq!(
+        got,
+        [
+            vec![Field::MapKey],
+            vec![Field::MapKey],
+            vec![Field::Resolve]
+        ]
+    );
+}
+
+#[test]
+fn filter_urgency_title_and_description_changes_are_each_named() {
+    let new = tigera_edited(&[
+        ("name = \"security alert\"", "name = \"security\""),
+        ("urgency = \"high\"", "urgency = \"low\""),
+        ("title_from = \"alert_name\"", "title_from = \"severity\""),
+        ("description_from = \"description\"", ""),
+    ]);
+    let got = diff(&tigera(true), &new, &[request(firing("k"), None, None)]);
+    assert_eq!(
+        got,
+        [vec![
+            Field::Filter,
+            Field::Urgency,
+            Field::Title,
+            Field::Description
+        ]]
+    );
+    assert_eq!(
+        diff(
+            &tigera(true),
+            &tigera(true),
+            &[request(firing("k"), None, None)]
+        ),
+        [vec![]]
+    );
+}
+
+#[test]
+fn services_pair_by_name_then_in_order() {
+    let renamed = tigera_edited(&[("service = \"tigera\"", "service = \"tigera-2\"")]);
+    // A renamed service with the same filters changes nothing.
+    assert_eq!(
+        diff(&tigera(true), &renamed, &[request(firing("k"), None, None)]),
+        [vec![]]
+    );
+    // A service that no longer acts: its code is the change.
+    let silent = tigera_edited(&[("contains = [\"firing\"]", "contains = [\"burning\"]")]);
+    let old = tigera(true);
+    let (mut a, mut b) = (
+        Replayer::new(&old, ReplayOptions::default()),
+        Replayer::new(&silent, ReplayOptions::default()),
+    );
+    let req = request(firing("k"), None, None);
+    let (x, y) = (a.apply("r", &req), b.apply("r", &req));
+    assert_eq!(
+        changes(&x, &y),
+        [Change {
+            old: Some(0),
+            new: None,
+            field: Field::Code
+        }]
+    );
 }

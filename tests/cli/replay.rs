@@ -13,7 +13,7 @@ fn a_lifecycle_replay_shows_the_incident_opening_and_closing() {
                #2  samples/replay/lifecycle.jsonl#2  202 discarded
                #3  samples/replay/lifecycle.jsonl#3  201 tigera: duplicate of incident #1
                #4  samples/replay/lifecycle.jsonl#4  200 tigera: resolved incident #1 after 10m 00s
-               #5  samples/replay/lifecycle.jsonl#5  200 tigera: resolve found no open incident [no mapping key]
+               #5  samples/replay/lifecycle.jsonl#5  200 tigera: resolve has no mapping value: `alert_id` is not in the payload
 
             replayed 5 requests
               incidents created               1
@@ -21,7 +21,8 @@ fn a_lifecycle_replay_shows_the_incident_opening_and_closing() {
               resolved                        1
               left open                       0
               discarded (202)                 1
-              resolves with no open incident  1
+              resolves with no open incident  0
+              resolves with no mapping value  1
               triggers without a mapping key  0
               unauthorized (401)              0
             "#,
@@ -94,6 +95,7 @@ fn repeats_a_missing_mapping_key_an_unmatched_resolve_and_a_stale_token_are_coun
               left open                       3
               discarded (202)                 2
               resolves with no open incident  1
+              resolves with no mapping value  0
               triggers without a mapping key  2
               unauthorized (401)              1
             left open:
@@ -119,16 +121,19 @@ fn diff_filters_names_the_requests_a_filter_change_alters() {
         ])
         .output();
     assert_eq!((out.code, out.stderr.as_str()), (1, ""));
-    let first_lines: Vec<&str> = out.stdout.lines().take(7).collect();
+    // Each change names the field that differs (the service renamed, the rest unchanged).
+    let first_lines: Vec<&str> = out.stdout.lines().take(9).collect();
     assert_eq!(
         first_lines,
         [
             "   #1  samples/replay/troubles.jsonl#1",
             "         old: 201 tigera: created incident #1 \"Tigera - DNS Exfiltration\" [tigera-sec-002]",
             "         new: 201 tigera-no-map-key: created incident #1 \"Tigera - DNS Exfiltration\" [no mapping key]",
+            "         changed: tigera mapping key: [tigera-sec-002] -> [no mapping key]",
             "   #2  samples/replay/troubles.jsonl#2",
             "         old: 201 tigera: duplicate of incident #1",
             "         new: 201 tigera-no-map-key: created incident #2 \"Tigera - DNS Exfiltration\" [no mapping key]",
+            "         changed: tigera trigger: folds into the incident created by request #1 -> creates an incident",
             "",
         ]
     );
@@ -138,7 +143,7 @@ fn diff_filters_names_the_requests_a_filter_change_alters() {
     );
     assert!(
         out.stdout
-            .contains("  incidents created                      3        4\n"),
+            .contains("  incidents created                      3        4       +1\n"),
         "{}",
         out.stdout
     );
@@ -281,6 +286,7 @@ fn bad_lines_are_reported_and_the_rest_replayed() {
               left open                       1
               discarded (202)                 0
               resolves with no open incident  0
+              resolves with no mapping value  0
               triggers without a mapping key  0
               unauthorized (401)              0
               skipped (unreadable)            2
@@ -301,5 +307,307 @@ fn a_bad_duration_is_a_usage_error() {
         out.stderr.contains("invalid duration `5 minutes`"),
         "{}",
         out.stderr
+    );
+}
+
+/// The repository's copy of a shipped file, for runs in a folder of their own.
+fn shipped(path: &str) -> String {
+    format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn diff_filters_fails_and_names_the_mapping_key_when_a_changed_map_with_stops_resolves() {
+    let tigera = std::fs::read_to_string(shipped("filters/tigera.toml")).unwrap();
+    let keyed_by_name = tigera.replace("map_with = \"alert_id\"", "map_with = \"alert_name\"");
+    let lifecycle = shipped("samples/replay/lifecycle.jsonl");
+    let old = shipped("filters/tigera.toml");
+    Test::in_temp()
+        .raw_file("tigera.toml", keyed_by_name.as_bytes())
+        .args(&["replay", &lifecycle, "--diff-filters", &old, "tigera.toml"])
+        .expect(
+            1,
+            &format!(
+                r#"
+                   #1  {lifecycle}#1
+                         old: 201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [tigera-sec-001]
+                         new: 201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [Suspicious Lateral Movement]
+                         changed: tigera mapping key: [tigera-sec-001] -> [Suspicious Lateral Movement]
+                   #4  {lifecycle}#4
+                         old: 200 tigera: resolved incident #1 after 10m 00s
+                         new: 200 tigera: resolve found no open incident [tigera-sec-001]
+                         changed: tigera resolve: closes the incident created by request #1 -> finds no open incident [tigera-sec-001]
+
+                2 of 5 requests change their outcome
+                                                       old      new   change
+                  incidents created                      1        1
+                  duplicates folded                      1        1
+                  resolved                               1        0       -1
+                  left open                              0        1       +1
+                  discarded (202)                        1        1
+                  resolves with no open incident         0        1       +1
+                  resolves with no mapping value         1        1
+                  triggers without a mapping key         0        0
+                  unauthorized (401)                     0        0
+                "#
+            ),
+            "",
+        );
+}
+
+#[test]
+fn diff_filters_json_names_each_changed_field_and_count() {
+    let out = Test::new()
+        .args(&[
+            "replay",
+            "samples/replay/lifecycle.jsonl",
+            "--format",
+            "json",
+            "--diff-filters",
+            "filters/tigera.toml",
+            "samples/troubleshooting/no-map-key.toml",
+        ])
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""));
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let changes: Vec<(u64, String)> = lines
+        .iter()
+        .filter(|l| l["type"] == "change")
+        .flat_map(|l| {
+            let number = l["number"].as_u64().unwrap();
+            l["changes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |c| (number, c["field"].as_str().unwrap().to_owned()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (1, "map_key".to_owned()),
+            (3, "trigger".to_owned()),
+            (4, "resolve".to_owned())
+        ]
+    );
+    assert_eq!(
+        lines[0]["changes"][0],
+        serde_json::json!({"service": "tigera", "field": "map_key", "old": "tigera-sec-001", "new": null})
+    );
+    assert_eq!(
+        lines[2]["changes"][0]["old"],
+        serde_json::json!({"action": "resolved", "created_by": [1]})
+    );
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "diff_summary");
+    assert_eq!(
+        summary["differing"],
+        serde_json::json!([
+            "created",
+            "duplicates",
+            "resolved",
+            "orphan_resolves",
+            "keyless"
+        ])
+    );
+}
+
+#[test]
+fn a_resolve_without_a_mapping_value_is_counted_apart_in_json() {
+    let out = Test::new()
+        .args(&[
+            "replay",
+            "samples/replay/lifecycle.jsonl",
+            "--service",
+            "tigera",
+            "--format",
+            "json",
+        ])
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Sedai's resolve also matches Tigera's resolve part, but carries no `alert_id`.
+    assert_eq!(
+        lines[4]["actions"][0]["resolve"],
+        serde_json::json!({"action": "no-mapping-value", "key": "alert_id"})
+    );
+    let summary = &lines[5];
+    assert_eq!(
+        (
+            summary["unmapped_resolves"].as_u64(),
+            summary["orphan_resolves"].as_u64()
+        ),
+        (Some(1), Some(0))
+    );
+}
+
+#[test]
+fn an_unreadable_time_key_value_warns_instead_of_silently_disabling_the_window() {
+    let body = |at: &str| {
+        format!(
+            "{{\"status\": \"firing\", \"alert_id\": \"a\", \"alert_name\": \"Scan\", \"at\": {at}}}\n"
+        )
+    };
+    let input = [
+        body("\"2026-02-31T08:00:00Z\""),
+        body("\"2026-02-31T08:00:00Z\""),
+        body("1e300"),
+        "{\"status\": \"firing\", \"alert_id\": \"a\"}\n".to_owned(),
+        "{\"status\": \"pending\"}\n".to_owned(),
+    ]
+    .concat();
+    let args = [
+        "replay",
+        "--service",
+        "tigera",
+        "--dedup-window",
+        "5m",
+        "--time-key",
+        "at",
+    ];
+    let out = Test::new().args(&args).stdin(&input).output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let warnings: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains("warning:"))
+        .collect();
+    let no_time = ": the request has no time, so the duplicate window cannot fold it and its incidents' ages are unknown";
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "         warning: time key `at` is not a valid RFC 3339 time: parsed date is not valid: parameter 'day' for `2026-02` is invalid, must be in range `1..=28`{no_time}"
+            ),
+            format!(
+                "         warning: time key `at` is not a valid RFC 3339 time: parsed date is not valid: parameter 'day' for `2026-02` is invalid, must be in range `1..=28`{no_time}"
+            ),
+            format!(
+                "         warning: time key `at` is an epoch number outside the years -9999 to 9999 (seconds below 1e11, milliseconds above){no_time}"
+            ),
+            format!("         warning: time key `at` not found{no_time}"),
+        ]
+    );
+    // JSON output carries the same warnings on the request objects.
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let out = Test::new().args(&json_args).stdin(&input).output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let kinds: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|l| l["type"] == "request")
+        .map(|l| l["warnings"].to_string())
+        .collect();
+    assert!(kinds[0].contains("\"kind\":\"no_time\""), "{kinds:?}");
+    assert_eq!(kinds[4], "[]");
+}
+
+#[test]
+fn an_extreme_received_at_is_an_error_not_an_overflow() {
+    // Epoch numbers at the ends of i64 would overflow an incident's age in a debug build.
+    let input = "{\"received_at\": -9223372036854775808, \"body\": {\"status\": \"firing\", \"alert_id\": \"a\"}}\n{\"received_at\": \"2026-02-31T12:00:00Z\", \"body\": {\"status\": \"firing\", \"alert_id\": \"a\"}}\n{\"received_at\": 9223372036854775807, \"body\": {\"status\": \"resolved\", \"alert_id\": \"a\"}}\n";
+    let out = Test::new()
+        .args(&["replay", "--service", "tigera", "--format", "json"])
+        .stdin(input)
+        .output();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "error: <stdin>#1: the envelope's `received_at` is an epoch number outside the years -9999 to 9999 (seconds below 1e11, milliseconds above)\n\
+         error: <stdin>#2: the envelope's `received_at` is not a valid RFC 3339 time: parsed date is not valid: parameter 'day' for `2026-02` is invalid, must be in range `1..=28`\n\
+         error: <stdin>#3: the envelope's `received_at` is an epoch number outside the years -9999 to 9999 (seconds below 1e11, milliseconds above)\n"
+    );
+    assert!(out.stdout.contains("\"skipped\":3"), "{}", out.stdout);
+}
+
+#[test]
+fn captured_tokens_are_read_by_one_rule() {
+    let line = |envelope: &str| {
+        format!("{{{envelope}, \"body\": {{\"status\": \"firing\", \"alert_id\": \"a\"}}}}\n")
+    };
+    let input = [
+        // The scheme in any case, with any white space after it.
+        line(&format!(
+            "\"headers\": {{\"Authorization\": \"BEARER\\t{TOKEN}\"}}"
+        )),
+        // `%2D` is a `-`; a fragment is no query.
+        line("\"url\": \"/v1/process?token=tok%2Ddemo-7f3a9c\""),
+        line(&format!("\"url\": \"/v1/process#token={TOKEN}\"")),
+        // Two different tokens: the line cannot be read.
+        line(&format!(
+            "\"url\": \"/v1/process?token={TOKEN}&token=other\""
+        )),
+    ]
+    .concat();
+    let out = Test::new()
+        .args(&[
+            "replay",
+            "--service",
+            "tigera",
+            "--token",
+            TOKEN,
+            "--format",
+            "json",
+        ])
+        .stdin(&input)
+        .output();
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: <stdin>#4: the envelope's `url` has the `token` parameter more than once, with different values: a request carries one\n"
+    );
+    let codes: Vec<u64> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|l| l["type"] == "request")
+        .map(|l| l["code"].as_u64().unwrap())
+        .collect();
+    assert_eq!(codes, [201, 201, 401]);
+}
+
+#[test]
+fn a_far_future_request_does_not_make_the_window_quadratic() {
+    // Before the window was pruned by time, the far-future first request kept every later one in the
+    // window, and each lookup scanned it all.
+    let mut input = String::from(
+        "{\"received_at\": \"9999-01-01T00:00:00Z\", \"body\": {\"status\": \"firing\", \"n\": -1}}\n",
+    );
+    for n in 0..20_000 {
+        let at = 1_776_427_200 + n * 120;
+        input.push_str(&format!(
+            "{{\"received_at\": {at}, \"body\": {{\"status\": \"firing\", \"n\": {}}}}}\n",
+            n % 10_000
+        ));
+    }
+    let out = Test::new()
+        .args(&[
+            "replay",
+            "--service",
+            "tigera",
+            "--dedup-window",
+            "1m",
+            "--format",
+            "json",
+        ])
+        .stdin(&input)
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let summary: serde_json::Value =
+        serde_json::from_str(out.stdout.lines().last().unwrap()).unwrap();
+    // Repeats come 10,000 requests (two weeks) apart: none is within the window.
+    assert_eq!(
+        (summary["created"].as_u64(), summary["duplicates"].as_u64()),
+        (Some(20_001), Some(0))
     );
 }
