@@ -1,29 +1,30 @@
 //! The `replay` reports: a timeline line per request and a summary (human), or one object per request
 //! and a summary (JSON); with `--diff-filters`, the requests whose outcome changed and the counts side by
-//! side. Tokens are hidden by the output streams themselves (see `secrets`).
+//! side. A request's values are masked with its own secrets (see `sanitize`), and an open incident's
+//! with those of the request that opened it.
 
 use super::Palette;
-use super::sanitize::escape;
+use super::sanitize::{escape, masked, shown};
 use crate::replay::{Counts, Record, ResolveAction, TriggerAction};
+use crate::secrets::Mask;
 use crate::simulation::Incident;
 use crate::timestamp::{Millis, format_duration};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::io::{self, Write};
+
+/// An incident left open, its age, and the mask of the request that opened it.
+pub type OpenIncident<'a> = (&'a Incident, Option<Millis>, Mask<'a>);
 
 /// A report of `replay`, in one output format.
 pub trait ReplayReport {
-    /// One request replayed.
-    fn record(&mut self, r: &Record) -> io::Result<()>;
+    /// One request replayed, shown with `mask`.
+    fn record(&mut self, r: &Record, mask: Mask<'_>) -> io::Result<()>;
     /// The end of a replay: counts and the incidents left open.
-    fn summary(
-        &mut self,
-        c: &Counts,
-        open: &[(&Incident, Option<Millis>)],
-        skipped: usize,
-    ) -> io::Result<()>;
-    /// A request whose outcome differs between the old and the new filters.
-    fn change(&mut self, old: &Record, new: &Record) -> io::Result<()>;
+    fn summary(&mut self, c: &Counts, open: &[OpenIncident<'_>], skipped: usize) -> io::Result<()>;
+    /// A request whose outcome differs between the old and the new filters, shown with `mask`.
+    fn change(&mut self, old: &Record, new: &Record, mask: Mask<'_>) -> io::Result<()>;
     /// The end of a filter diff.
     fn diff_summary(
         &mut self,
@@ -51,7 +52,7 @@ impl<'w> HumanReplay<'w> {
     }
 
     /// What a request did, in words.
-    fn what(&self, r: &Record) -> String {
+    fn what(&self, r: &Record, mask: Mask<'_>) -> String {
         let p = self.palette;
         match r.code {
             401 => p.error("401 unauthorized: the request's token is missing or does not match"),
@@ -67,8 +68,8 @@ impl<'w> HumanReplay<'w> {
                                 "{} #{} \"{}\" {}",
                                 p.created("created incident"),
                                 i.id,
-                                escape(&i.title, false),
-                                key(&i.map_key)
+                                shown(&i.title, mask, false),
+                                key(&i.map_key, mask)
                             )),
                             Some(TriggerAction::Duplicate(id)) => {
                                 parts.push(format!("duplicate of incident #{id}"))
@@ -92,11 +93,12 @@ impl<'w> HumanReplay<'w> {
                             Some(ResolveAction::NoOpenIncident(k)) => parts.push(format!(
                                 "{} {}",
                                 p.warning("resolve found no open incident"),
-                                key(k)
+                                key(k, mask)
                             )),
                             None => {}
                         }
-                        format!("{}: {}", p.service(&a.service), parts.join(", "))
+                        let service = shown(&a.service, mask, false);
+                        format!("{}: {}", p.service(&service), parts.join(", "))
                     })
                     .collect();
                 format!("{code} {}", actions.join("; "))
@@ -105,16 +107,16 @@ impl<'w> HumanReplay<'w> {
     }
 }
 
-fn key(k: &Option<String>) -> String {
+fn key(k: &Option<String>, mask: Mask<'_>) -> String {
     match k {
-        Some(k) => format!("[{}]", escape(k, false)),
+        Some(k) => format!("[{}]", shown(k, mask, false)),
         None => "[no mapping key]".into(),
     }
 }
 
 impl ReplayReport for HumanReplay<'_> {
-    fn record(&mut self, r: &Record) -> io::Result<()> {
-        let what = self.what(r);
+    fn record(&mut self, r: &Record, mask: Mask<'_>) -> io::Result<()> {
+        let what = self.what(r, mask);
         self.line(format!(
             "{:>5}  {}  {what}",
             format!("#{}", r.number),
@@ -122,12 +124,7 @@ impl ReplayReport for HumanReplay<'_> {
         ))
     }
 
-    fn summary(
-        &mut self,
-        c: &Counts,
-        open: &[(&Incident, Option<Millis>)],
-        skipped: usize,
-    ) -> io::Result<()> {
+    fn summary(&mut self, c: &Counts, open: &[OpenIncident<'_>], skipped: usize) -> io::Result<()> {
         let p = self.palette;
         self.line(String::new())?;
         self.line(p.heading(&format!("replayed {} requests", c.requests)))?;
@@ -149,7 +146,7 @@ impl ReplayReport for HumanReplay<'_> {
         }
         if !open.is_empty() {
             self.line(p.heading("left open:"))?;
-            for (i, age) in open {
+            for (i, age, mask) in open {
                 let age = age.map_or(String::new(), |a| format!(", open {}", format_duration(a)));
                 let repeats = match i.duplicates {
                     0 => String::new(),
@@ -159,9 +156,9 @@ impl ReplayReport for HumanReplay<'_> {
                 self.line(format!(
                     "  #{} {}: \"{}\" {}, created by request #{}{repeats}{age}",
                     i.id,
-                    p.service(&i.service),
-                    escape(&i.title, false),
-                    key(&i.map_key),
+                    p.service(&shown(&i.service, *mask, false)),
+                    shown(&i.title, *mask, false),
+                    key(&i.map_key, *mask),
                     i.created_by
                 ))?;
             }
@@ -169,8 +166,8 @@ impl ReplayReport for HumanReplay<'_> {
         Ok(())
     }
 
-    fn change(&mut self, old: &Record, new: &Record) -> io::Result<()> {
-        let (before, after) = (self.what(old), self.what(new));
+    fn change(&mut self, old: &Record, new: &Record, mask: Mask<'_>) -> io::Result<()> {
+        let (before, after) = (self.what(old, mask), self.what(new, mask));
         self.line(format!(
             "{:>5}  {}\n         old: {before}\n         new: {after}",
             format!("#{}", old.number),
@@ -269,7 +266,7 @@ struct ResolvedJson {
 
 #[derive(Serialize)]
 struct ActionJson<'a> {
-    service: &'a str,
+    service: Cow<'a, str>,
     code: u16,
     trigger: Option<TriggerJson<'a>>,
     resolve: Option<ResolveJson<'a>>,
@@ -280,8 +277,8 @@ struct ActionJson<'a> {
 enum TriggerJson<'a> {
     Created {
         incident: usize,
-        title: &'a str,
-        map_key: Option<&'a str>,
+        title: Cow<'a, str>,
+        map_key: Option<Cow<'a, str>>,
     },
     Duplicate {
         incident: usize,
@@ -297,22 +294,22 @@ enum ResolveJson<'a> {
     },
     Repeated {},
     NoOpenIncident {
-        map_key: Option<&'a str>,
+        map_key: Option<Cow<'a, str>>,
     },
 }
 
-fn record_json(r: &Record) -> RecordJson<'_> {
+fn record_json<'a>(r: &'a Record, mask: Mask<'_>) -> RecordJson<'a> {
     let actions = r
         .actions
         .iter()
         .map(|a| ActionJson {
-            service: &a.service,
+            service: masked(&a.service, mask),
             code: a.code.status(),
             trigger: a.trigger.as_ref().map(|t| match t {
                 TriggerAction::Created(i) => TriggerJson::Created {
                     incident: i.id,
-                    title: &i.title,
-                    map_key: i.map_key.as_deref(),
+                    title: masked(&i.title, mask),
+                    map_key: i.map_key.as_deref().map(|k| masked(k, mask)),
                 },
                 TriggerAction::Duplicate(id) => TriggerJson::Duplicate { incident: *id },
             }),
@@ -323,7 +320,7 @@ fn record_json(r: &Record) -> RecordJson<'_> {
                 },
                 ResolveAction::Repeated => ResolveJson::Repeated {},
                 ResolveAction::NoOpenIncident(k) => ResolveJson::NoOpenIncident {
-                    map_key: k.as_deref(),
+                    map_key: k.as_deref().map(|k| masked(k, mask)),
                 },
             }),
         })
@@ -354,26 +351,21 @@ fn counts_json(c: &Counts) -> Value {
 }
 
 impl ReplayReport for JsonReplay<'_> {
-    fn record(&mut self, r: &Record) -> io::Result<()> {
+    fn record(&mut self, r: &Record, mask: Mask<'_>) -> io::Result<()> {
         // The hot path of a long replay: serialised into one reused buffer, written once.
         self.buffer.clear();
-        serde_json::to_writer(&mut self.buffer, &record_json(r))?;
+        serde_json::to_writer(&mut self.buffer, &record_json(r, mask))?;
         self.buffer.push(b'\n');
         self.out.write_all(&self.buffer)
     }
 
-    fn summary(
-        &mut self,
-        c: &Counts,
-        open: &[(&Incident, Option<Millis>)],
-        skipped: usize,
-    ) -> io::Result<()> {
+    fn summary(&mut self, c: &Counts, open: &[OpenIncident<'_>], skipped: usize) -> io::Result<()> {
         #[derive(Serialize)]
-        struct Open<'a> {
+        struct OpenJson<'a> {
             incident: usize,
-            service: &'a str,
-            title: &'a str,
-            map_key: Option<&'a str>,
+            service: Cow<'a, str>,
+            title: Cow<'a, str>,
+            map_key: Option<Cow<'a, str>>,
             created_by: usize,
             duplicates: usize,
             open_ms: Option<Millis>,
@@ -384,7 +376,7 @@ impl ReplayReport for JsonReplay<'_> {
             #[serde(flatten)]
             counts: Value,
             skipped: usize,
-            open: Vec<Open<'a>>,
+            open: Vec<OpenJson<'a>>,
         }
         let summary = Summary {
             r#type: "summary",
@@ -392,14 +384,14 @@ impl ReplayReport for JsonReplay<'_> {
             skipped,
             open: open
                 .iter()
-                .map(|(i, age)| Open {
+                .map(|&(i, age, mask)| OpenJson {
                     incident: i.id,
-                    service: &i.service,
-                    title: &i.title,
-                    map_key: i.map_key.as_deref(),
+                    service: masked(&i.service, mask),
+                    title: masked(&i.title, mask),
+                    map_key: i.map_key.as_deref().map(|k| masked(k, mask)),
                     created_by: i.created_by,
                     duplicates: i.duplicates,
-                    open_ms: *age,
+                    open_ms: age,
                 })
                 .collect(),
         };
@@ -407,11 +399,11 @@ impl ReplayReport for JsonReplay<'_> {
         writeln!(self.out, "{text}")
     }
 
-    fn change(&mut self, old: &Record, new: &Record) -> io::Result<()> {
+    fn change(&mut self, old: &Record, new: &Record, mask: Mask<'_>) -> io::Result<()> {
         self.line(json!({
             "type": "change", "number": old.number, "name": old.name,
-            "old": serde_json::to_value(record_json(old))?,
-            "new": serde_json::to_value(record_json(new))?,
+            "old": serde_json::to_value(record_json(old, mask))?,
+            "new": serde_json::to_value(record_json(new, mask))?,
         }))
     }
 

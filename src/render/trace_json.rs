@@ -1,13 +1,16 @@
 //! The `trace` of `check --format json --explain`: per filter, each part's verdict and conditions, each
-//! condition's key, where it was found, its value, its items and hints.
+//! condition's key, where it was found, its value, its items and hints, each masked (see `sanitize`).
 
+use super::sanitize::masked;
 use crate::explain::{ConditionTrace, PartTrace, Trace};
+use crate::secrets::Mask;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// One filter's trace.
 #[derive(Serialize)]
 pub struct FilterJson<'a> {
-    filter: &'a str,
+    filter: Cow<'a, str>,
     position: usize,
     trigger: PartJson<'a>,
     resolve: Option<PartJson<'a>>,
@@ -22,7 +25,7 @@ struct PartJson<'a> {
 
 #[derive(Serialize)]
 struct ConditionJson<'a> {
-    key: &'a str,
+    key: Cow<'a, str>,
     found: Option<FoundJson<'a>>,
     holds: bool,
     items: Vec<ItemJson<'a>>,
@@ -31,46 +34,49 @@ struct ConditionJson<'a> {
 
 #[derive(Serialize)]
 struct FoundJson<'a> {
-    path: &'a [String],
-    value: &'a str,
+    path: Vec<Cow<'a, str>>,
+    value: Cow<'a, str>,
     kind: &'static str,
 }
 
 #[derive(Serialize)]
 struct ItemJson<'a> {
-    item: &'a str,
+    item: Cow<'a, str>,
     contained: bool,
-    /// Byte offsets of the first occurrence in the value, when contained.
+    /// Byte offsets of the first occurrence in the (masked) value, when contained.
     at: Option<[usize; 2]>,
 }
 
-/// The JSON form of a trace.
-pub fn filters(trace: &Trace) -> Vec<FilterJson<'_>> {
+/// The JSON form of a trace, hiding what `mask` hides.
+pub fn filters<'a>(trace: &'a Trace, mask: Mask<'_>) -> Vec<FilterJson<'a>> {
     trace
         .filters
         .iter()
         .map(|f| FilterJson {
-            filter: &f.filter.name,
+            filter: masked(&f.filter.name, mask),
             position: f.filter.position,
-            trigger: part(&f.trigger),
-            resolve: f.resolve.as_ref().map(part),
+            trigger: part(&f.trigger, mask),
+            resolve: f.resolve.as_ref().map(|r| part(r, mask)),
         })
         .collect()
 }
 
-fn part(p: &PartTrace) -> PartJson<'_> {
+fn part<'a>(p: &'a PartTrace, mask: Mask<'_>) -> PartJson<'a> {
     PartJson {
         verdict: p.verdict.word(),
-        conditions: p.conditions.iter().map(condition).collect(),
+        conditions: p.conditions.iter().map(|c| condition(c, mask)).collect(),
     }
 }
 
-fn condition(c: &ConditionTrace) -> ConditionJson<'_> {
+fn condition<'a>(c: &'a ConditionTrace, mask: Mask<'_>) -> ConditionJson<'a> {
+    let hidden = c.found.as_ref().map(|f| mask.hidden(&f.text));
     ConditionJson {
-        key: &c.key,
+        key: masked(&c.key, mask),
         found: c.found.as_ref().map(|f| FoundJson {
-            path: &f.path,
-            value: &f.text,
+            path: f.path.iter().map(|step| masked(step, mask)).collect(),
+            value: hidden
+                .as_ref()
+                .map_or(Cow::Borrowed(""), |h| h.apply(&f.text)),
             kind: f.kind,
         }),
         holds: c.holds,
@@ -78,11 +84,19 @@ fn condition(c: &ConditionTrace) -> ConditionJson<'_> {
             .items
             .iter()
             .map(|i| ItemJson {
-                item: &i.item,
+                item: masked(&i.item, mask),
                 contained: i.at.is_some(),
-                at: i.at.as_ref().map(|r| [r.start, r.end]),
+                // Offsets into the value as shown, past the masks before them.
+                at: i.at.clone().map(|r| {
+                    let r = hidden.as_ref().map_or(r.clone(), |h| h.map(r));
+                    [r.start, r.end]
+                }),
             })
             .collect(),
-        hints: c.hints.iter().map(ToString::to_string).collect(),
+        hints: c
+            .hints
+            .iter()
+            .map(|h| masked(&h.to_string(), mask).into_owned())
+            .collect(),
     }
 }

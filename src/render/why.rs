@@ -2,22 +2,28 @@
 //! request, and the readings of undocumented behaviour a result depends on.
 
 use super::Palette;
-use super::sanitize::escape;
+use super::sanitize::{escape, shown};
 use crate::explain::{ConditionTrace, Fragility, Hint, PartTrace, Trace, Verdict};
+use crate::secrets::{MASK, Mask};
 use std::io::{self, Write};
 
 /// Characters of a value shown in a trace.
 const SHORT_VALUE: usize = 80;
 
-/// Writes the why of one service's result.
-pub(super) struct WhyWriter<'w> {
+/// Writes the why of one service's result, hiding the request's secrets.
+pub(super) struct WhyWriter<'w, 'm> {
     out: &'w mut dyn Write,
     palette: Palette,
+    mask: Mask<'m>,
 }
 
-impl<'w> WhyWriter<'w> {
-    pub fn new(out: &'w mut dyn Write, palette: Palette) -> WhyWriter<'w> {
-        WhyWriter { out, palette }
+impl<'w, 'm> WhyWriter<'w, 'm> {
+    pub fn new(out: &'w mut dyn Write, palette: Palette, mask: Mask<'m>) -> WhyWriter<'w, 'm> {
+        WhyWriter { out, palette, mask }
+    }
+
+    fn shown(&self, text: &str) -> String {
+        shown(text, self.mask, false)
     }
 
     /// Every filter, part, condition and item.
@@ -29,7 +35,7 @@ impl<'w> WhyWriter<'w> {
                 self.out,
                 "      #{} \"{}\"",
                 f.filter.position,
-                escape(&f.filter.name, false)
+                self.shown(&f.filter.name)
             )?;
             self.part("trigger", &f.trigger)?;
             if let Some(resolve) = &f.resolve {
@@ -60,7 +66,7 @@ impl<'w> WhyWriter<'w> {
         } else {
             p.error("✗")
         };
-        let key = escape(&c.key, false);
+        let key = self.shown(&c.key);
         match &c.found {
             None => writeln!(self.out, "          {mark} {key}: not in the payload")?,
             Some(found) => {
@@ -68,7 +74,7 @@ impl<'w> WhyWriter<'w> {
                 let place = if at == c.key {
                     String::new()
                 } else {
-                    format!(" (at {})", escape(&at, false))
+                    format!(" (at {})", self.shown(&at))
                 };
                 let ranges: Vec<_> = c.items.iter().filter_map(|i| i.at.clone()).collect();
                 let value = self.highlighted(&found.text, &ranges);
@@ -81,7 +87,7 @@ impl<'w> WhyWriter<'w> {
                     writeln!(
                         self.out,
                         "              {mark} \"{}\" {}",
-                        escape(&item.item, false),
+                        self.shown(&item.item),
                         p.hint(word)
                     )?;
                 }
@@ -98,19 +104,32 @@ impl<'w> WhyWriter<'w> {
                 "{:indent$}{}: {}",
                 "",
                 self.palette.hint("hint"),
-                escape(&h.to_string(), false)
+                self.shown(&h.to_string())
             )?;
         }
         Ok(())
     }
 
-    /// The value, quoted and shortened, with the contained items highlighted when colour is on.
+    /// The value, quoted and shortened, with the contained items highlighted when colour is on. A
+    /// secret counts as one character and is never highlighted: colour must not split it.
     fn highlighted(&self, text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+        let hidden = self.mask.hidden(text);
         let mut shown = String::from("\"");
-        for (shown_chars, (at, c)) in text.char_indices().enumerate() {
-            if shown_chars == SHORT_VALUE {
+        let mut count = 0;
+        let mut next = 0;
+        for (at, c) in text.char_indices() {
+            if at < next {
+                continue;
+            }
+            if count == SHORT_VALUE {
                 shown.push('…');
                 break;
+            }
+            count += 1;
+            if let Some(secret) = hidden.starting_at(at) {
+                shown.push_str(MASK);
+                next = secret.end;
+                continue;
             }
             let piece = escape(c.encode_utf8(&mut [0; 4]), false);
             if ranges.iter().any(|r| r.contains(&at)) {
@@ -134,21 +153,24 @@ impl<'w> WhyWriter<'w> {
             let Some(c) = trace.conditions.iter().find(|c| !c.holds) else {
                 continue;
             };
+            // Each value masked whole before it is cut and composed.
+            let key = self.mask.apply(&c.key);
             let reason = match &c.found {
-                None => format!("`{}` is not in the payload", c.key),
+                None => format!("`{key}` is not in the payload"),
                 Some(found) => {
                     let lacking: Vec<String> = c
                         .items
                         .iter()
                         .filter(|i| i.at.is_none())
-                        .map(|i| format!("\"{}\"", i.item))
+                        .map(|i| format!("\"{}\"", self.mask.apply(&i.item)))
                         .collect();
-                    let value: String = found.text.chars().take(SHORT_VALUE).collect();
-                    format!(
-                        "`{}` is \"{value}\", which lacks {}",
-                        c.key,
-                        lacking.join(", ")
-                    )
+                    let value: String = self
+                        .mask
+                        .apply(&found.text)
+                        .chars()
+                        .take(SHORT_VALUE)
+                        .collect();
+                    format!("`{key}` is \"{value}\", which lacks {}", lacking.join(", "))
                 }
             };
             writeln!(
@@ -156,7 +178,7 @@ impl<'w> WhyWriter<'w> {
                 "    {} #{} \"{}\"{part}: {}",
                 p.label("near miss"),
                 f.filter.position,
-                escape(&f.filter.name, false),
+                self.shown(&f.filter.name),
                 escape(&reason, false)
             )?;
             self.hints(6, &c.hints)?;
@@ -172,7 +194,7 @@ impl<'w> WhyWriter<'w> {
                 "    {}: with {} this would be {}; the result depends on a reading Callgoose does not document",
                 self.palette.warning("fragile"),
                 f.reading,
-                escape(&f.outcome, false)
+                self.shown(&f.outcome)
             )?;
         }
         Ok(())

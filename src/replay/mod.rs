@@ -117,6 +117,9 @@ pub struct Replayer<'s> {
     sim: Simulation,
     counts: Counts,
     opened_at: HashMap<usize, Option<Millis>>,
+    /// The token of the request that opened each open incident that has one: the incident shows that
+    /// request's values, which are shown with that request's secrets hidden.
+    opened_with: HashMap<usize, String>,
     /// Bodies seen within the duplicate window: (time, service and body hash, incident it made).
     recent: VecDeque<(Millis, u64, Option<usize>)>,
     last_time: Option<Millis>,
@@ -132,6 +135,7 @@ impl<'s> Replayer<'s> {
             sim: Simulation::new(),
             counts: Counts::default(),
             opened_at: HashMap::new(),
+            opened_with: HashMap::new(),
             recent: VecDeque::new(),
             last_time: None,
         }
@@ -153,6 +157,11 @@ impl<'s> Replayer<'s> {
                 (i, age)
             })
             .collect()
+    }
+
+    /// The token of the request that opened the open incident `id`, if it carried one.
+    pub fn opened_with(&self, id: usize) -> Option<&str> {
+        self.opened_with.get(&id).map(String::as_str)
     }
 
     /// Replays one request.
@@ -210,6 +219,9 @@ impl<'s> Replayer<'s> {
                     action.trigger = step.triggered.map(|t| match t {
                         Triggered::Created(i) => {
                             self.opened_at.insert(i.id, time);
+                            if let Some(token) = &request.token {
+                                self.opened_with.insert(i.id, token.clone());
+                            }
                             TriggerAction::Created(i)
                         }
                         Triggered::Duplicate(id) => TriggerAction::Duplicate(id),
@@ -220,6 +232,7 @@ impl<'s> Replayer<'s> {
                                 .into_iter()
                                 .map(|i| {
                                     let opened = self.opened_at.remove(&i.id).flatten();
+                                    self.opened_with.remove(&i.id);
                                     let age = opened.zip(time).map(|(o, t)| t - o);
                                     (i, age)
                                 })
