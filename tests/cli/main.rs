@@ -25,6 +25,9 @@ mod lint;
 mod properties;
 /// `replay`: timelines, summaries, tokens, duplicate windows, filter diffs.
 mod replay;
+/// Properties of secret masking over any body and token (proptest): JSON output stays JSON, no secret
+/// shows.
+mod secret_properties;
 /// Tokens never appear in any output, error, JSON, JUnit or blessed file.
 mod secrets;
 /// `test`: case files, scenarios, diffs, bless, JUnit, coverage.
