@@ -1,5 +1,6 @@
 //! The `check` command: every body of every input, evaluated against every service, reported as it
-//! goes. A body or input that cannot be read is reported and counted, and the others go on.
+//! goes. A body or input that cannot be read is reported and counted, and the others go on. A captured
+//! request's token is a secret of its report.
 
 use crate::cli::Format;
 use crate::document::KeySet;
@@ -11,6 +12,7 @@ use crate::filter::Service;
 use crate::input::{self, Item};
 use crate::outcome::Code;
 use crate::render::{CheckReport, CheckSummary, Messages, RequestResult, ServiceResult};
+use crate::secrets::Secrets;
 use crate::settings::CheckSettings;
 use std::io;
 use std::sync::Arc;
@@ -27,6 +29,8 @@ pub fn run(
         ..CheckSummary::default()
     };
     let keys = Arc::new(KeySet::of(services, std::iter::empty()));
+    // `check` takes no token of its own: only the requests' are secrets.
+    let secrets = Secrets::default();
     input::for_each(&settings.paths, Some(keys), |item| {
         let (label, body) = match item {
             Item::Body(label, body) => (label, body),
@@ -66,6 +70,7 @@ pub fn run(
             name: &body.name,
             index: body.index,
             payload: &request.payload,
+            mask: secrets.mask(request.token.as_deref()),
             outcomes,
         })
     })?;

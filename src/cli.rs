@@ -100,7 +100,8 @@ pub struct ReplayArgs {
         long,
         value_name = "SECRET",
         env = "SQIBS_TOKEN",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = token
     )]
     pub token: Option<String>,
 
@@ -120,6 +121,18 @@ pub struct ReplayArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// A token must be one: an empty `--token` (`--token "$TOKEN"` with `TOKEN` unset) would refuse every
+/// request in silence.
+fn token(value: &str) -> Result<String, String> {
+    if value.is_empty() {
+        return Err("the token is empty (an unset variable, as in --token \"$TOKEN\", or an empty \
+             SQIBS_TOKEN, gives an empty one); give the token the service expects, or leave --token \
+             out to replay without checking tokens"
+            .into());
+    }
+    Ok(value.to_owned())
 }
 
 /// `lint`'s arguments.

@@ -1,7 +1,10 @@
 //! Expected against actual, as a unified diff of `field = value` lines: only the fields that differ,
-//! with one line of context. Pure: the renderers decide how the lines look.
+//! with one line of context. Which lines differ is decided on the values as they are; the lines show
+//! them with their secrets masked. Pure: the renderers decide how the lines look.
 
+use crate::secrets::Mask;
 use crate::suite::run::Compared;
+use crate::suite::val::Val;
 use similar::{ChangeTag, TextDiff};
 use std::time::Duration;
 
@@ -30,13 +33,22 @@ impl DiffLine {
     }
 }
 
-/// The diff of the stated fields of one case, empty when every field holds.
-pub fn diff(compared: &[Compared]) -> Vec<DiffLine> {
-    let text = |value: fn(&Compared) -> String| -> String {
-        compared.iter().map(|c| value(c) + "\n").collect()
+/// The diff of the stated fields of one case, empty when every field holds, its values shown through
+/// `mask`.
+pub fn diff(compared: &[Compared], mask: Mask<'_>) -> Vec<DiffLine> {
+    let text = |value: fn(&Compared) -> &Val| -> String {
+        compared
+            .iter()
+            .map(|c| format!("{} = {}\n", c.field, value(c)))
+            .collect()
     };
-    let expected = text(|c| format!("{} = {}", c.field, c.expected));
-    let actual = text(|c| format!("{} = {}", c.field, c.actual));
+    let expected = text(|c| &c.expected);
+    let actual = text(|c| &c.actual);
+    // Line `i` of either side is field `i`.
+    let shown = |i: Option<usize>, value: fn(&Compared) -> &Val| {
+        let c = &compared[i.unwrap_or_default()];
+        format!("{} = {}", c.field, value(c).masked(mask))
+    };
     let diff = TextDiff::configure()
         .algorithm(similar::Algorithm::Patience)
         .timeout(Duration::from_millis(500))
@@ -45,11 +57,10 @@ pub fn diff(compared: &[Compared]) -> Vec<DiffLine> {
     for hunk in diff.unified_diff().context_radius(1).iter_hunks() {
         lines.push(DiffLine::Hunk(hunk.header().to_string()));
         for change in hunk.iter_changes() {
-            let t = change.value().trim_end_matches('\n').to_owned();
             lines.push(match change.tag() {
-                ChangeTag::Equal => DiffLine::Same(t),
-                ChangeTag::Delete => DiffLine::Expected(t),
-                ChangeTag::Insert => DiffLine::Actual(t),
+                ChangeTag::Equal => DiffLine::Same(shown(change.old_index(), |c| &c.expected)),
+                ChangeTag::Delete => DiffLine::Expected(shown(change.old_index(), |c| &c.expected)),
+                ChangeTag::Insert => DiffLine::Actual(shown(change.new_index(), |c| &c.actual)),
             });
         }
     }
@@ -73,14 +84,17 @@ mod tests {
 
     #[test]
     fn only_differing_fields_with_one_line_of_context() {
-        let lines = diff(&[
-            c(Field::Code, Val::Int(201), Val::Int(201)),
-            c(Field::Filter, Val::Int(1), Val::Int(1)),
-            c(Field::Urgency, Val::str("high"), Val::str("high")),
-            c(Field::Title, Val::str("a"), Val::str("b")),
-            c(Field::MapKey, Val::str("k"), Val::str("k")),
-            c(Field::Warnings, Val::Array(vec![]), Val::Array(vec![])),
-        ]);
+        let lines = diff(
+            &[
+                c(Field::Code, Val::Int(201), Val::Int(201)),
+                c(Field::Filter, Val::Int(1), Val::Int(1)),
+                c(Field::Urgency, Val::str("high"), Val::str("high")),
+                c(Field::Title, Val::str("a"), Val::str("b")),
+                c(Field::MapKey, Val::str("k"), Val::str("k")),
+                c(Field::Warnings, Val::Array(vec![]), Val::Array(vec![])),
+            ],
+            Mask::SHAPES,
+        );
         let text: Vec<String> = lines.iter().map(DiffLine::text).collect();
         assert_eq!(
             text,
@@ -96,6 +110,33 @@ mod tests {
 
     #[test]
     fn nothing_when_everything_holds() {
-        assert!(diff(&[c(Field::Code, Val::Int(201), Val::Int(201))]).is_empty());
+        assert!(
+            diff(
+                &[c(Field::Code, Val::Int(201), Val::Int(201))],
+                Mask::SHAPES
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn values_that_differ_only_in_a_secret_still_differ_and_show_masked() {
+        let lines = diff(
+            &[c(
+                Field::Description,
+                Val::str("Bearer abc123"),
+                Val::str("Bearer xyz789"),
+            )],
+            Mask::SHAPES,
+        );
+        let text: Vec<String> = lines.iter().map(DiffLine::text).collect();
+        assert_eq!(
+            text,
+            [
+                "@@ -1 +1 @@",
+                "-description = \"Bearer ***\"",
+                "+description = \"Bearer ***\"",
+            ]
+        );
     }
 }

@@ -40,34 +40,30 @@ use render::{
     CheckReport, HumanCheck, HumanReplay, HumanTest, JsonCheck, JsonReplay, JsonTest, Messages,
     Palette, ReplayReport, TestReport,
 };
-use secrets::{Redacting, Secrets};
 use settings::{CommandSettings, Environment, Settings};
 use std::io::Write;
 
-/// Runs the command `args` asks for and says how it ended. Everything written to `stdout` and
-/// `stderr` passes through the secret filter; an error that stops the run is shown once, on `stderr`.
+/// Runs the command `args` asks for and says how it ended; an error that stops the run is shown once,
+/// on `stderr`.
 pub fn run(
     args: Args,
     env: &Environment,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> ExitStatus {
-    let secrets = Secrets::default();
-    let mut out = Redacting::new(stdout, secrets.clone());
-    let mut err = Redacting::new(stderr, secrets.clone());
-    let result = execute(args, env, &mut out, &mut err, &secrets)
-        .and_then(|status| out.flush().map(|()| status).map_err(Into::into));
+    let result = execute(args, env, stdout, stderr)
+        .and_then(|status| stdout.flush().map(|()| status).map_err(Into::into));
     let status = match result {
         Ok(status) => status,
         // The reader went away (`| head`): that is how pipelines end, not a failure.
         Err(e) if is_broken_pipe(&e) => ExitStatus::Success,
         Err(e) => {
-            Messages::new(&mut err, Palette::plain()).report(&e);
+            Messages::new(stderr, Palette::plain()).report(&e);
             ExitStatus::Error
         }
     };
     // Standard error is best effort: there is nowhere left to report its failure.
-    let _ = err.flush();
+    let _ = stderr.flush();
     status
 }
 
@@ -84,7 +80,6 @@ fn execute(
     env: &Environment,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
-    secrets: &Secrets,
 ) -> anyhow::Result<ExitStatus> {
     let settings = Settings::resolve(args, env)?;
     let mut messages = Messages::new(stderr, Palette::new(settings.color_stderr));
@@ -106,7 +101,7 @@ fn execute(
                 Format::Human => Box::new(HumanTest::new(stdout, palette)),
                 Format::Json => Box::new(JsonTest::new(stdout)),
             };
-            runner::run_suite(test, report.as_mut(), &mut messages, secrets)?
+            runner::run_suite(test, report.as_mut(), &mut messages)?
         }
         CommandSettings::Replay(replay) => {
             let services = filter::load(&replay.filters)?;
@@ -124,7 +119,6 @@ fn execute(
                 diff.as_deref(),
                 report.as_mut(),
                 &mut messages,
-                secrets,
             )?
         }
         CommandSettings::Lint(lint) => {

@@ -1,13 +1,15 @@
 //! The `test` command: find case files, run the selected cases, bless if asked, work out coverage, and
 //! report, with the JUnit file written beside. A case file that cannot be loaded or blessed is reported,
 //! named in the summary, and the others still run; the exit status then says the suite could not run.
+//! Cases carry no token of their own: what their reports hide is text shaped like a secret (see
+//! `secrets`).
 
 use crate::diagnostic::Diagnostics;
 use crate::diff::diff;
 use crate::exit::ExitStatus;
 use crate::filter::Service;
 use crate::render::{CaseRecord, CaseStatus, Messages, TestError, TestReport, TestSummary, junit};
-use crate::secrets::{Redacting, Secrets};
+use crate::secrets::Mask;
 use crate::select::selected;
 use crate::settings::TestSettings;
 use crate::suite::run::{Hit, Ran, run};
@@ -25,7 +27,6 @@ pub fn run_suite(
     settings: &TestSettings,
     report: &mut dyn TestReport,
     messages: &mut Messages<'_>,
-    secrets: &Secrets,
 ) -> Result<ExitStatus> {
     let mut cache = ServiceCache::default();
     if settings.filters_given {
@@ -67,9 +68,17 @@ pub fn run_suite(
         };
         default_filters_used |= file.default_filters;
         let first = records.len();
-        let ran = run_file(&file, settings, report, &mut records, &mut hits, &mut used)?;
+        let ran = run_file(
+            &file,
+            settings,
+            report,
+            messages,
+            &mut records,
+            &mut hits,
+            &mut used,
+        )?;
         if settings.bless
-            && let Err((e, lines)) = bless_file(&file, &ran, messages, secrets)
+            && let Err((e, lines)) = bless_file(&file, &ran, messages)
         {
             // Their expectations are not in place: they count, and show in JUnit, as failed.
             for r in records[first..]
@@ -98,7 +107,7 @@ pub fn run_suite(
         }
     }
     if let Some(path) = &settings.junit
-        && let Err(e) = write_junit(path, &records, secrets)
+        && let Err(e) = write_junit(path, &records)
     {
         messages.report(&e);
         summary.errors.push(test_error(path, "not written", &e));
@@ -143,11 +152,12 @@ fn test_error(path: &Path, what: &str, e: &anyhow::Error) -> TestError {
     }
 }
 
-/// Runs the selected cases of one file, reporting each; returns what ran, for blessing.
+/// Runs the selected cases of one file, reporting each; returns what ran and may be blessed.
 fn run_file(
     file: &CaseFile,
     settings: &TestSettings,
     report: &mut dyn TestReport,
+    messages: &mut Messages<'_>,
     records: &mut Vec<CaseRecord>,
     hits: &mut HashSet<Hit>,
     used: &mut Vec<Service>,
@@ -164,13 +174,27 @@ fn run_file(
             used.push(case.service.clone());
         }
         let started = Instant::now();
+        let mut refused = false;
         let (status, ran) = if case.skip {
             (CaseStatus::Skipped, None)
         } else {
             let ran = run(case);
             let status = match (ran.passed() && !ran.compared.is_empty(), settings.bless) {
                 (true, _) => CaseStatus::Passed,
-                (false, true) => CaseStatus::Blessed,
+                (false, true) => match bless::secret(case, &ran, Mask::SHAPES) {
+                    None => CaseStatus::Blessed,
+                    Some((field, kind)) => {
+                        messages.error(&format!(
+                            "{}:{}: case \"{}\" is not blessed: its actual `{field}` holds {}, and --bless never writes a secret into a case file (nor a mask, which could never pass); state this expectation by hand",
+                            file.path.display(),
+                            case.line,
+                            case.name,
+                            kind.describe()
+                        ));
+                        refused = true;
+                        CaseStatus::Failed
+                    }
+                },
                 (false, false) => CaseStatus::Failed,
             };
             hits.extend(ran.hits.iter().cloned());
@@ -192,11 +216,14 @@ fn run_file(
             status,
             elapsed,
             expect_line: differing.first().map(|c| c.line),
-            diff: ran.as_ref().map(|r| diff(&r.compared)).unwrap_or_default(),
+            diff: ran
+                .as_ref()
+                .map(|r| diff(&r.compared, Mask::SHAPES))
+                .unwrap_or_default(),
         };
         report.case(&record)?;
         records.push(record);
-        if let Some(ran) = ran {
+        if let Some(ran) = ran.filter(|_| !refused) {
             ran_cases.push((i, ran));
         }
     }
@@ -210,7 +237,6 @@ fn bless_file(
     file: &CaseFile,
     ran: &[(usize, Ran)],
     messages: &mut Messages<'_>,
-    secrets: &Secrets,
 ) -> Result<(), (anyhow::Error, Vec<usize>)> {
     let to_bless: Vec<_> = ran
         .iter()
@@ -221,7 +247,7 @@ fn bless_file(
         return Ok(());
     }
     let path = &file.path;
-    let blessed = bless::bless_file(path, &file.text, &to_bless, secrets)
+    let blessed = bless::bless_file(path, &file.text, &to_bless)
         .map_err(|e| (e, to_bless.iter().map(|(c, _)| c.line).collect()))?;
     if blessed.changed > 0 {
         messages.note(&format!(
@@ -250,13 +276,13 @@ fn bless_file(
     .map_err(|e| (e, stale.iter().map(|c| c.line).collect()))
 }
 
-fn write_junit(path: &Path, records: &[CaseRecord], secrets: &Secrets) -> Result<()> {
+/// Writes the JUnit report; its diffs are the records', masked like every report's.
+fn write_junit(path: &Path, records: &[CaseRecord]) -> Result<()> {
     let mut file = io::BufWriter::new(
         std::fs::File::create(path)
             .with_context(|| format!("cannot write the JUnit report {}", path.display()))?,
     );
-    let mut out = Redacting::new(&mut file, secrets.clone());
-    junit::write(&mut out, records)
-        .and_then(|()| io::Write::flush(&mut out))
+    junit::write(&mut file, records)
+        .and_then(|()| io::Write::flush(&mut file))
         .with_context(|| format!("cannot write the JUnit report {}", path.display()))
 }

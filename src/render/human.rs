@@ -1,10 +1,11 @@
 //! The readable `check` report: per request, per service, the outcome in words and code and the
 //! incident's fields, with payload text escaped and descriptions shortened unless `--full`.
 
-use super::sanitize::escape;
+use super::sanitize::{escape, shown};
 use super::why::WhyWriter;
 use super::{CheckReport, CheckSummary, Palette, RequestResult};
 use crate::outcome::{Code, FilterRef, Outcome};
+use crate::secrets::Mask;
 use std::io::{self, Write};
 
 /// Characters of a description shown without `--full`.
@@ -44,7 +45,7 @@ impl<'w> HumanCheck<'w> {
         writeln!(self.out, "    {label} {value}")
     }
 
-    fn outcome(&mut self, service: &str, o: &Outcome, raw: &str) -> io::Result<()> {
+    fn outcome(&mut self, service: &str, o: &Outcome, raw: &str, mask: Mask<'_>) -> io::Result<()> {
         let p = self.palette;
         let headline = match (o.code, &o.resolve) {
             (Code::Created, _) => p.created("201 creates an incident"),
@@ -56,15 +57,16 @@ impl<'w> HumanCheck<'w> {
             }
             (Code::Discarded, _) => p.discarded("202 discarded: no filter matched"),
         };
-        writeln!(self.out, "  {}: {headline}", p.service(service))?;
+        let service = shown(service, mask, false);
+        writeln!(self.out, "  {}: {headline}", p.service(&service))?;
         if let Some(i) = &o.trigger {
-            self.field("filter", &filter_ref(&i.filter))?;
+            self.field("filter", &filter_ref(&i.filter, mask))?;
             self.field("urgency", i.urgency.as_str())?;
-            self.field("title", &escape(&i.title, false))?;
-            let description = self.description(i.description.text(raw));
+            self.field("title", &shown(&i.title, mask, false))?;
+            let description = self.description(&mask.apply(i.description.text(raw)));
             self.field("description", &description)?;
             let key = match &i.map_key {
-                Some(key) => escape(key, false),
+                Some(key) => shown(key, mask, false),
                 None => p.hint("none: the incident can never be resolved through the API"),
             };
             self.field("map key", &key)?;
@@ -72,10 +74,15 @@ impl<'w> HumanCheck<'w> {
         match (&o.resolve, o.code) {
             (Some(r), _) => {
                 let target = match &r.map_key {
-                    Some(key) => format!("resolves incidents mapped to {}", escape(key, false)),
+                    Some(key) => {
+                        format!("resolves incidents mapped to {}", shown(key, mask, false))
+                    }
                     None => p.hint("matched, but the payload has no mapping value"),
                 };
-                self.field("resolve", &format!("{} {target}", filter_ref(&r.filter)))?;
+                self.field(
+                    "resolve",
+                    &format!("{} {target}", filter_ref(&r.filter, mask)),
+                )?;
             }
             (None, Code::Created) => self.field("resolve", &p.hint("no resolve part matched"))?,
             (None, _) => {}
@@ -85,13 +92,13 @@ impl<'w> HumanCheck<'w> {
                 self.out,
                 "    {}: {}",
                 p.warning("warning"),
-                escape(&w.to_string(), false)
+                shown(&w.to_string(), mask, false)
             )?;
         }
         Ok(())
     }
 
-    /// The description as shown: whole with `--full` (line breaks kept, indented under the field),
+    /// The (masked) description as shown: whole with `--full` (line breaks kept, indented under the field),
     /// otherwise on one line, white space folded, cut to [`SHORT_DESCRIPTION`] characters with a note
     /// of what was left out.
     fn description(&self, text: &str) -> String {
@@ -113,14 +120,14 @@ impl<'w> HumanCheck<'w> {
             .sum::<usize>()
             .saturating_sub(1);
         let kept = head.chars().count();
-        let mut shown = escape(head, false);
+        let mut out = escape(head, false);
         if kept < total {
-            shown.push_str(&self.palette.hint(&format!(
+            out.push_str(&self.palette.hint(&format!(
                 " … ({} more characters; --full shows all)",
                 total - kept
             )));
         }
-        shown
+        out
     }
 }
 
@@ -129,8 +136,8 @@ fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-fn filter_ref(f: &FilterRef) -> String {
-    format!("#{} \"{}\"", f.position, escape(&f.name, false))
+fn filter_ref(f: &FilterRef, mask: Mask<'_>) -> String {
+    format!("#{} \"{}\"", f.position, shown(&f.name, mask, false))
 }
 
 impl CheckReport for HumanCheck<'_> {
@@ -145,8 +152,13 @@ impl CheckReport for HumanCheck<'_> {
             self.palette.heading(&escape(result.name, false))
         )?;
         for r in &result.outcomes {
-            self.outcome(&r.service.name, &r.outcome, &result.payload.raw)?;
-            let mut why = WhyWriter::new(&mut *self.out, self.palette);
+            self.outcome(
+                &r.service.name,
+                &r.outcome,
+                &result.payload.raw,
+                result.mask,
+            )?;
+            let mut why = WhyWriter::new(&mut *self.out, self.palette, result.mask);
             match &r.trace {
                 Some(trace) if self.explain => why.trace(trace)?,
                 Some(trace) => why.near_misses(trace)?,

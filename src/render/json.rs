@@ -1,10 +1,13 @@
 //! The `check --format json` contract: one JSON object per line for each request and service. Field
 //! names and shapes are pinned by the integration tests; change them only with a version bump.
 
+use super::sanitize::masked;
 use super::{CheckReport, CheckSummary, RequestResult, ServiceResult, trace_json};
 use crate::outcome::{Incident, Resolution};
+use crate::secrets::Mask;
 use crate::warning::Warning;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// JSON Lines `check` output.
@@ -27,7 +30,7 @@ impl<'w> JsonCheck<'w> {
 struct Line<'a> {
     input: &'a str,
     index: usize,
-    service: &'a str,
+    service: Cow<'a, str>,
     code: u16,
     trigger: Option<TriggerJson<'a>>,
     resolve: Option<ResolveJson<'a>>,
@@ -43,24 +46,24 @@ struct Line<'a> {
 #[derive(Serialize)]
 struct FragileJson<'a> {
     reading: &'static str,
-    outcome: &'a str,
+    outcome: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
 struct TriggerJson<'a> {
-    filter: &'a str,
+    filter: Cow<'a, str>,
     position: usize,
     urgency: &'static str,
-    title: &'a str,
-    description: &'a str,
-    map_key: Option<&'a str>,
+    title: Cow<'a, str>,
+    description: Cow<'a, str>,
+    map_key: Option<Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
 struct ResolveJson<'a> {
-    filter: &'a str,
+    filter: Cow<'a, str>,
     position: usize,
-    map_key: Option<&'a str>,
+    map_key: Option<Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
@@ -71,57 +74,62 @@ struct WarningJson {
 
 impl<'a> TriggerJson<'a> {
     /// The trigger of an incident made from the payload whose text is `raw`.
-    fn new(i: &'a Incident, raw: &'a str) -> Self {
+    fn new(i: &'a Incident, raw: &'a str, mask: Mask<'_>) -> Self {
         TriggerJson {
-            filter: &i.filter.name,
+            filter: masked(&i.filter.name, mask),
             position: i.filter.position,
             urgency: i.urgency.as_str(),
-            title: &i.title,
-            description: i.description.text(raw),
-            map_key: i.map_key.as_deref(),
+            title: masked(&i.title, mask),
+            description: masked(i.description.text(raw), mask),
+            map_key: i.map_key.as_deref().map(|k| masked(k, mask)),
         }
     }
 }
 
-impl<'a> From<&'a Resolution> for ResolveJson<'a> {
-    fn from(r: &'a Resolution) -> Self {
+impl<'a> ResolveJson<'a> {
+    fn new(r: &'a Resolution, mask: Mask<'_>) -> Self {
         ResolveJson {
-            filter: &r.filter.name,
+            filter: masked(&r.filter.name, mask),
             position: r.filter.position,
-            map_key: r.map_key.as_deref(),
+            map_key: r.map_key.as_deref().map(|k| masked(k, mask)),
         }
     }
 }
 
-impl From<&Warning> for WarningJson {
-    fn from(w: &Warning) -> Self {
+impl WarningJson {
+    fn new(w: &Warning, mask: Mask<'_>) -> Self {
         WarningJson {
             kind: w.kind(),
-            message: w.to_string(),
+            message: masked(&w.to_string(), mask).into_owned(),
         }
     }
 }
 
 fn line<'a>(result: &'a RequestResult<'_>, r: &'a ServiceResult<'_>) -> Line<'a> {
     let o = &r.outcome;
+    let mask = result.mask;
     Line {
         input: result.input,
         index: result.index,
-        service: &r.service.name,
+        service: masked(&r.service.name, mask),
         code: o.code.status(),
         trigger: o
             .trigger
             .as_ref()
-            .map(|i| TriggerJson::new(i, &result.payload.raw)),
-        resolve: o.resolve.as_ref().map(ResolveJson::from),
-        warnings: o.warnings.iter().map(WarningJson::from).collect(),
-        trace: r.trace.as_ref().map(trace_json::filters),
+            .map(|i| TriggerJson::new(i, &result.payload.raw, mask)),
+        resolve: o.resolve.as_ref().map(|r| ResolveJson::new(r, mask)),
+        warnings: o
+            .warnings
+            .iter()
+            .map(|w| WarningJson::new(w, mask))
+            .collect(),
+        trace: r.trace.as_ref().map(|t| trace_json::filters(t, mask)),
         fragile: r.trace.as_ref().map(|_| {
             r.fragile
                 .iter()
                 .map(|f| FragileJson {
                     reading: f.reading,
-                    outcome: &f.outcome,
+                    outcome: masked(&f.outcome, mask),
                 })
                 .collect()
         }),

@@ -1,5 +1,6 @@
 //! Everything the user sees is written here: the reports of each command (one module per format) and
-//! the error and warning lines on standard error. Nothing else in the crate prints.
+//! the error and warning lines on standard error. Nothing else in the crate prints. Every value a
+//! report shows from a request passes `sanitize` on the way, with that request's mask.
 
 mod human;
 mod json;
@@ -16,7 +17,7 @@ mod why;
 pub use human::HumanCheck;
 pub use json::JsonCheck;
 pub use palette::Palette;
-pub use replay::{HumanReplay, JsonReplay, ReplayReport};
+pub use replay::{HumanReplay, JsonReplay, OpenIncident, ReplayReport};
 pub use test_human::HumanTest;
 pub use test_json::JsonTest;
 
@@ -27,6 +28,7 @@ use crate::explain::{Fragility, Trace};
 use crate::filter::Service;
 use crate::outcome::Outcome;
 use crate::payload::Payload;
+use crate::secrets::Mask;
 use crate::suite::coverage::Uncovered;
 use std::fmt::Display;
 use std::io::{self, Write};
@@ -43,6 +45,8 @@ pub struct RequestResult<'a> {
     pub index: usize,
     /// The body.
     pub payload: &'a Payload,
+    /// The secrets this request's report hides: the run's and the request's own token.
+    pub mask: Mask<'a>,
     /// Each service's result, in loading order.
     pub outcomes: Vec<ServiceResult<'a>>,
 }

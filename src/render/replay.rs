@@ -1,36 +1,38 @@
 //! The `replay` reports: a timeline line per request and a summary (human), or one object per request
 //! and a summary (JSON); with `--diff-filters`, the requests whose outcome changed and the counts side by
-//! side. Tokens are hidden by the output streams themselves (see `secrets`).
+//! side. A request's values are masked with its own secrets (see `sanitize`), and an open incident's
+//! with those of the request that opened it.
 
 use super::Palette;
-use super::sanitize::escape;
+use super::sanitize::{escape, masked, shown};
 use crate::outcome::Description;
 use crate::replay::{Change, Counts, Field, Record, ResolveAction, TriggerAction};
+use crate::secrets::Mask;
 use crate::simulation::Incident;
 use crate::timestamp::{Millis, format_duration};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::io::{self, Write};
+
+/// An incident left open, its age, and the mask of the request that opened it.
+pub type OpenIncident<'a> = (&'a Incident, Option<Millis>, Mask<'a>);
 
 /// A report of `replay`, in one output format.
 pub trait ReplayReport {
-    /// One request replayed.
-    fn record(&mut self, r: &Record) -> io::Result<()>;
+    /// One request replayed, shown with `mask`.
+    fn record(&mut self, r: &Record, mask: Mask<'_>) -> io::Result<()>;
     /// The end of a replay: counts and the incidents left open.
-    fn summary(
-        &mut self,
-        c: &Counts,
-        open: &[(&Incident, Option<Millis>)],
-        skipped: usize,
-    ) -> io::Result<()>;
-    /// A request whose outcome differs between the old and the new filters: what differs, and the
-    /// payload's text (a description may be the whole payload).
+    fn summary(&mut self, c: &Counts, open: &[OpenIncident<'_>], skipped: usize) -> io::Result<()>;
+    /// A request whose outcome differs between the old and the new filters, shown with `mask`: what
+    /// differs, and the payload's text (a description may be the whole payload).
     fn change(
         &mut self,
         old: &Record,
         new: &Record,
         changes: &[Change],
         raw: &str,
+        mask: Mask<'_>,
     ) -> io::Result<()>;
     /// The end of a filter diff.
     fn diff_summary(
@@ -59,7 +61,7 @@ impl<'w> HumanReplay<'w> {
     }
 
     /// What a request did, in words.
-    fn what(&self, r: &Record) -> String {
+    fn what(&self, r: &Record, mask: Mask<'_>) -> String {
         let p = self.palette;
         match r.code {
             401 => p.error("401 unauthorized: the request's token is missing or does not match"),
@@ -75,8 +77,8 @@ impl<'w> HumanReplay<'w> {
                                 "{} #{} \"{}\" {}",
                                 p.created("created incident"),
                                 i.id,
-                                escape(&i.title, false),
-                                key(&i.map_key)
+                                shown(&i.title, mask, false),
+                                key(&i.map_key, mask)
                             )),
                             Some(TriggerAction::Duplicate(made)) => {
                                 parts.push(format!("duplicate of incident #{}", made.id))
@@ -100,16 +102,17 @@ impl<'w> HumanReplay<'w> {
                             Some(ResolveAction::NoOpenIncident(k)) => parts.push(format!(
                                 "{} [{}]",
                                 p.warning("resolve found no open incident"),
-                                escape(k, false)
+                                shown(k, mask, false)
                             )),
                             Some(ResolveAction::NoMappingValue(k)) => parts.push(format!(
                                 "{}: `{}` is not in the payload",
                                 p.warning("resolve has no mapping value"),
-                                escape(k, false)
+                                shown(k, mask, false)
                             )),
                             None => {}
                         }
-                        format!("{}: {}", p.service(&a.service), parts.join(", "))
+                        let service = shown(&a.service, mask, false);
+                        format!("{}: {}", p.service(&service), parts.join(", "))
                     })
                     .collect();
                 format!("{code} {}", actions.join("; "))
@@ -160,7 +163,7 @@ fn field_label(field: Field) -> &'static str {
 const CHANGE_DESCRIPTION: usize = 60;
 
 /// The value of `field` in action `index` of `r`, in words.
-fn field_text(r: &Record, index: Option<usize>, field: Field, raw: &str) -> String {
+fn field_text(r: &Record, index: Option<usize>, field: Field, raw: &str, mask: Mask<'_>) -> String {
     let Some(a) = index.map(|i| &r.actions[i]) else {
         return "202 (does not act)".into();
     };
@@ -173,22 +176,23 @@ fn field_text(r: &Record, index: Option<usize>, field: Field, raw: &str) -> Stri
         (Field::Filter, Some((i, _))) => {
             format!(
                 "\"{}\" (filter {})",
-                escape(&i.filter.name, false),
+                shown(&i.filter.name, mask, false),
                 i.filter.position
             )
         }
         (Field::Urgency, Some((i, _))) => i.urgency.to_string(),
-        (Field::Title, Some((i, _))) => format!("\"{}\"", escape(&i.title, false)),
+        (Field::Title, Some((i, _))) => format!("\"{}\"", shown(&i.title, mask, false)),
         (Field::Description, Some((_, Description::WholePayload))) => "the whole payload".into(),
         (Field::Description, Some((_, d))) => {
-            let folded = d.text(raw).split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = mask.apply(d.text(raw));
+            let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
             let mut shown: String = folded.chars().take(CHANGE_DESCRIPTION).collect();
             if shown.len() < folded.len() {
                 shown.push('…');
             }
             format!("\"{}\"", escape(&shown, false))
         }
-        (Field::MapKey, Some((i, _))) => key(&i.map_key),
+        (Field::MapKey, Some((i, _))) => key(&i.map_key, mask),
         (Field::Resolve, _) => match &a.resolve {
             None => "no resolve part matches".into(),
             Some(ResolveAction::Closed(closed)) => {
@@ -203,12 +207,12 @@ fn field_text(r: &Record, index: Option<usize>, field: Field, raw: &str) -> Stri
             }
             Some(ResolveAction::Repeated) => "repeats a resolve".into(),
             Some(ResolveAction::NoOpenIncident(k)) => {
-                format!("finds no open incident [{}]", escape(k, false))
+                format!("finds no open incident [{}]", shown(k, mask, false))
             }
             Some(ResolveAction::NoMappingValue(k)) => {
                 format!(
                     "has no mapping value (`{}` is not in the payload)",
-                    escape(k, false)
+                    shown(k, mask, false)
                 )
             }
         },
@@ -226,16 +230,16 @@ fn field_text(r: &Record, index: Option<usize>, field: Field, raw: &str) -> Stri
     }
 }
 
-fn key(k: &Option<String>) -> String {
+fn key(k: &Option<String>, mask: Mask<'_>) -> String {
     match k {
-        Some(k) => format!("[{}]", escape(k, false)),
+        Some(k) => format!("[{}]", shown(k, mask, false)),
         None => "[no mapping key]".into(),
     }
 }
 
 impl ReplayReport for HumanReplay<'_> {
-    fn record(&mut self, r: &Record) -> io::Result<()> {
-        let what = self.what(r);
+    fn record(&mut self, r: &Record, mask: Mask<'_>) -> io::Result<()> {
+        let what = self.what(r, mask);
         self.line(format!(
             "{:>5}  {}  {what}",
             format!("#{}", r.number),
@@ -251,12 +255,7 @@ impl ReplayReport for HumanReplay<'_> {
         Ok(())
     }
 
-    fn summary(
-        &mut self,
-        c: &Counts,
-        open: &[(&Incident, Option<Millis>)],
-        skipped: usize,
-    ) -> io::Result<()> {
+    fn summary(&mut self, c: &Counts, open: &[OpenIncident<'_>], skipped: usize) -> io::Result<()> {
         let p = self.palette;
         self.line(String::new())?;
         self.line(p.heading(&format!("replayed {} requests", c.requests)))?;
@@ -279,7 +278,7 @@ impl ReplayReport for HumanReplay<'_> {
         }
         if !open.is_empty() {
             self.line(p.heading("left open:"))?;
-            for (i, age) in open {
+            for (i, age, mask) in open {
                 let age = age.map_or(String::new(), |a| format!(", open {}", format_duration(a)));
                 let repeats = match i.duplicates {
                     0 => String::new(),
@@ -289,9 +288,9 @@ impl ReplayReport for HumanReplay<'_> {
                 self.line(format!(
                     "  #{} {}: \"{}\" {}, created by request #{}{repeats}{age}",
                     i.id,
-                    p.service(&i.service),
-                    escape(&i.title, false),
-                    key(&i.map_key),
+                    p.service(&shown(&i.service, *mask, false)),
+                    shown(&i.title, *mask, false),
+                    key(&i.map_key, *mask),
                     i.created_by
                 ))?;
             }
@@ -305,8 +304,9 @@ impl ReplayReport for HumanReplay<'_> {
         new: &Record,
         changes: &[Change],
         raw: &str,
+        mask: Mask<'_>,
     ) -> io::Result<()> {
-        let (before, after) = (self.what(old), self.what(new));
+        let (before, after) = (self.what(old, mask), self.what(new, mask));
         self.line(format!(
             "{:>5}  {}\n         old: {before}\n         new: {after}",
             format!("#{}", old.number),
@@ -319,8 +319,8 @@ impl ReplayReport for HumanReplay<'_> {
                 .or(c.new.map(|i| &new.actions[i]))
                 .map_or("", |a| a.service.as_str());
             let (was, is) = (
-                field_text(old, c.old, c.field, raw),
-                field_text(new, c.new, c.field, raw),
+                field_text(old, c.old, c.field, raw, mask),
+                field_text(new, c.new, c.field, raw, mask),
             );
             self.line(format!(
                 "         {}: {} {}: {was} -> {is}",
@@ -425,7 +425,7 @@ struct ResolvedJson {
 
 #[derive(Serialize)]
 struct ActionJson<'a> {
-    service: &'a str,
+    service: Cow<'a, str>,
     code: u16,
     trigger: Option<TriggerJson<'a>>,
     resolve: Option<ResolveJson<'a>>,
@@ -436,8 +436,8 @@ struct ActionJson<'a> {
 enum TriggerJson<'a> {
     Created {
         incident: usize,
-        title: &'a str,
-        map_key: Option<&'a str>,
+        title: Cow<'a, str>,
+        map_key: Option<Cow<'a, str>>,
     },
     Duplicate {
         incident: usize,
@@ -453,25 +453,25 @@ enum ResolveJson<'a> {
     },
     Repeated {},
     NoOpenIncident {
-        map_key: &'a str,
+        map_key: Cow<'a, str>,
     },
     NoMappingValue {
-        key: &'a str,
+        key: Cow<'a, str>,
     },
 }
 
-fn record_json(r: &Record) -> RecordJson<'_> {
+fn record_json<'a>(r: &'a Record, mask: Mask<'_>) -> RecordJson<'a> {
     let actions = r
         .actions
         .iter()
         .map(|a| ActionJson {
-            service: &a.service,
+            service: masked(&a.service, mask),
             code: a.code.status(),
             trigger: a.trigger.as_ref().map(|t| match t {
                 TriggerAction::Created(i, _) => TriggerJson::Created {
                     incident: i.id,
-                    title: &i.title,
-                    map_key: i.map_key.as_deref(),
+                    title: masked(&i.title, mask),
+                    map_key: i.map_key.as_deref().map(|k| masked(k, mask)),
                 },
                 TriggerAction::Duplicate(made) => TriggerJson::Duplicate { incident: made.id },
             }),
@@ -481,8 +481,12 @@ fn record_json(r: &Record) -> RecordJson<'_> {
                     open_ms: closed.iter().map(|(_, age)| *age).collect(),
                 },
                 ResolveAction::Repeated => ResolveJson::Repeated {},
-                ResolveAction::NoOpenIncident(k) => ResolveJson::NoOpenIncident { map_key: k },
-                ResolveAction::NoMappingValue(k) => ResolveJson::NoMappingValue { key: k },
+                ResolveAction::NoOpenIncident(k) => ResolveJson::NoOpenIncident {
+                    map_key: masked(k, mask),
+                },
+                ResolveAction::NoMappingValue(k) => ResolveJson::NoMappingValue {
+                    key: masked(k, mask),
+                },
             }),
         })
         .collect();
@@ -533,7 +537,7 @@ fn counts_json(c: &Counts) -> Value {
 
 /// The value of `field` in action `index` of `r`, as JSON (`null` for a side that does not act, except
 /// its code: 202).
-fn field_json(r: &Record, index: Option<usize>, field: Field, raw: &str) -> Value {
+fn field_json(r: &Record, index: Option<usize>, field: Field, raw: &str, mask: Mask<'_>) -> Value {
     let Some(a) = index.map(|i| &r.actions[i]) else {
         return if field == Field::Code {
             json!(202)
@@ -548,12 +552,12 @@ fn field_json(r: &Record, index: Option<usize>, field: Field, raw: &str) -> Valu
     match (field, created) {
         (Field::Code, _) => json!(a.code.status()),
         (Field::Filter, Some((i, _))) => {
-            json!({"name": i.filter.name, "position": i.filter.position})
+            json!({"name": masked(&i.filter.name, mask), "position": i.filter.position})
         }
         (Field::Urgency, Some((i, _))) => json!(i.urgency.as_str()),
-        (Field::Title, Some((i, _))) => json!(i.title),
-        (Field::Description, Some((_, d))) => json!(d.text(raw)),
-        (Field::MapKey, Some((i, _))) => json!(i.map_key),
+        (Field::Title, Some((i, _))) => json!(masked(&i.title, mask)),
+        (Field::Description, Some((_, d))) => json!(masked(d.text(raw), mask)),
+        (Field::MapKey, Some((i, _))) => json!(i.map_key.as_deref().map(|k| masked(k, mask))),
         (Field::Resolve, _) => match &a.resolve {
             None => Value::Null,
             Some(ResolveAction::Closed(closed)) => json!({
@@ -562,10 +566,10 @@ fn field_json(r: &Record, index: Option<usize>, field: Field, raw: &str) -> Valu
             }),
             Some(ResolveAction::Repeated) => json!({"action": "repeated"}),
             Some(ResolveAction::NoOpenIncident(k)) => {
-                json!({"action": "no-open-incident", "map_key": k})
+                json!({"action": "no-open-incident", "map_key": masked(k, mask)})
             }
             Some(ResolveAction::NoMappingValue(k)) => {
-                json!({"action": "no-mapping-value", "key": k})
+                json!({"action": "no-mapping-value", "key": masked(k, mask)})
             }
         },
         (_, _) => match &a.trigger {
@@ -579,26 +583,21 @@ fn field_json(r: &Record, index: Option<usize>, field: Field, raw: &str) -> Valu
 }
 
 impl ReplayReport for JsonReplay<'_> {
-    fn record(&mut self, r: &Record) -> io::Result<()> {
+    fn record(&mut self, r: &Record, mask: Mask<'_>) -> io::Result<()> {
         // The hot path of a long replay: serialised into one reused buffer, written once.
         self.buffer.clear();
-        serde_json::to_writer(&mut self.buffer, &record_json(r))?;
+        serde_json::to_writer(&mut self.buffer, &record_json(r, mask))?;
         self.buffer.push(b'\n');
         self.out.write_all(&self.buffer)
     }
 
-    fn summary(
-        &mut self,
-        c: &Counts,
-        open: &[(&Incident, Option<Millis>)],
-        skipped: usize,
-    ) -> io::Result<()> {
+    fn summary(&mut self, c: &Counts, open: &[OpenIncident<'_>], skipped: usize) -> io::Result<()> {
         #[derive(Serialize)]
-        struct Open<'a> {
+        struct OpenJson<'a> {
             incident: usize,
-            service: &'a str,
-            title: &'a str,
-            map_key: Option<&'a str>,
+            service: Cow<'a, str>,
+            title: Cow<'a, str>,
+            map_key: Option<Cow<'a, str>>,
             created_by: usize,
             duplicates: usize,
             open_ms: Option<Millis>,
@@ -609,7 +608,7 @@ impl ReplayReport for JsonReplay<'_> {
             #[serde(flatten)]
             counts: Value,
             skipped: usize,
-            open: Vec<Open<'a>>,
+            open: Vec<OpenJson<'a>>,
         }
         let summary = Summary {
             r#type: "summary",
@@ -617,14 +616,14 @@ impl ReplayReport for JsonReplay<'_> {
             skipped,
             open: open
                 .iter()
-                .map(|(i, age)| Open {
+                .map(|&(i, age, mask)| OpenJson {
                     incident: i.id,
-                    service: &i.service,
-                    title: &i.title,
-                    map_key: i.map_key.as_deref(),
+                    service: masked(&i.service, mask),
+                    title: masked(&i.title, mask),
+                    map_key: i.map_key.as_deref().map(|k| masked(k, mask)),
                     created_by: i.created_by,
                     duplicates: i.duplicates,
-                    open_ms: *age,
+                    open_ms: age,
                 })
                 .collect(),
         };
@@ -638,6 +637,7 @@ impl ReplayReport for JsonReplay<'_> {
         new: &Record,
         changes: &[Change],
         raw: &str,
+        mask: Mask<'_>,
     ) -> io::Result<()> {
         let changes: Vec<Value> = changes
             .iter()
@@ -646,19 +646,19 @@ impl ReplayReport for JsonReplay<'_> {
                     .old
                     .map(|i| &old.actions[i])
                     .or(c.new.map(|i| &new.actions[i]))
-                    .map_or("", |a| a.service.as_str());
+                    .map_or(Cow::Borrowed(""), |a| masked(&a.service, mask));
                 json!({
                     "service": service, "field": c.field.name(),
-                    "old": field_json(old, c.old, c.field, raw),
-                    "new": field_json(new, c.new, c.field, raw),
+                    "old": field_json(old, c.old, c.field, raw, mask),
+                    "new": field_json(new, c.new, c.field, raw, mask),
                 })
             })
             .collect();
         self.line(json!({
             "type": "change", "number": old.number, "name": old.name,
             "changes": changes,
-            "old": serde_json::to_value(record_json(old))?,
-            "new": serde_json::to_value(record_json(new))?,
+            "old": serde_json::to_value(record_json(old, mask))?,
+            "new": serde_json::to_value(record_json(new, mask))?,
         }))
     }
 

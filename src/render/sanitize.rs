@@ -1,7 +1,22 @@
-//! Making untrusted text safe to show: payload values can hold escape sequences, bidirectional
-//! overrides and invisible characters that would rewrite or hide what a terminal shows.
+//! Making untrusted text safe to show: payload values can hold secrets (see `secrets`), and escape
+//! sequences, bidirectional overrides and invisible characters that would rewrite or hide what a
+//! terminal shows. Every value a report shows from a request passes here: masked first, as a value,
+//! then escaped for a terminal ([`shown`]) or serialised as JSON ([`masked`]), so neither can break the
+//! other's syntax.
 
+use crate::secrets::Mask;
+use std::borrow::Cow;
 use std::fmt::Write;
+
+/// A value from a request as a terminal shows it: its secrets hidden, then escaped (see [`escape`]).
+pub fn shown(text: &str, mask: Mask<'_>, keep_newlines: bool) -> String {
+    escape(&mask.apply(text), keep_newlines)
+}
+
+/// A value from a request as JSON output holds it: its secrets hidden; serialisation escapes the rest.
+pub fn masked<'t>(text: &'t str, mask: Mask<'_>) -> Cow<'t, str> {
+    mask.apply(text)
+}
 
 /// `text` with every control, bidirectional-formatting and zero-width character escaped (`\n`, `\t`,
 /// `\u{202e}`…). With `keep_newlines`, line breaks stay real line breaks.
@@ -51,6 +66,14 @@ mod tests {
     fn line_breaks_are_escaped_unless_kept() {
         assert_eq!(escape("a\nb\tc\r", false), "a\\nb\\tc\\r");
         assert_eq!(escape("a\nb", true), "a\nb");
+    }
+
+    #[test]
+    fn secrets_are_hidden_before_escaping() {
+        let secrets = crate::secrets::Secrets::new(["a\u{1b}b-secret".to_owned()]);
+        let mask = secrets.mask(None);
+        assert_eq!(shown("x a\u{1b}b-secret\ny", mask, false), "x ***\\ny");
+        assert_eq!(masked("\"a\u{1b}b-secret\"", mask), "\"***\"");
     }
 
     #[test]

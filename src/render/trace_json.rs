@@ -1,13 +1,16 @@
 //! The `trace` of `check --format json --explain`: per filter, each part's verdict and conditions, each
-//! condition's key, where it was found, its value, its items and hints.
+//! condition's key, where it was found, its value, its items and hints, each masked (see `sanitize`).
 
+use super::sanitize::masked;
 use crate::explain::{ConditionTrace, Found, PartTrace, Trace};
+use crate::secrets::Mask;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// One filter's trace.
 #[derive(Serialize)]
 pub struct FilterJson<'a> {
-    filter: &'a str,
+    filter: Cow<'a, str>,
     position: usize,
     trigger: PartJson<'a>,
     resolve: Option<PartJson<'a>>,
@@ -26,13 +29,13 @@ struct PartJson<'a> {
 #[derive(Serialize)]
 struct KeyJson<'a> {
     field: &'static str,
-    key: &'a str,
+    key: Cow<'a, str>,
     found: FoundJson<'a>,
 }
 
 #[derive(Serialize)]
 struct ConditionJson<'a> {
-    key: &'a str,
+    key: Cow<'a, str>,
     found: Option<FoundJson<'a>>,
     holds: bool,
     items: Vec<ItemJson<'a>>,
@@ -41,9 +44,9 @@ struct ConditionJson<'a> {
 
 #[derive(Serialize)]
 struct FoundJson<'a> {
-    path: Vec<String>,
+    path: Vec<Cow<'a, str>>,
     /// The text compared; `null` for a JSON null.
-    value: Option<&'a str>,
+    value: Option<Cow<'a, str>>,
     kind: &'static str,
     /// Another reading of the key that finds a value here, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,72 +58,95 @@ struct FoundJson<'a> {
 
 #[derive(Serialize)]
 struct ItemJson<'a> {
-    item: &'a str,
+    item: Cow<'a, str>,
     contained: bool,
-    /// Byte offsets of the first occurrence in the value, when contained.
+    /// Byte offsets of the first occurrence in the (masked) value, when contained.
     at: Option<[usize; 2]>,
 }
 
-/// The JSON form of a trace.
-pub fn filters(trace: &Trace) -> Vec<FilterJson<'_>> {
+/// The JSON form of a trace, hiding what `mask` hides.
+pub fn filters<'a>(trace: &'a Trace, mask: Mask<'_>) -> Vec<FilterJson<'a>> {
     trace
         .filters
         .iter()
         .map(|f| FilterJson {
-            filter: &f.filter.name,
+            filter: masked(&f.filter.name, mask),
             position: f.filter.position,
-            trigger: part(&f.trigger),
-            resolve: f.resolve.as_ref().map(part),
+            trigger: part(&f.trigger, mask),
+            resolve: f.resolve.as_ref().map(|r| part(r, mask)),
         })
         .collect()
 }
 
-fn part(p: &PartTrace) -> PartJson<'_> {
+fn part<'a>(p: &'a PartTrace, mask: Mask<'_>) -> PartJson<'a> {
     PartJson {
         verdict: p.verdict.word(),
-        conditions: p.conditions.iter().map(condition).collect(),
+        conditions: p.conditions.iter().map(|c| condition(c, mask)).collect(),
         keys: p
             .keys
             .iter()
             .map(|k| KeyJson {
                 field: k.field,
-                key: &k.key,
+                key: masked(&k.key, mask),
                 found: FoundJson {
-                    note: k.found.reading_note(&k.key),
-                    ..found(&k.found)
+                    note: k
+                        .found
+                        .reading_note(&k.key)
+                        .map(|n| masked(&n, mask).into_owned()),
+                    ..found(&k.found, mask)
                 },
             })
             .collect(),
     }
 }
 
-fn condition(c: &ConditionTrace) -> ConditionJson<'_> {
+fn condition<'a>(c: &'a ConditionTrace, mask: Mask<'_>) -> ConditionJson<'a> {
+    let hidden = c.found.as_ref().map(|f| mask.hidden(&f.text));
     ConditionJson {
-        key: &c.key,
+        key: masked(&c.key, mask),
         found: c.found.as_ref().map(|f| FoundJson {
-            note: f.reading_note(&c.key),
-            ..found(f)
+            note: f
+                .reading_note(&c.key)
+                .map(|n| masked(&n, mask).into_owned()),
+            value: (f.kind != "null").then(|| {
+                hidden
+                    .as_ref()
+                    .map_or(Cow::Borrowed(""), |h| h.apply(&f.text))
+            }),
+            ..found(f, mask)
         }),
         holds: c.holds,
         items: c
             .items
             .iter()
             .map(|i| ItemJson {
-                item: &i.item,
+                item: masked(&i.item, mask),
                 contained: i.at.is_some(),
-                at: i.at.as_ref().map(|r| [r.start, r.end]),
+                // Offsets into the value as shown, past the masks before them.
+                at: i.at.clone().map(|r| {
+                    let r = hidden.as_ref().map_or(r.clone(), |h| h.map(r));
+                    [r.start, r.end]
+                }),
             })
             .collect(),
-        hints: c.hints.iter().map(ToString::to_string).collect(),
+        hints: c
+            .hints
+            .iter()
+            .map(|h| masked(&h.to_string(), mask).into_owned())
+            .collect(),
     }
 }
 
-fn found(f: &Found) -> FoundJson<'_> {
+fn found<'a>(f: &'a Found, mask: Mask<'_>) -> FoundJson<'a> {
     FoundJson {
-        path: f.path.iter().map(ToString::to_string).collect(),
-        value: (f.kind != "null").then_some(f.text.as_str()),
+        path: f
+            .path
+            .iter()
+            .map(|step| Cow::Owned(masked(&step.to_string(), mask).into_owned()))
+            .collect(),
+        value: (f.kind != "null").then(|| masked(&f.text, mask)),
         kind: f.kind,
-        other: f.other.as_deref().map(|o| Box::new(found(o))),
+        other: f.other.as_deref().map(|o| Box::new(found(o, mask))),
         note: None,
     }
 }

@@ -2,23 +2,29 @@
 //! request, and the readings of undocumented behaviour a result depends on.
 
 use super::Palette;
-use super::sanitize::escape;
+use super::sanitize::{escape, shown};
 use crate::explain::{ConditionTrace, Found, Fragility, Hint, PartTrace, Trace, Verdict};
 use crate::keypath::{quoted, spell};
+use crate::secrets::{MASK, Mask};
 use std::io::{self, Write};
 
 /// Characters of a value shown in a trace.
 const SHORT_VALUE: usize = 80;
 
-/// Writes the why of one service's result.
-pub(super) struct WhyWriter<'w> {
+/// Writes the why of one service's result, hiding the request's secrets.
+pub(super) struct WhyWriter<'w, 'm> {
     out: &'w mut dyn Write,
     palette: Palette,
+    mask: Mask<'m>,
 }
 
-impl<'w> WhyWriter<'w> {
-    pub fn new(out: &'w mut dyn Write, palette: Palette) -> WhyWriter<'w> {
-        WhyWriter { out, palette }
+impl<'w, 'm> WhyWriter<'w, 'm> {
+    pub fn new(out: &'w mut dyn Write, palette: Palette, mask: Mask<'m>) -> WhyWriter<'w, 'm> {
+        WhyWriter { out, palette, mask }
+    }
+
+    fn shown(&self, text: &str) -> String {
+        shown(text, self.mask, false)
     }
 
     /// Every filter, part, condition and item.
@@ -30,7 +36,7 @@ impl<'w> WhyWriter<'w> {
                 self.out,
                 "      #{} \"{}\"",
                 f.filter.position,
-                escape(&f.filter.name, false)
+                self.shown(&f.filter.name)
             )?;
             self.part("trigger", &f.trigger)?;
             if let Some(resolve) = &f.resolve {
@@ -65,11 +71,11 @@ impl<'w> WhyWriter<'w> {
         let place = if at == key {
             String::new()
         } else {
-            format!(" (at {})", escape(&at, false))
+            format!(" (at {})", self.shown(&at))
         };
         format!(
             "{}{place} = {}",
-            escape(key, false),
+            self.shown(key),
             self.highlighted(found, ranges)
         )
     }
@@ -81,7 +87,7 @@ impl<'w> WhyWriter<'w> {
                 self.out,
                 "            {}: {}",
                 self.palette.hint("note"),
-                escape(&note, false)
+                self.shown(&note)
             ),
             None => Ok(()),
         }
@@ -98,7 +104,7 @@ impl<'w> WhyWriter<'w> {
             None => writeln!(
                 self.out,
                 "          {mark} {}: not in the payload",
-                escape(&c.key, false)
+                self.shown(&c.key)
             )?,
             Some(found) => {
                 let ranges: Vec<_> = c.items.iter().filter_map(|i| i.at.clone()).collect();
@@ -112,7 +118,7 @@ impl<'w> WhyWriter<'w> {
                     writeln!(
                         self.out,
                         "              {mark} {} {}",
-                        escape(&quoted(&item.item), false),
+                        escape(&quoted(&self.mask.apply(&item.item)), false),
                         p.hint(word)
                     )?;
                 }
@@ -130,21 +136,35 @@ impl<'w> WhyWriter<'w> {
                 "{:indent$}{}: {}",
                 "",
                 self.palette.hint("hint"),
-                escape(&h.to_string(), false)
+                self.shown(&h.to_string())
             )?;
         }
         Ok(())
     }
 
     /// The value shortened, a string quoted (see [`quoted`]) and anything else as its JSON text, with
-    /// the contained items highlighted when colour is on.
+    /// the contained items highlighted when colour is on. A secret counts as one character and is never
+    /// highlighted: colour must not split it.
     fn highlighted(&self, found: &Found, ranges: &[std::ops::Range<usize>]) -> String {
         let quote = found.kind == "string";
+        let text = &found.text;
+        let hidden = self.mask.hidden(text);
         let mut shown = String::from(if quote { "\"" } else { "" });
-        for (shown_chars, (at, c)) in found.text.char_indices().enumerate() {
-            if shown_chars == SHORT_VALUE {
+        let mut count = 0;
+        let mut next = 0;
+        for (at, c) in text.char_indices() {
+            if at < next {
+                continue;
+            }
+            if count == SHORT_VALUE {
                 shown.push('…');
                 break;
+            }
+            count += 1;
+            if let Some(secret) = hidden.starting_at(at) {
+                shown.push_str(MASK);
+                next = secret.end;
+                continue;
             }
             let mut piece = escape(c.encode_utf8(&mut [0; 4]), false);
             if quote && matches!(c, '"' | '\\') {
@@ -173,21 +193,29 @@ impl<'w> WhyWriter<'w> {
             let Some(c) = trace.conditions.iter().find(|c| !c.holds) else {
                 continue;
             };
+            // Each value masked whole before it is cut and composed.
+            let key = self.mask.apply(&c.key);
             let reason = match &c.found {
-                None => format!("`{}` is not in the payload", c.key),
+                None => format!("`{key}` is not in the payload"),
                 Some(found) => {
                     let lacking: Vec<String> = c
                         .items
                         .iter()
                         .filter(|i| i.at.is_none())
-                        .map(|i| quoted(&i.item))
+                        .map(|i| quoted(&self.mask.apply(&i.item)))
                         .collect();
-                    format!(
-                        "`{}` is {}, which lacks {}",
-                        c.key,
-                        found.shown(SHORT_VALUE),
-                        lacking.join(", ")
-                    )
+                    let value: String = self
+                        .mask
+                        .apply(&found.text)
+                        .chars()
+                        .take(SHORT_VALUE)
+                        .collect();
+                    let value = if found.kind == "string" {
+                        quoted(&value)
+                    } else {
+                        value
+                    };
+                    format!("`{key}` is {value}, which lacks {}", lacking.join(", "))
                 }
             };
             writeln!(
@@ -195,7 +223,7 @@ impl<'w> WhyWriter<'w> {
                 "    {} #{} \"{}\"{part}: {}",
                 p.label("near miss"),
                 f.filter.position,
-                escape(&f.filter.name, false),
+                self.shown(&f.filter.name),
                 escape(&reason, false)
             )?;
             self.hints(6, &c.hints)?;
@@ -211,7 +239,7 @@ impl<'w> WhyWriter<'w> {
                 "    {}: with {} this would be {}; the result depends on a reading Callgoose does not document",
                 self.palette.warning("fragile"),
                 f.reading,
-                escape(&f.outcome, false)
+                self.shown(&f.outcome)
             )?;
         }
         Ok(())

@@ -136,6 +136,9 @@ pub struct Replayer<'s> {
     opened_at: HashMap<usize, Millis>,
     /// Only with a duplicate window.
     window: Option<Window>,
+    /// The token of the request that opened each open incident that has one: the incident shows that
+    /// request's values, which are shown with that request's secrets hidden.
+    opened_with: HashMap<usize, String>,
     last_time: Option<Millis>,
 }
 
@@ -150,6 +153,7 @@ impl<'s> Replayer<'s> {
             sim: Simulation::new(),
             counts: Counts::default(),
             opened_at: HashMap::new(),
+            opened_with: HashMap::new(),
             last_time: None,
         }
     }
@@ -170,6 +174,11 @@ impl<'s> Replayer<'s> {
                 (i, age)
             })
             .collect()
+    }
+
+    /// The token of the request that opened the open incident `id`, if it carried one.
+    pub fn opened_with(&self, id: usize) -> Option<&str> {
+        self.opened_with.get(&id).map(String::as_str)
     }
 
     /// Replays one request.
@@ -240,6 +249,9 @@ impl<'s> Replayer<'s> {
                             if let Some(t) = time {
                                 self.opened_at.insert(i.id, t);
                             }
+                            if let Some(token) = &request.token {
+                                self.opened_with.insert(i.id, token.clone());
+                            }
                             TriggerAction::Created(
                                 i,
                                 description.unwrap_or(Description::WholePayload),
@@ -253,6 +265,7 @@ impl<'s> Replayer<'s> {
                                 .into_iter()
                                 .map(|i| {
                                     let opened = self.opened_at.remove(&i.id);
+                                    self.opened_with.remove(&i.id);
                                     let age = opened.zip(time).map(|(o, t)| t - o);
                                     (i, age)
                                 })

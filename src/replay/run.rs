@@ -1,6 +1,7 @@
 //! The `replay` command: read captured traffic as a stream, turn each body or envelope into a request,
 //! replay it (or, with `--diff-filters`, replay it through two filter sets at once) and report as it
-//! goes. Memory holds the open incidents and the duplicate window, never the stream.
+//! goes. Memory holds the open incidents and the duplicate window, never the stream. Each request's
+//! report hides the run's `--token` and the request's own token.
 
 use super::{ReplayOptions, Replayer, changes};
 use crate::document::KeySet;
@@ -39,11 +40,8 @@ pub fn replay(
     diff: Option<&[Service]>,
     report: &mut dyn ReplayReport,
     messages: &mut Messages<'_>,
-    secrets: &Secrets,
 ) -> io::Result<ExitStatus> {
-    if let Some(token) = &settings.options.token {
-        secrets.add(token);
-    }
+    let secrets = Secrets::new(settings.options.token.clone());
     let mut main = Replayer::new(services, settings.options.clone());
     let mut other = diff.map(|d| Replayer::new(d, settings.options.clone()));
     let mut skipped = 0;
@@ -74,18 +72,16 @@ pub fn replay(
                 return Ok(());
             }
         };
-        if let Some(token) = &request.token {
-            secrets.add(token);
-        }
+        let mask = secrets.mask(request.token.as_deref());
         let record = main.apply(&name, &request);
         match &mut other {
-            None => report.record(&record)?,
+            None => report.record(&record, mask)?,
             Some(other) => {
                 let new = other.apply(&name, &request);
                 let changes = changes(&record, &new);
                 if !changes.is_empty() {
                     changed += 1;
-                    report.change(&record, &new, &changes, &request.payload.raw)?;
+                    report.change(&record, &new, &changes, &request.payload.raw, mask)?;
                 }
             }
         }
@@ -99,7 +95,14 @@ pub fn replay(
         messages.progress("");
     }
     match &other {
-        None => report.summary(main.counts(), &main.open(), skipped)?,
+        None => {
+            let open: Vec<_> = main
+                .open()
+                .into_iter()
+                .map(|(i, age)| (i, age, secrets.mask(main.opened_with(i.id))))
+                .collect();
+            report.summary(main.counts(), &open, skipped)?
+        }
         Some(other) => report.diff_summary(main.counts(), other.counts(), changed, skipped)?,
     }
     Ok(if skipped > 0 {

@@ -1,11 +1,13 @@
 //! `--bless`: writing actual outcomes into case files, keeping their comments and layout. Stated fields
 //! that differ are rewritten in place; a case that states nothing gets a whole `[case.expect]`; a
-//! scenario's steps get their actions and the incidents open at the end. The file is replaced
-//! atomically under a lock, and only cases that still send what ran are written.
+//! scenario's steps get their actions and the incidents open at the end. Values are written as they
+//! are, so that they pass on the next run; a case whose values would hold a secret is not blessed. The
+//! file is replaced atomically under a lock, and only cases that still send what ran are written.
 
 use super::run::Ran;
+use super::val::Val;
 use super::{Case, CaseBody, Field};
-use crate::secrets::Secrets;
+use crate::secrets::{Kind, Mask};
 use anyhow::{Context, Result, anyhow, bail};
 use std::fs::{File, Metadata, OpenOptions, Permissions};
 use std::io::{self, Read, Write};
@@ -13,7 +15,7 @@ use std::path::Path;
 use toml_edit::{DocumentMut, Item, Table, TableLike};
 
 /// The case file's text with the actual outcomes of `ran` written in, and how many values changed.
-pub fn bless(text: &str, ran: &[(&Case, &Ran)], secrets: &Secrets) -> Result<(String, usize)> {
+pub fn bless(text: &str, ran: &[(&Case, &Ran)]) -> Result<(String, usize)> {
     let mut doc: DocumentMut = text.parse().context("cannot re-read the case file")?;
     let mut changed = 0;
     for (case, ran) in ran {
@@ -26,62 +28,81 @@ pub fn bless(text: &str, ran: &[(&Case, &Ran)], secrets: &Secrets) -> Result<(St
             .and_then(|a| a.as_array_of_tables_mut())
             .and_then(|a| a.get_mut(index))
             .ok_or_else(|| anyhow!("cannot find {array} #{} in the file", index + 1))?;
+        let values = written(case, ran);
         changed += match case.body {
-            CaseBody::Request { .. } => bless_request(entry, ran, secrets),
-            CaseBody::Scenario { .. } => bless_scenario(entry, ran, secrets)?,
+            CaseBody::Request { .. } if ran.compared.is_empty() => {
+                let mut expect = Table::new();
+                for (field, value) in &values {
+                    expect.insert(&field.to_string(), Item::Value(value.to_edit()));
+                }
+                entry.insert("expect", Item::Table(expect));
+                values.len()
+            }
+            CaseBody::Request { .. } => {
+                let Some(expect) = entry.get_mut("expect").and_then(Item::as_table_like_mut) else {
+                    continue;
+                };
+                for (field, value) in &values {
+                    set(expect, &field.to_string(), value);
+                }
+                values.len()
+            }
+            CaseBody::Scenario { .. } => {
+                for (field, value) in &values {
+                    match field {
+                        Field::Step(i) => {
+                            let step = entry
+                                .get_mut("step")
+                                .and_then(|s| s.as_array_of_tables_mut())
+                                .and_then(|s| s.get_mut(*i))
+                                .ok_or_else(|| {
+                                    anyhow!("cannot find step {} of the scenario", i + 1)
+                                })?;
+                            set(step, "expect", value);
+                        }
+                        _ => set(entry, &field.to_string(), value),
+                    }
+                }
+                values.len()
+            }
         };
     }
     Ok((doc.to_string(), changed))
 }
 
-fn bless_request(case: &mut Table, ran: &Ran, secrets: &Secrets) -> usize {
-    if ran.compared.is_empty() {
-        let mut expect = Table::new();
-        for (field, value) in &ran.actual {
-            expect.insert(
-                &field.to_string(),
-                Item::Value(value.redacted(secrets).to_edit()),
-            );
-        }
-        case.insert("expect", Item::Table(expect));
-        return ran.actual.len();
-    }
-    let Some(expect) = case.get_mut("expect").and_then(Item::as_table_like_mut) else {
-        return 0;
-    };
-    let mut changed = 0;
-    for c in ran.compared.iter().filter(|c| !c.holds()) {
-        set(expect, &c.field.to_string(), &c.actual.redacted(secrets));
-        changed += 1;
-    }
-    changed
+/// The first value that blessing `ran` would write and that holds a secret by `mask`: its field and
+/// what it holds. Such a case is not blessed: a mask in a case file could never pass, and a secret
+/// must not be written.
+pub fn secret(case: &Case, ran: &Ran, mask: Mask<'_>) -> Option<(Field, Kind)> {
+    written(case, ran)
+        .into_iter()
+        .find_map(|(field, value)| value.secret(mask).map(|kind| (field, kind)))
 }
 
-fn bless_scenario(scenario: &mut Table, ran: &Ran, secrets: &Secrets) -> Result<usize> {
-    let mut changed = 0;
-    for (field, value) in &ran.actual {
-        let stated = ran.compared.iter().find(|c| c.field == *field);
-        if stated.is_some_and(|c| c.holds()) {
-            continue;
+/// The values blessing writes: a request case that states nothing gets its whole actual outcome;
+/// otherwise every actual value that is not stated as it is.
+fn written<'r>(case: &Case, ran: &'r Ran) -> Vec<(Field, &'r Val)> {
+    match case.body {
+        CaseBody::Request { .. } if ran.compared.is_empty() => {
+            ran.actual.iter().map(|(f, v)| (*f, v)).collect()
         }
-        match field {
-            Field::Step(i) => {
-                let step = scenario
-                    .get_mut("step")
-                    .and_then(|s| s.as_array_of_tables_mut())
-                    .and_then(|s| s.get_mut(*i))
-                    .ok_or_else(|| anyhow!("cannot find step {} of the scenario", i + 1))?;
-                set(step, "expect", value);
-            }
-            _ => set(scenario, &field.to_string(), &value.redacted(secrets)),
-        }
-        changed += 1;
+        CaseBody::Request { .. } => ran
+            .compared
+            .iter()
+            .filter(|c| !c.holds())
+            .map(|c| (c.field, &c.actual))
+            .collect(),
+        CaseBody::Scenario { .. } => ran
+            .actual
+            .iter()
+            .filter(|(field, _)| !ran.compared.iter().any(|c| c.field == *field && c.holds()))
+            .map(|(f, v)| (*f, v))
+            .collect(),
     }
-    Ok(changed)
 }
 
 /// Sets `key` to `value`, keeping the comments and spacing around an existing value.
-fn set(table: &mut dyn TableLike, key: &str, value: &super::val::Val) {
+fn set(table: &mut dyn TableLike, key: &str, value: &Val) {
     let mut new = value.to_edit();
     if let Some(old) = table.get(key).and_then(Item::as_value) {
         *new.decor_mut() = old.decor().clone();
@@ -105,12 +126,7 @@ pub struct Blessed {
 /// replaced atomically: a temporary file in the same folder, with the original's permissions, renamed
 /// over it. A reader, or a crash, sees the old file or the new one, never a part of one; concurrent
 /// `--bless` runs on one file take turns, each writing into what the one before wrote.
-pub fn bless_file(
-    path: &Path,
-    loaded: &str,
-    ran: &[(&Case, &Ran)],
-    secrets: &Secrets,
-) -> Result<Blessed> {
+pub fn bless_file(path: &Path, loaded: &str, ran: &[(&Case, &Ran)]) -> Result<Blessed> {
     // Blessing a symbolic link writes the file it points to and keeps the link.
     let target = std::fs::canonicalize(path).context("cannot find it")?;
     let (locked, current) = lock(&target)?;
@@ -121,7 +137,7 @@ pub fn bless_file(
     let (fresh, stale) = unchanged(&current, loaded, ran)?;
     let mut blessed = Blessed { changed: 0, stale };
     if !fresh.is_empty() {
-        let (text, changed) = bless(&current, &fresh, secrets)?;
+        let (text, changed) = bless(&current, &fresh)?;
         if text != current {
             replace(&target, &text, permissions).context("cannot write it")?;
         }
@@ -358,8 +374,7 @@ body = '{}'
         std::fs::write(&path, &now).unwrap();
         let (a, b) = (case("a", 0, false), case("b", 1, false));
         let r = ran();
-        let blessed =
-            bless_file(&path, LOADED, &[(&a, &r), (&b, &r)], &Secrets::default()).unwrap();
+        let blessed = bless_file(&path, LOADED, &[(&a, &r), (&b, &r)]).unwrap();
         assert_eq!(
             blessed,
             Blessed {

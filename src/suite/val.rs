@@ -1,8 +1,8 @@
 //! The values a case expects, in one small type: what a case file states, what a run actually gave in
-//! the same form, the text a diff shows (TOML syntax, so that it reads like the case file), and what
-//! `--bless` writes back.
+//! the same form, the text a diff shows (TOML syntax, so that it reads like the case file, with secrets
+//! masked), and what `--bless` writes back.
 
-use crate::secrets::Secrets;
+use crate::secrets::{Kind, Mask};
 use std::fmt;
 
 /// A TOML-like value.
@@ -44,18 +44,29 @@ impl Val {
         })
     }
 
-    /// The value with every string passed through `secrets`: what blessing writes into a file.
-    pub fn redacted(&self, secrets: &Secrets) -> Val {
+    /// The value with the secrets of every string hidden by `mask`: what a diff shows. Only shown,
+    /// never compared: a test compares values as they are.
+    pub fn masked(&self, mask: Mask<'_>) -> Val {
         match self {
-            Val::Str(s) => Val::Str(secrets.redact(s).into_owned()),
-            Val::Array(items) => Val::Array(items.iter().map(|v| v.redacted(secrets)).collect()),
+            Val::Str(s) => Val::Str(mask.apply(s).into_owned()),
+            Val::Array(items) => Val::Array(items.iter().map(|v| v.masked(mask)).collect()),
             Val::Table(fields) => Val::Table(
                 fields
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.redacted(secrets)))
+                    .map(|(k, v)| (k.clone(), v.masked(mask)))
                     .collect(),
             ),
             other => other.clone(),
+        }
+    }
+
+    /// What the first secret in the value's strings is, if it holds one by `mask`.
+    pub fn secret(&self, mask: Mask<'_>) -> Option<Kind> {
+        match self {
+            Val::Str(s) => mask.hidden(s).first(),
+            Val::Array(items) => items.iter().find_map(|v| v.secret(mask)),
+            Val::Table(fields) => fields.iter().find_map(|(_, v)| v.secret(mask)),
+            Val::Int(_) | Val::Bool(_) => None,
         }
     }
 

@@ -29,6 +29,9 @@ mod properties;
 mod replay;
 /// `schema`: the shipped JSON Schemas, the files that name them, what they refuse.
 mod schema;
+/// Properties of secret masking over any body and token (proptest): JSON output stays JSON, no secret
+/// shows.
+mod secret_properties;
 /// Tokens never appear in any output, error, JSON, JUnit or blessed file.
 mod secrets;
 /// `test`: case files, scenarios, diffs, bless, JUnit, coverage.
