@@ -59,13 +59,17 @@ pub(super) fn validate(
     let semantics = Semantics::default()
         .with(doc.semantics.unwrap_or_default())
         .with(cli);
-    Ok(Service {
+    let mut service = Service {
         name,
         file: path.to_owned(),
         from,
         semantics,
         filters,
-    })
+    };
+    if !semantics.nested_keys {
+        service.read_keys(false);
+    }
+    Ok(service)
 }
 
 fn filter(

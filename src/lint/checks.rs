@@ -400,8 +400,8 @@ title_from = "t"
         assert_eq!(codes(TWO, SemanticsLayer::default()), Vec::<&str>::new());
         // any: a alone fires the first, and the second's a = "xx" always contains "x".
         let any = SemanticsLayer {
-            case_sensitive: None,
             conditions: Some(Combine::Any),
+            ..SemanticsLayer::default()
         };
         assert_eq!(codes(TWO, any), ["shadowed-filter"]);
     }
@@ -418,7 +418,7 @@ title_from = "t"
         assert_eq!(codes(toml, SemanticsLayer::default()), ["duplicate-item"]);
         let sensitive = SemanticsLayer {
             case_sensitive: Some(true),
-            conditions: None,
+            ..SemanticsLayer::default()
         };
         assert_eq!(codes(toml, sensitive), Vec::<&str>::new());
     }

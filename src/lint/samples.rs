@@ -98,7 +98,7 @@ pub(super) fn check(
             if let (Some(r), Some(rdoc)) = (&filter.resolve, &f.resolve) {
                 if !json
                     .iter()
-                    .any(|j| condition_holds(&r.condition, *j, service.semantics.case_sensitive))
+                    .any(|j| condition_holds(&r.condition, *j, service.semantics))
                 {
                     out.push(finding(
                         "resolves-no-sample",

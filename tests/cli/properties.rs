@@ -98,6 +98,7 @@ fn service(toml: &str, case_sensitive: bool, conditions: Combine) -> Service {
     let layer = SemanticsLayer {
         case_sensitive: Some(case_sensitive),
         conditions: Some(conditions),
+        ..SemanticsLayer::default()
     };
     parse_service(Path::new("p.toml"), toml, layer).unwrap()
 }
@@ -106,6 +107,7 @@ fn semantics(case_sensitive: bool, conditions: Combine) -> Semantics {
     Semantics {
         case_sensitive,
         conditions,
+        ..Semantics::default()
     }
 }
 
