@@ -5,7 +5,7 @@
 
 use super::{Found, ItemTrace};
 use crate::filter::Condition;
-use crate::keypath::{KeyPath, Step, quoted, spell};
+use crate::keypath::{KeyPath, Step, quoted, spell, spell_exact};
 use crate::semantics::{NullValues, Semantics};
 use crate::suggest;
 use serde_json::Value;
@@ -110,7 +110,7 @@ impl fmt::Display for Hint {
             ),
             Hint::NestedKeysOff { key, path } => write!(
                 f,
-                "the payload has `{key}` only as the nested path `{path}`, and keys do not nest here (nested_keys = false): only a top-level key of that exact name is read; have the sender flatten the body, or switch nested keys on"
+                "`{key}` is found only as the nested path `{path}`, and keys do not nest here (nested_keys = false): only a top-level key of that exact name is read; have the sender flatten the body, or switch nested keys on"
             ),
             Hint::AndedAlternatives { items } => write!(
                 f,
@@ -139,7 +139,7 @@ pub(super) fn diagnose(
         }
         if !c.key.is_nested() {
             if let Some((_, path)) = c.key.read_as(true).locate(json) {
-                let path = spell(&path);
+                let path = spell_exact(&path);
                 return vec![Hint::NestedKeysOff { key, path }];
             }
         }

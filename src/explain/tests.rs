@@ -501,7 +501,7 @@ fn the_trace_follows_the_readings_and_says_why_a_key_is_not_read() {
         c.hints,
         [Hint::NestedKeysOff {
             key: "labels.severity".into(),
-            path: "labels.severity".into()
+            path: r#""labels"."severity""#.into()
         }]
     );
     assert!(c.hints[0].to_string().contains("nested_keys = false"));
