@@ -135,6 +135,7 @@ fn run_file(
             elapsed,
             expect_line: differing.first().map(|c| c.line),
             diff: ran.as_ref().map(|r| diff(&r.compared)).unwrap_or_default(),
+            fragile: ran.as_ref().map(|r| r.fragile.clone()).unwrap_or_default(),
         };
         report.case(&record)?;
         records.push(record);

@@ -119,7 +119,19 @@ impl ReplayReport for HumanReplay<'_> {
             "{:>5}  {}  {what}",
             format!("#{}", r.number),
             escape(&r.name, false)
-        ))
+        ))?;
+        for a in &r.actions {
+            for f in &a.fragile {
+                self.line(format!(
+                    "         {}: {}: with {} this request would {}; the result depends on a reading Callgoose does not document",
+                    self.palette.warning("fragile"),
+                    self.palette.service(&a.service),
+                    f.reading,
+                    f.outcome
+                ))?;
+            }
+        }
+        Ok(())
     }
 
     fn summary(
@@ -273,6 +285,15 @@ struct ActionJson<'a> {
     code: u16,
     trigger: Option<TriggerJson<'a>>,
     resolve: Option<ResolveJson<'a>>,
+    /// Present only when some reading of the simulation would change the action.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fragile: Vec<FragileJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FragileJson<'a> {
+    reading: &'static str,
+    outcome: &'a str,
 }
 
 #[derive(Serialize)]
@@ -326,6 +347,14 @@ fn record_json(r: &Record) -> RecordJson<'_> {
                     map_key: k.as_deref(),
                 },
             }),
+            fragile: a
+                .fragile
+                .iter()
+                .map(|f| FragileJson {
+                    reading: f.reading,
+                    outcome: &f.outcome,
+                })
+                .collect(),
         })
         .collect();
     RecordJson {

@@ -9,15 +9,19 @@
 //!   is folded into the earlier request's incident (`triggered.duplicate`), even without a mapping key,
 //!   and a repeated resolve is `resolved.duplicate`. A request needs a time for this: the envelope's
 //!   `received_at`, or the payload key given with `--time-key`.
+//! - A request whose incidents would differ under the other resolve scope, or without the duplicate
+//!   window, says so (`fragile`): the simulation's rules are readings the documentation leaves open.
 
 pub mod run;
 
 use crate::envelope::Request;
 use crate::eval::evaluate_from;
+use crate::explain::Fragility;
 use crate::filter::Service;
 use crate::keypath::KeyPath;
 use crate::outcome::Code;
-use crate::simulation::{Incident, Resolved, Simulation, Triggered};
+use crate::semantics::Reading;
+use crate::simulation::{Incident, Resolved, Simulation, Triggered, closing_words};
 use crate::timestamp::{self, Millis};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
@@ -66,6 +70,8 @@ pub struct Action {
     pub trigger: Option<TriggerAction>,
     /// The resolve side.
     pub resolve: Option<ResolveAction>,
+    /// The readings of the simulation under which this action would differ, with what it would do.
+    pub fragile: Vec<Fragility>,
 }
 
 /// The trigger side of an action.
@@ -194,7 +200,9 @@ impl<'s> Replayer<'s> {
                 code: outcome.code,
                 trigger: None,
                 resolve: None,
+                fragile: Vec::new(),
             };
+            let scope = service.semantics.resolve_scope;
             match repeat {
                 Some(incident) => {
                     // A repeat within the window changes nothing: it answers as a duplicate.
@@ -204,9 +212,19 @@ impl<'s> Replayer<'s> {
                     if outcome.resolve.is_some() {
                         action.resolve = Some(ResolveAction::Repeated);
                     }
+                    let preview = self.sim.preview(&service.name, &outcome, scope);
+                    action.fragile.extend(without_window(incident, &preview));
                 }
                 None => {
-                    let step = self.sim.apply(&service.name, &outcome, record.number);
+                    let step = self
+                        .sim
+                        .apply(&service.name, &outcome, record.number, scope);
+                    if let Some(ids) = &step.other_scope_closes {
+                        action.fragile.push(Fragility {
+                            reading: service.semantics.flipped(Reading::ResolveScope).1,
+                            outcome: closing_words(ids),
+                        });
+                    }
                     action.trigger = step.triggered.map(|t| match t {
                         Triggered::Created(i) => {
                             self.opened_at.insert(i.id, time);
@@ -303,6 +321,29 @@ impl<'s> Replayer<'s> {
             200
         };
     }
+}
+
+/// What a repeat folded by the duplicate window would have done without it, when that is something
+/// else than folding into the incident the window chose (`folded_into`).
+fn without_window(
+    folded_into: Option<usize>,
+    preview: &crate::simulation::Preview,
+) -> Option<Fragility> {
+    let mut would = Vec::new();
+    match preview.trigger {
+        Some(None) => would.push("create a new incident".to_owned()),
+        Some(Some(id)) if Some(id) != folded_into => {
+            would.push(format!("fold into incident #{id}"));
+        }
+        _ => {}
+    }
+    if let Some(ids) = preview.closes.as_ref().filter(|ids| !ids.is_empty()) {
+        would.push(closing_words(ids));
+    }
+    (!would.is_empty()).then(|| Fragility {
+        reading: "no --dedup-window",
+        outcome: would.join(" and "),
+    })
 }
 
 /// The text of `key` in a payload, however it was read.
