@@ -308,4 +308,34 @@ mod tests {
             assert_eq!(once.flipped(reading).0, base, "{reading:?}");
         }
     }
+
+    #[test]
+    fn the_readme_table_lists_every_reading_with_its_default_switch_and_why() {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .split_once("\n## Semantics\n")
+            .and_then(|(_, rest)| rest.split_once("\n## "))
+            .map(|(section, _)| section)
+            .expect("README has a Semantics section");
+        let rows: Vec<Vec<&str>> = section
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| ---") && !l.starts_with("| question"))
+            .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+            .collect();
+        for field in crate::strict_toml::fields_of::<SemanticsLayer>() {
+            let row = rows
+                .iter()
+                .find(|r| r.get(2).is_some_and(|switch| switch.contains(&format!("`{field} = "))))
+                .unwrap_or_else(|| panic!("no README row switches `{field}`"));
+            let flag = format!("`--{}", field.replace('_', "-"));
+            assert!(
+                row[2].contains(&flag) || row[2].contains(&format!("`--no-{}", &flag[3..])),
+                "the row of `{field}` names no flag: {row:?}"
+            );
+            assert!(
+                row.len() == 4 && row.iter().all(|cell| !cell.is_empty()),
+                "the row of `{field}` needs a default and a why: {row:?}"
+            );
+        }
+    }
 }

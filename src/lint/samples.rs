@@ -72,7 +72,8 @@ pub(super) fn check(
             }
             let mut seen = Vec::new();
             for key in keys {
-                let path = crate::keypath::KeyPath::parse(key.get_ref());
+                let path = crate::keypath::KeyPath::parse(key.get_ref())
+                    .read_as(service.semantics.nested_keys);
                 if seen.contains(&key.get_ref()) || json.iter().any(|j| path.lookup(j).is_some()) {
                     continue;
                 }
