@@ -319,13 +319,18 @@ mod tests {
             .expect("README has a Semantics section");
         let rows: Vec<Vec<&str>> = section
             .lines()
-            .filter(|l| l.starts_with("| ") && !l.starts_with("| ---") && !l.starts_with("| question"))
+            .filter(|l| {
+                l.starts_with("| ") && !l.starts_with("| ---") && !l.starts_with("| question")
+            })
             .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
             .collect();
         for field in crate::strict_toml::fields_of::<SemanticsLayer>() {
             let row = rows
                 .iter()
-                .find(|r| r.get(2).is_some_and(|switch| switch.contains(&format!("`{field} = "))))
+                .find(|r| {
+                    r.get(2)
+                        .is_some_and(|switch| switch.contains(&format!("`{field} = ")))
+                })
                 .unwrap_or_else(|| panic!("no README row switches `{field}`"));
             let flag = format!("`--{}", field.replace('_', "-"));
             assert!(

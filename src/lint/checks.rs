@@ -204,7 +204,12 @@ fn key_quotes(out: &mut Findings<'_>, key: &Spanned<String>, ctx: &str) {
 /// and no key reaches one.
 fn unreadable_without_nesting(out: &mut Findings<'_>, key: &Spanned<String>, ctx: &str) {
     let text = key.get_ref();
-    if out.nested || KeyPath::parse(text).read_as(false).top_level_name().is_some() {
+    if out.nested
+        || KeyPath::parse(text)
+            .read_as(false)
+            .top_level_name()
+            .is_some()
+    {
         return;
     }
     out.push(
@@ -468,7 +473,10 @@ map_with = "a.b"
 conditions = [{ key = "s", contains = ["resolved"] }]
 mapped_with = '"a.b"'
 "#;
-        assert_eq!(codes(mapping, SemanticsLayer::default()), ["mapping-keys-differ"]);
+        assert_eq!(
+            codes(mapping, SemanticsLayer::default()),
+            ["mapping-keys-differ"]
+        );
         assert_eq!(codes(mapping, flat), Vec::<&str>::new());
         let shadowing = r#"
 [[filter]]
@@ -483,7 +491,10 @@ urgency = "high"
 conditions = [{ key = '"a.b"', contains = ["xx"] }]
 title_from = "t"
 "#;
-        assert_eq!(codes(shadowing, SemanticsLayer::default()), Vec::<&str>::new());
+        assert_eq!(
+            codes(shadowing, SemanticsLayer::default()),
+            Vec::<&str>::new()
+        );
         assert_eq!(codes(shadowing, flat), ["shadowed-filter"]);
     }
 
