@@ -95,7 +95,7 @@ fn result<'a>(
         service,
         trace: traced.then(|| explain::trace(service, payload)),
         fragile: if settings.explain || human {
-            explain::fragility(service, payload, &outcome)
+            explain::fragility(service, payload, from, &outcome)
         } else {
             Vec::new()
         },

@@ -2,7 +2,7 @@
 //! them (colour, standard input, defaults) is `settings`' work.
 
 use crate::json_schema::SchemaKind;
-use crate::semantics::Combine;
+use crate::semantics::{Combine, EmptyMapValue, NullValues, ResolveScope};
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -224,6 +224,31 @@ pub struct SemanticsArgs {
     /// How the two conditions of a trigger part combine (overrides the filter files; default: all).
     #[arg(long, value_enum, value_name = "HOW")]
     pub conditions: Option<Combine>,
+
+    /// Keys reach into objects and arrays: `labels.namespace`, `alerts.0.x` (overrides the filter
+    /// files; the default).
+    #[arg(long, conflicts_with = "no_nested_keys")]
+    pub nested_keys: bool,
+
+    /// Keys name one top-level key exactly, as Callgoose's documentation shows them (overrides the
+    /// filter files).
+    #[arg(long)]
+    pub no_nested_keys: bool,
+
+    /// Which open incidents a resolve closes: those of the whole service with an equal mapping value,
+    /// or only those its own filter opened (overrides the filter files; default: service).
+    #[arg(long, value_enum, value_name = "SCOPE")]
+    pub resolve_scope: Option<ResolveScope>,
+
+    /// What a JSON null is: the text `null`, or a missing key (overrides the filter files; default:
+    /// text).
+    #[arg(long, value_enum, value_name = "AS")]
+    pub null_values: Option<NullValues>,
+
+    /// What an empty mapping value is: a key like any other, or no key (overrides the filter files;
+    /// default: key).
+    #[arg(long, value_enum, value_name = "AS")]
+    pub empty_map_value: Option<EmptyMapValue>,
 }
 
 /// Options about the request itself: which service receives it and its `from` parameter.

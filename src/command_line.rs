@@ -40,6 +40,10 @@ impl CommandLine {
         let SemanticsLayer {
             case_sensitive,
             conditions,
+            nested_keys,
+            resolve_scope,
+            null_values,
+            empty_map_value,
         } = layer;
         match case_sensitive {
             Some(true) => self = self.arg("--case-sensitive"),
@@ -48,6 +52,20 @@ impl CommandLine {
         }
         if let Some(how) = conditions {
             self = self.arg("--conditions").arg(how.to_string());
+        }
+        match nested_keys {
+            Some(true) => self = self.arg("--nested-keys"),
+            Some(false) => self = self.arg("--no-nested-keys"),
+            None => {}
+        }
+        if let Some(scope) = resolve_scope {
+            self = self.arg("--resolve-scope").arg(scope.to_string());
+        }
+        if let Some(null) = null_values {
+            self = self.arg("--null-values").arg(null.to_string());
+        }
+        if let Some(empty) = empty_map_value {
+            self = self.arg("--empty-map-value").arg(empty.to_string());
         }
         self
     }
@@ -92,7 +110,7 @@ fn quote(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::semantics::Combine;
+    use crate::semantics::{Combine, EmptyMapValue, NullValues, ResolveScope};
 
     #[test]
     fn words_are_quoted_only_when_needed() {
@@ -120,11 +138,16 @@ mod tests {
         let layer = SemanticsLayer {
             case_sensitive: Some(false),
             conditions: Some(Combine::Any),
+            nested_keys: Some(false),
+            resolve_scope: Some(ResolveScope::Filter),
+            null_values: Some(NullValues::Missing),
+            empty_map_value: Some(EmptyMapValue::None),
         };
         let c = CommandLine::new("check").semantics(layer);
         assert_eq!(
             c.to_string(),
-            "sqibs-filter check --case-insensitive --conditions any"
+            "sqibs-filter check --case-insensitive --conditions any --no-nested-keys \
+             --resolve-scope filter --null-values missing --empty-map-value none"
         );
         let none = CommandLine::new("check").semantics(SemanticsLayer::default());
         assert_eq!(none.to_string(), "sqibs-filter check");

@@ -7,7 +7,7 @@ use crate::filter::{Condition, Filter, Service};
 use crate::keypath::KeyPath;
 use crate::outcome::{Code, Description, FilterRef, Incident, Outcome, Resolution};
 use crate::payload::{Json, Payload};
-use crate::semantics::{Combine, Semantics};
+use crate::semantics::{Combine, EmptyMapValue, NullValues, Semantics};
 use crate::warning::Warning;
 use std::borrow::Cow;
 
@@ -57,19 +57,22 @@ fn evaluate_document<D: Document + ?Sized>(
         .filters
         .iter()
         .find(|f| trigger_holds(f, json, semantics))
-        .map(|filter| incident(from, filter, json, &mut warnings));
+        .map(|filter| incident(from, filter, json, semantics, &mut warnings));
 
     let resolve = service.filters.iter().find_map(|f| {
         let part = f.resolve.as_ref()?;
-        condition_holds(&part.condition, json, semantics.case_sensitive).then(|| {
-            let map_key = lookup_text(&part.mapped_with, json);
+        condition_holds(&part.condition, json, semantics).then(|| {
+            let mut map_key = lookup_text(&part.mapped_with, json, semantics);
             match &map_key {
                 None => warnings.push(Warning::ResolveKeyMissing {
                     filter: f.name.clone(),
                     key: part.mapped_with.to_string(),
                 }),
                 Some(value) => {
-                    if let Some(w) = suspect_map_value(&part.mapped_with, value, json) {
+                    if let Some(w) = suspect_map_value(&part.mapped_with, value, json, semantics) {
+                        if is_no_key(&w) {
+                            map_key = None;
+                        }
                         // A trigger on the same key has said it already.
                         if !warnings.contains(&w) {
                             warnings.push(w);
@@ -120,7 +123,7 @@ pub fn trigger_holds<D: Document + ?Sized>(
         .trigger
         .conditions
         .iter()
-        .map(|c| condition_holds(c, json, semantics.case_sensitive));
+        .map(|c| condition_holds(c, json, semantics));
     match semantics.conditions {
         Combine::All => results.all(|held| held),
         Combine::Any => results.any(|held| held),
@@ -131,12 +134,12 @@ pub fn trigger_holds<D: Document + ?Sized>(
 pub fn condition_holds<D: Document + ?Sized>(
     condition: &Condition,
     json: &D,
-    case_sensitive: bool,
+    semantics: Semantics,
 ) -> bool {
-    let Some(text) = json.text(&condition.key) else {
+    let Some(text) = read(&condition.key, json, semantics) else {
         return false;
     };
-    if case_sensitive {
+    if semantics.case_sensitive {
         condition
             .contains
             .iter()
@@ -150,8 +153,26 @@ pub fn condition_holds<D: Document + ?Sized>(
     }
 }
 
-fn lookup_text<D: Document + ?Sized>(key: &KeyPath, json: &D) -> Option<String> {
-    json.text(key).map(Cow::into_owned)
+/// The text `key` reads in `json` under `semantics`: a JSON `null` is no value under
+/// `null_values = "missing"` (the text is compared first, so the default reading costs nothing).
+fn read<'j, D: Document + ?Sized>(
+    key: &KeyPath,
+    json: &'j D,
+    semantics: Semantics,
+) -> Option<Cow<'j, str>> {
+    let text = json.text(key)?;
+    if semantics.null_values == NullValues::Missing && is_null(key, &text, json) {
+        return None;
+    }
+    Some(text)
+}
+
+fn lookup_text<D: Document + ?Sized>(
+    key: &KeyPath,
+    json: &D,
+    semantics: Semantics,
+) -> Option<String> {
+    read(key, json, semantics).map(Cow::into_owned)
 }
 
 /// The incident `filter` creates from `json`, with Callgoose's fallbacks.
@@ -159,10 +180,11 @@ fn incident<D: Document + ?Sized>(
     from: Option<&str>,
     filter: &Filter,
     json: &D,
+    semantics: Semantics,
     warnings: &mut Vec<Warning>,
 ) -> Incident {
     let t = &filter.trigger;
-    let title = match lookup_text(&t.title_from, json) {
+    let title = match lookup_text(&t.title_from, json, semantics) {
         Some(value) => {
             if value.trim().is_empty() {
                 warnings.push(Warning::EmptyTitle {
@@ -188,7 +210,7 @@ fn incident<D: Document + ?Sized>(
         }
     };
     let description = match &t.description_from {
-        Some(key) => match lookup_text(key, json) {
+        Some(key) => match lookup_text(key, json, semantics) {
             Some(value) => {
                 if value.trim().is_empty() {
                     warnings.push(Warning::EmptyDescription {
@@ -212,12 +234,19 @@ fn incident<D: Document + ?Sized>(
     };
     let map_key = match &t.map_with {
         Some(key) => {
-            let found = lookup_text(key, json);
+            let mut found = lookup_text(key, json, semantics);
             match &found {
                 None => warnings.push(Warning::MapKeyMissing {
                     key: key.to_string(),
                 }),
-                Some(value) => warnings.extend(suspect_map_value(key, value, json)),
+                Some(value) => {
+                    if let Some(w) = suspect_map_value(key, value, json, semantics) {
+                        if is_no_key(&w) {
+                            found = None;
+                        }
+                        warnings.push(w);
+                    }
+                }
             }
             found
         }
@@ -243,20 +272,30 @@ fn is_null<D: Document + ?Sized>(key: &KeyPath, value: &str, json: &D) -> bool {
     value == "null" && json.is_null(key)
 }
 
-/// The warning a mapping value earns when it would fold unrelated alerts into one incident.
+/// The warning a mapping value earns when it would fold unrelated alerts into one incident, or,
+/// empty under `empty_map_value = "none"`, is no mapping value at all.
 fn suspect_map_value<D: Document + ?Sized>(
     key: &KeyPath,
     value: &str,
     json: &D,
+    semantics: Semantics,
 ) -> Option<Warning> {
     let key_text = || key.to_string();
     if value.trim().is_empty() {
-        Some(Warning::EmptyMapKey { key: key_text() })
+        Some(Warning::EmptyMapKey {
+            key: key_text(),
+            no_key: semantics.empty_map_value == EmptyMapValue::None,
+        })
     } else if is_null(key, value, json) {
         Some(Warning::NullMapKey { key: key_text() })
     } else {
         None
     }
+}
+
+/// Whether `w` says that the mapping value is read as none.
+fn is_no_key(w: &Warning) -> bool {
+    matches!(w, Warning::EmptyMapKey { no_key: true, .. })
 }
 
 /// The title of an incident whose title key is absent (or whose body is not JSON).

@@ -7,6 +7,10 @@
 //! `["a.b"]`, `"labels.namespace"` (only the literal key), `labels."namespace"` (only the nested one);
 //! inside the quotes `\"` is a quote and `\\` a backslash. A key whose quotes are not well formed is read
 //! as before, quotes and all, so that every string is still a valid key.
+//!
+//! Under `nested_keys = false` ([`KeyPath::top_level`]) a key names one top-level key and nothing below:
+//! the key as written, or the name of a key that is one quoted name (`"a.b"` reads the key `a.b`); a
+//! quoted path through several names reads nothing, since it can only mean a nested value.
 
 use serde_json::Value;
 use std::fmt;
@@ -21,6 +25,8 @@ pub struct KeyPath {
     /// The top-level keys a lookup may start with, in the order they are tried, each with how many
     /// segments it consumes: the literal key first, then the longest run of names down to the first.
     first_steps: Vec<(String, usize)>,
+    /// Whether the key reaches below the top level (`nested_keys`).
+    nested: bool,
 }
 
 /// One step of a path as written.
@@ -88,6 +94,36 @@ impl KeyPath {
             segments,
             quoted: is_quoted,
             first_steps,
+            nested: true,
+        }
+    }
+
+    /// This key read as one top-level key (`nested_keys = false`), or as a path again.
+    pub fn read_as(&self, nested: bool) -> KeyPath {
+        let mut key = KeyPath::parse(&self.raw);
+        if !nested {
+            key.first_steps = key
+                .top_level_name()
+                .map(|name| (name.to_owned(), key.segments.len()))
+                .into_iter()
+                .collect();
+            key.nested = false;
+        }
+        key
+    }
+
+    /// Whether the key reaches into objects and arrays, or names one top-level key only.
+    pub fn is_nested(&self) -> bool {
+        self.nested
+    }
+
+    /// The top-level key this key names when keys do not nest: the key as written, or the name of a
+    /// key that is one quoted name; `None` for a quoted path through several names.
+    pub fn top_level_name(&self) -> Option<&str> {
+        match self.segments.as_slice() {
+            _ if !self.quoted => Some(&self.raw),
+            [Segment::Quoted(name)] => Some(name),
+            _ => None,
         }
     }
 
@@ -122,7 +158,15 @@ impl KeyPath {
     /// Whether `other` reads the same path, however each is spelled (`a."b"` and `a["b"]` do). Only
     /// quoted keys can be spelled two ways: a plain one is also looked up as written.
     pub fn reads_as(&self, other: &KeyPath) -> bool {
-        self.segments == other.segments && (self.quoted || self.raw == other.raw)
+        match (self.nested, other.nested) {
+            (true, true) => {
+                self.segments == other.segments && (self.quoted || self.raw == other.raw)
+            }
+            (false, false) => {
+                self.top_level_name().is_some() && self.top_level_name() == other.top_level_name()
+            }
+            _ => false,
+        }
     }
 
     /// The last name of the path, unquoted (`alertname` for `alerts[0].labels.alertname`).
@@ -139,6 +183,9 @@ impl KeyPath {
 
     /// Finds the value this key names in `payload`, or `None` when the key is absent.
     pub fn lookup<'v>(&self, payload: &'v Value) -> Option<&'v Value> {
+        if !self.nested {
+            return payload.as_object()?.get(self.top_level_name()?);
+        }
         if let (false, Value::Object(map)) = (self.quoted, payload)
             && let Some(value) = map.get(&self.raw)
         {
@@ -166,6 +213,13 @@ impl KeyPath {
     /// Up to `limit` readings that find a value, in the order a lookup tries them.
     fn readings_up_to<'v>(&self, payload: &'v Value, limit: usize) -> Vec<(&'v Value, Vec<Step>)> {
         let mut out = Vec::new();
+        if !self.nested {
+            out.extend(self.lookup(payload).map(|value| {
+                let name = self.top_level_name().unwrap_or_default();
+                (value, vec![Step::Key(name.to_owned())])
+            }));
+            return out;
+        }
         if let (false, Value::Object(map)) = (self.quoted, payload)
             && let Some(value) = map.get(&self.raw)
         {
@@ -713,6 +767,56 @@ mod tests {
         assert!(!KeyPath::parse("labels.a").has_stray_quote());
     }
 
+    #[test]
+    fn without_nesting_a_key_names_one_top_level_key() {
+        let flat = |key: &str, payload: &Value| {
+            KeyPath::parse(key).read_as(false).lookup(payload).cloned()
+        };
+        let p =
+            json!({"labels": {"namespace": "nested"}, "alerts": [{"x": 1}], "status": "firing"});
+        assert_eq!(flat("status", &p), Some(json!("firing")));
+        assert_eq!(flat("labels.namespace", &p), None);
+        assert_eq!(flat("alerts.0.x", &p), None);
+        assert_eq!(flat("alerts[0].x", &p), None);
+        let literal =
+            json!({"labels.namespace": "literal", "alerts[0].x": 2, "labels": {"namespace": "n"}});
+        assert_eq!(flat("labels.namespace", &literal), Some(json!("literal")));
+        assert_eq!(flat("alerts[0].x", &literal), Some(json!(2)));
+        // One quoted name is that key; a quoted path of several names can only mean a nested value.
+        assert_eq!(
+            flat(r#""labels.namespace""#, &literal),
+            Some(json!("literal"))
+        );
+        assert_eq!(flat(r#"labels."namespace""#, &literal), None);
+        assert_eq!(
+            KeyPath::parse(r#"labels."namespace""#)
+                .read_as(false)
+                .top_level_name(),
+            None
+        );
+        // And back: the path reads as before.
+        let again = KeyPath::parse("labels.namespace")
+            .read_as(false)
+            .read_as(true);
+        assert_eq!(again, KeyPath::parse("labels.namespace"));
+        assert_eq!(again.lookup(&p), Some(&json!("nested")));
+    }
+
+    #[test]
+    fn without_nesting_every_read_agrees_and_starts_from_the_one_name() {
+        let p = json!({"labels.ns": "literal", "labels": {"ns": "nested"}});
+        let key = KeyPath::parse("labels.ns").read_as(false);
+        assert!(!key.is_nested());
+        assert_eq!(key.first_steps(), [("labels.ns".to_owned(), 2)]);
+        assert!(key.is_complete(2));
+        let r = key.readings(&p).unwrap();
+        assert_eq!((r.used.0, r.other), (&json!("literal"), None));
+        assert_eq!(key.locate(&p).unwrap().1, [Step::Key("labels.ns".into())]);
+        assert_eq!(lazily(&key, &p), Some(json!("literal")));
+        assert!(key.reads_as(&KeyPath::parse(r#""labels.ns""#).read_as(false)));
+        assert!(!key.reads_as(&KeyPath::parse("labels.ns")));
+    }
+
     /// A payload whose keys are made of path syntax.
     fn tricky() -> Value {
         json!({
@@ -765,6 +869,11 @@ mod tests {
             proptest::prop_assert_eq!(found, k.locate(&p).map(|(v, _)| v));
             proptest::prop_assert_eq!(found, k.readings(&p).map(|r| r.used.0));
             proptest::prop_assert_eq!(found.cloned(), lazily(&k, &p));
+            let flat = k.read_as(false);
+            let top = flat.lookup(&p);
+            proptest::prop_assert_eq!(top, flat.locate(&p).map(|(v, _)| v));
+            proptest::prop_assert_eq!(top.cloned(), lazily(&flat, &p));
+            proptest::prop_assert_eq!(top, flat.top_level_name().and_then(|n| p.get(n)));
         }
     }
 

@@ -220,6 +220,7 @@ fn run_file(
                 .as_ref()
                 .map(|r| diff(&r.compared, Mask::SHAPES))
                 .unwrap_or_default(),
+            fragile: ran.as_ref().map(|r| r.fragile.clone()).unwrap_or_default(),
         };
         report.case(&record)?;
         records.push(record);

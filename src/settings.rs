@@ -275,20 +275,26 @@ fn filter_options(filters: FilterArgs, request: RequestArgs) -> FilterOptions {
 
 /// The readings the command line forces.
 fn semantics_layer(args: &SemanticsArgs) -> SemanticsLayer {
+    // A pair of flags that clap keeps apart: one says yes, the other no, neither leaves it to the files.
+    let either = |yes: bool, no: bool| match (yes, no) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
     SemanticsLayer {
-        case_sensitive: match (args.case_sensitive, args.case_insensitive) {
-            (true, _) => Some(true),
-            (_, true) => Some(false),
-            _ => None,
-        },
+        case_sensitive: either(args.case_sensitive, args.case_insensitive),
         conditions: args.conditions,
+        nested_keys: either(args.nested_keys, args.no_nested_keys),
+        resolve_scope: args.resolve_scope,
+        null_values: args.null_values,
+        empty_map_value: args.empty_map_value,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::semantics::Combine;
+    use crate::semantics::{Combine, EmptyMapValue, NullValues, ResolveScope};
     use clap::Parser;
 
     fn resolve(argv: &[&str], env: &Environment) -> Result<Settings> {
@@ -380,6 +386,52 @@ mod tests {
         assert_eq!(check(&s).filters.semantics.case_sensitive, Some(false));
         let s = resolve(&["check", "x"], &tty()).unwrap();
         assert_eq!(check(&s).filters.semantics, SemanticsLayer::default());
+    }
+
+    #[test]
+    fn every_reading_has_a_switch_on_every_command_that_evaluates() {
+        let flags = [
+            "--no-nested-keys",
+            "--resolve-scope",
+            "filter",
+            "--null-values",
+            "missing",
+            "--empty-map-value",
+            "none",
+        ];
+        let forced = SemanticsLayer {
+            nested_keys: Some(false),
+            resolve_scope: Some(ResolveScope::Filter),
+            null_values: Some(NullValues::Missing),
+            empty_map_value: Some(EmptyMapValue::None),
+            ..SemanticsLayer::default()
+        };
+        let with = |command: &str| {
+            let mut argv = vec![command];
+            argv.extend(flags);
+            argv.push("x");
+            resolve(&argv, &tty()).unwrap().command
+        };
+        match with("check") {
+            CommandSettings::Check(c) => assert_eq!(c.filters.semantics, forced),
+            other => panic!("{other:?}"),
+        }
+        match with("replay") {
+            CommandSettings::Replay(r) => assert_eq!(r.filters.semantics, forced),
+            other => panic!("{other:?}"),
+        }
+        match with("test") {
+            CommandSettings::Test(t) => assert_eq!(t.semantics, forced),
+            other => panic!("{other:?}"),
+        }
+        match with("lint") {
+            CommandSettings::Lint(l) => assert_eq!(l.options.semantics, forced),
+            other => panic!("{other:?}"),
+        }
+        let s = resolve(&["check", "--nested-keys", "x"], &tty()).unwrap();
+        assert_eq!(check(&s).filters.semantics.nested_keys, Some(true));
+        assert!(resolve(&["check", "--nested-keys", "--no-nested-keys", "x"], &tty()).is_err());
+        assert!(resolve(&["check", "--null-values", "nil", "x"], &tty()).is_err());
     }
 
     #[test]

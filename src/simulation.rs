@@ -4,14 +4,17 @@
 //! Rules (the reference's default readings):
 //! - A trigger whose mapping value is already open in the same service is a duplicate: no new incident.
 //! - A trigger without a mapping value always creates a new incident, which can never be resolved.
-//! - A resolve closes every open incident of the service with an equal mapping value; finding none is a
-//!   resolve with no open incident.
+//! - A resolve closes every open incident of the service with an equal mapping value (under
+//!   `resolve_scope = "filter"`, only one its own filter opened); finding none is a resolve with no open
+//!   incident. Each resolve also says what the other scope would have closed, when that differs.
+//!   Duplicates are found across the service under either scope.
 //! - Within one request the trigger is applied first, then the resolve (the order Callgoose documents).
 //!
 //! Memory grows with the number of open incidents only: closed incidents are handed back, not kept.
 
 use crate::filter::Urgency;
 use crate::outcome::{FilterRef, Outcome};
+use crate::semantics::ResolveScope;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -81,6 +84,36 @@ pub struct Step {
     pub triggered: Option<Triggered>,
     /// The resolve side, if a resolve part matched.
     pub resolved: Option<Resolved>,
+    /// When the other resolve scope would have closed other incidents than this step did: the ids it
+    /// would have closed (none: empty).
+    pub other_scope_closes: Option<Vec<usize>>,
+}
+
+/// What a request would do to the incidents open now, were it applied: for a request that something
+/// else (a duplicate window) keeps from being applied.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Preview {
+    /// The trigger side, if a trigger part held: `None` inside for a new incident, or the open
+    /// incident it would fold into.
+    pub trigger: Option<Option<usize>>,
+    /// The incidents the resolve side would close, if a resolve part matched (the request's own new
+    /// incident as the next id).
+    pub closes: Option<Vec<usize>>,
+}
+
+/// `close incident #3`, `close incidents #3, #4`, or `close no incident`: what a resolve does, in words.
+pub fn closing_words(ids: &[usize]) -> String {
+    match ids {
+        [] => "close no incident".to_owned(),
+        [one] => format!("close incident #{one}"),
+        many => format!(
+            "close incidents {}",
+            many.iter()
+                .map(|id| format!("#{id}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// One word for what a step did, as scenarios state it.
@@ -168,8 +201,14 @@ impl Simulation {
     }
 
     /// Applies the outcome of request number `request` (1-based, given by the caller, since several
-    /// services can see the same request) for `service`.
-    pub fn apply(&mut self, service: &str, outcome: &Outcome, request: usize) -> Step {
+    /// services can see the same request) for `service`, whose resolves close incidents in `scope`.
+    pub fn apply(
+        &mut self,
+        service: &str,
+        outcome: &Outcome,
+        request: usize,
+        scope: ResolveScope,
+    ) -> Step {
         let mut step = Step::default();
         if let Some(i) = &outcome.trigger {
             step.triggered = Some(match &i.map_key {
@@ -197,9 +236,12 @@ impl Simulation {
             });
         }
         if let Some(r) = &outcome.resolve {
-            let closed = r
-                .map_key
-                .as_ref()
+            let (closes, other) = self.closable(service, r, scope);
+            if closes != other {
+                step.other_scope_closes = Some(other.into_iter().collect());
+            }
+            let closed = closes
+                .and(r.map_key.as_ref())
                 .and_then(|key| self.keyed.get_mut(service)?.remove(key.as_str()));
             step.resolved = Some(match closed {
                 Some(incident) => Resolved::Closed(vec![incident]),
@@ -207,6 +249,54 @@ impl Simulation {
             });
         }
         step
+    }
+
+    /// The open incident that the resolve `r` closes in `scope`, and the one it would close in the
+    /// other scope (by id). One mapping value is open at most once per service.
+    fn closable(
+        &self,
+        service: &str,
+        r: &crate::outcome::Resolution,
+        scope: ResolveScope,
+    ) -> (Option<usize>, Option<usize>) {
+        let open = r
+            .map_key
+            .as_ref()
+            .and_then(|key| self.keyed.get(service)?.get(key.as_str()));
+        let by_service = open.map(|i| i.id);
+        let by_filter = open
+            .filter(|i| i.filter.position == r.filter.position)
+            .map(|i| i.id);
+        match scope {
+            ResolveScope::Service => (by_service, by_filter),
+            ResolveScope::Filter => (by_filter, by_service),
+        }
+    }
+
+    /// What applying `outcome` for `service` would do now, without doing it.
+    pub fn preview(&self, service: &str, outcome: &Outcome, scope: ResolveScope) -> Preview {
+        let open = |key: &Option<String>| {
+            key.as_ref()
+                .and_then(|k| self.keyed.get(service)?.get(k.as_str()))
+        };
+        let trigger = outcome
+            .trigger
+            .as_ref()
+            .map(|i| open(&i.map_key).map(|o| o.id));
+        let closes = outcome.resolve.as_ref().map(|r| {
+            // The request's own new incident is open by the time its resolve applies.
+            let created = outcome.trigger.as_ref().filter(|i| {
+                matches!(trigger, Some(None))
+                    && i.map_key.is_some()
+                    && i.map_key == r.map_key
+                    && (scope == ResolveScope::Service || i.filter.position == r.filter.position)
+            });
+            match created {
+                Some(_) => vec![self.next_id + 1],
+                None => self.closable(service, r, scope).0.into_iter().collect(),
+            }
+        });
+        Preview { trigger, closes }
     }
 
     fn open_mut(&mut self, service: &str, key: &str) -> Option<&mut Incident> {
@@ -288,7 +378,8 @@ mod tests {
     }
 
     fn actions(sim: &mut Simulation, request: usize, service: &str, o: &Outcome) -> Vec<Action> {
-        sim.apply(service, o, request).actions()
+        sim.apply(service, o, request, ResolveScope::Service)
+            .actions()
     }
 
     #[test]
@@ -335,7 +426,8 @@ mod tests {
             [Action::Created]
         );
         assert_eq!(
-            sim.apply("b", &trigger(Some("k")), 1).actions(),
+            sim.apply("b", &trigger(Some("k")), 1, ResolveScope::Service)
+                .actions(),
             [Action::Created]
         );
         assert_eq!(
@@ -364,6 +456,135 @@ mod tests {
             actions(&mut Simulation::new(), 1, "s", &discard()),
             [Action::Discarded]
         );
+    }
+
+    /// `o` as if the filter at `position` made it.
+    fn by_filter(mut o: Outcome, position: usize) -> Outcome {
+        let at = FilterRef {
+            name: format!("f{position}"),
+            position,
+        };
+        if let Some(i) = &mut o.trigger {
+            i.filter = at.clone();
+        }
+        if let Some(r) = &mut o.resolve {
+            r.filter = at;
+        }
+        o
+    }
+
+    #[test]
+    fn a_resolve_closes_what_any_filter_opened_and_says_the_filter_scope_would_not() {
+        let mut sim = Simulation::new();
+        sim.apply(
+            "s",
+            &by_filter(trigger(Some("k")), 1),
+            1,
+            ResolveScope::Service,
+        );
+        let step = sim.apply(
+            "s",
+            &by_filter(resolve(Some("k")), 2),
+            2,
+            ResolveScope::Service,
+        );
+        assert_eq!(step.actions(), [Action::Resolved]);
+        assert_eq!(step.other_scope_closes, Some(vec![]));
+        // Its own filter's incident: both scopes agree, nothing to say.
+        sim.apply(
+            "s",
+            &by_filter(trigger(Some("k")), 2),
+            3,
+            ResolveScope::Service,
+        );
+        let step = sim.apply(
+            "s",
+            &by_filter(resolve(Some("k")), 2),
+            4,
+            ResolveScope::Service,
+        );
+        assert_eq!(
+            (step.actions(), step.other_scope_closes),
+            (vec![Action::Resolved], None)
+        );
+    }
+
+    #[test]
+    fn under_the_filter_scope_a_resolve_closes_only_what_its_own_filter_opened() {
+        let mut sim = Simulation::new();
+        sim.apply(
+            "s",
+            &by_filter(trigger(Some("k")), 1),
+            1,
+            ResolveScope::Filter,
+        );
+        let step = sim.apply(
+            "s",
+            &by_filter(resolve(Some("k")), 2),
+            2,
+            ResolveScope::Filter,
+        );
+        assert_eq!(step.actions(), [Action::NoOpenIncident]);
+        assert_eq!(step.other_scope_closes, Some(vec![1]));
+        assert_eq!(sim.open().len(), 1);
+        // Duplicates are still found across the service.
+        let step = sim.apply(
+            "s",
+            &by_filter(trigger(Some("k")), 2),
+            3,
+            ResolveScope::Filter,
+        );
+        assert_eq!(step.actions(), [Action::Duplicate]);
+        let step = sim.apply(
+            "s",
+            &by_filter(resolve(Some("k")), 1),
+            4,
+            ResolveScope::Filter,
+        );
+        assert_eq!(
+            (step.actions(), step.other_scope_closes),
+            (vec![Action::Resolved], None)
+        );
+        assert!(sim.open().is_empty());
+    }
+
+    #[test]
+    fn a_preview_says_what_a_request_would_do_without_doing_it() {
+        let mut sim = Simulation::new();
+        let scope = ResolveScope::Service;
+        assert_eq!(
+            sim.preview("s", &trigger(Some("k")), scope),
+            Preview {
+                trigger: Some(None),
+                closes: None
+            }
+        );
+        sim.apply("s", &trigger(Some("k")), 1, scope);
+        assert_eq!(
+            sim.preview("s", &trigger(Some("k")), scope).trigger,
+            Some(Some(1))
+        );
+        assert_eq!(
+            sim.preview("s", &resolve(Some("k")), scope).closes,
+            Some(vec![1])
+        );
+        assert_eq!(
+            sim.preview("s", &resolve(Some("x")), scope).closes,
+            Some(vec![])
+        );
+        // A request that creates and resolves its own incident.
+        let mut both = trigger(Some("new"));
+        both.resolve = resolve(Some("new")).resolve;
+        assert_eq!(
+            sim.preview("s", &both, scope),
+            Preview {
+                trigger: Some(None),
+                closes: Some(vec![2])
+            }
+        );
+        assert_eq!(sim.open().len(), 1, "a preview changes nothing");
+        assert_eq!(closing_words(&[]), "close no incident");
+        assert_eq!(closing_words(&[2, 3]), "close incidents #2, #3");
     }
 
     #[test]

@@ -67,10 +67,12 @@ pub enum Warning {
         key: String,
     },
     /// The mapping value (of a trigger or a resolve part) is empty: every alert with an empty value
-    /// maps to the same incident.
+    /// maps to the same incident, or, under `empty_map_value = "none"`, there is no mapping value.
     EmptyMapKey {
         /// The `map_with` or `mapped_with` key.
         key: String,
+        /// The empty value is read as no mapping value.
+        no_key: bool,
     },
     /// The `map_with` key is absent from the payload: same consequence as having none.
     MapKeyMissing {
@@ -185,9 +187,13 @@ impl fmt::Display for Warning {
                 f,
                 "mapping key `{key}` is null: it is read as the text `null`, so every alert whose `{key}` is null maps to one incident; map on a key that identifies the alert"
             ),
-            Warning::EmptyMapKey { key } => write!(
+            Warning::EmptyMapKey { key, no_key: false } => write!(
                 f,
                 "mapping key `{key}` is empty: every alert with an empty value maps to one incident; map on a key that identifies the alert"
+            ),
+            Warning::EmptyMapKey { key, no_key: true } => write!(
+                f,
+                "mapping key `{key}` is empty, which is no mapping value here (empty_map_value = \"none\"): nothing can be mapped or resolved by it; map on a key that identifies the alert"
             ),
             Warning::MapKeyMissing { key } => write!(
                 f,
@@ -230,7 +236,10 @@ mod tests {
             Warning::NoMapWith { filter: "f".into() },
             Warning::EmptyTitle { key: key() },
             Warning::EmptyDescription { key: key() },
-            Warning::EmptyMapKey { key: key() },
+            Warning::EmptyMapKey {
+                key: key(),
+                no_key: false,
+            },
             Warning::NullTitle { key: key() },
             Warning::NullDescription { key: key() },
             Warning::NullMapKey { key: key() },

@@ -229,13 +229,13 @@ fn the_command_line_wins_over_the_file() {
     toml.push_str("[semantics]\ncase_sensitive = true\n");
     let cli = SemanticsLayer {
         case_sensitive: Some(false),
-        conditions: None,
+        ..SemanticsLayer::default()
     };
     let s = service_with(&toml, cli);
     assert_eq!(eval(&s, json!({"status": "FIRING"})).code, Code::Created);
     let cli = SemanticsLayer {
         case_sensitive: Some(true),
-        conditions: None,
+        ..SemanticsLayer::default()
     };
     let s = service_with(TIGERA, cli);
     assert_eq!(eval(&s, json!({"status": "FIRING"})).code, Code::Discarded);
@@ -264,8 +264,8 @@ fn both_trigger_conditions_must_hold_by_default() {
 #[test]
 fn conditions_any_needs_only_one() {
     let any = SemanticsLayer {
-        case_sensitive: None,
         conditions: Some(Combine::Any),
+        ..SemanticsLayer::default()
     };
     let s = service_with(TWO_CONDITIONS, any);
     let one = json!({"status": "resolved", "labels": {"namespace": "production"}});
@@ -508,7 +508,8 @@ fn a_resolve_on_a_null_or_empty_mapping_value_is_reported_once() {
     assert_eq!(
         o.warnings,
         [Warning::EmptyMapKey {
-            key: "alert_id".into()
+            key: "alert_id".into(),
+            no_key: false
         }]
     );
 }
@@ -528,4 +529,158 @@ fn null_values_read_lazily_are_reported_as_in_a_full_read() {
     let full = Payload::json(raw, serde_json::from_str(raw).unwrap());
     assert_eq!(evaluate(&s, &lazy), evaluate(&s, &full));
     assert_eq!(evaluate(&s, &lazy).warnings[0].kind(), "null_map_key");
+}
+
+/// The layer that forces one reading.
+fn layer(toml: &str) -> SemanticsLayer {
+    toml::from_str(toml).unwrap()
+}
+
+const NESTED: &str = r#"
+[[filter]]
+name = "nested"
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = "labels.namespace", contains = ["prod"] }]
+title_from = "commonLabels.alertname"
+map_with = "alerts.0.fingerprint"
+"#;
+
+#[test]
+fn nested_keys_reach_into_objects_and_arrays_by_default() {
+    let s = service(NESTED);
+    let body = json!({"labels": {"namespace": "prod"}, "commonLabels": {"alertname": "Disk"}, "alerts": [{"fingerprint": "f1"}]});
+    let o = eval(&s, body);
+    let i = o.trigger.unwrap();
+    assert_eq!(
+        (i.title.as_str(), i.map_key.as_deref()),
+        ("Disk", Some("f1"))
+    );
+}
+
+#[test]
+fn without_nested_keys_only_a_top_level_key_of_that_exact_name_exists() {
+    for s in [
+        service_with(NESTED, layer("nested_keys = false")),
+        service(&format!("{NESTED}\n[semantics]\nnested_keys = false\n")),
+    ] {
+        let nested = json!({"labels": {"namespace": "prod"}, "alerts": [{"fingerprint": "f1"}]});
+        assert_eq!(eval(&s, nested).code, Code::Discarded);
+        // A flattened body, as Callgoose's guides tell senders to send, is read by the same keys.
+        let flat = json!({"labels.namespace": "prod", "commonLabels.alertname": "Disk", "alerts.0.fingerprint": "f1"});
+        let i = eval(&s, flat).trigger.unwrap();
+        assert_eq!(
+            (i.title.as_str(), i.map_key.as_deref()),
+            ("Disk", Some("f1"))
+        );
+        // The title and mapping keys follow the same reading.
+        let mixed = json!({"labels.namespace": "prod", "commonLabels": {"alertname": "Disk"}});
+        let o = eval(&s, mixed);
+        let i = o.trigger.as_ref().unwrap();
+        assert_eq!(
+            (i.title.as_str(), i.map_key.as_deref()),
+            ("Incident from unknown source", None)
+        );
+        let kinds: Vec<&str> = o.warnings.iter().map(Warning::kind).collect();
+        assert_eq!(kinds, ["title_fallback", "map_key_missing"]);
+    }
+}
+
+#[test]
+fn nested_keys_off_reads_alike_lazily_and_in_full() {
+    use crate::document::{KeySet, LazyDoc};
+    let s = service_with(NESTED, layer("nested_keys = false"));
+    let keys = KeySet::of(std::slice::from_ref(&s), std::iter::empty());
+    for raw in [
+        r#"{"labels.namespace": "prod", "commonLabels.alertname": "Disk", "alerts.0.fingerprint": "f1"}"#,
+        r#"{"labels": {"namespace": "prod"}, "labels.namespace": "prod-2", "alerts": [{"fingerprint": "f1"}]}"#,
+    ] {
+        let lazy = Payload {
+            raw: raw.into(),
+            json: Ok(crate::payload::Json::Lazy(
+                LazyDoc::parse(raw.as_bytes(), &keys).unwrap().unwrap(),
+            )),
+        };
+        let full = Payload::json(raw, serde_json::from_str(raw).unwrap());
+        assert_eq!(evaluate(&s, &lazy), evaluate(&s, &full), "{raw}");
+    }
+}
+
+#[test]
+fn null_is_the_text_null_by_default_and_a_missing_key_under_null_values_missing() {
+    let body =
+        || json!({"status": "firing", "alert_name": null, "description": null, "alert_id": null});
+    let text = eval(&service(TIGERA), body());
+    let i = text.trigger.unwrap();
+    assert_eq!(
+        (i.title.as_str(), i.map_key.as_deref()),
+        ("Tigera - null", Some("null"))
+    );
+    assert_eq!(i.description, Description::Value("null".into()));
+
+    let s = service_with(TIGERA, layer(r#"null_values = "missing""#));
+    let o = eval(&s, body());
+    let i = o.trigger.as_ref().unwrap();
+    assert_eq!(
+        (i.title.as_str(), i.map_key.as_deref()),
+        ("Incident from Tigera", None)
+    );
+    assert_eq!(i.description, Description::WholePayload);
+    let kinds: Vec<&str> = o.warnings.iter().map(Warning::kind).collect();
+    assert_eq!(
+        kinds,
+        ["title_fallback", "description_fallback", "map_key_missing"]
+    );
+
+    // A condition on a null key fails, as on a missing one; the string "null" is still text.
+    let cond = two_filters(
+        r#"{ key = "v", contains = ["nul"] }"#,
+        r#"{ key = "never", contains = ["x"] }"#,
+    );
+    assert_eq!(eval(&cond, json!({"v": null})).code, Code::Created);
+    let cond = service_with(
+        &TIGERA.replace(
+            r#"key = "status", contains = ["firing"]"#,
+            r#"key = "v", contains = ["nul"]"#,
+        ),
+        layer(r#"null_values = "missing""#),
+    );
+    assert_eq!(eval(&cond, json!({"v": null})).code, Code::Discarded);
+    assert_eq!(eval(&cond, json!({"v": "null"})).code, Code::Created);
+    // A resolve's mapping value too.
+    let o = eval(&s, json!({"status": "resolved", "alert_id": null}));
+    assert_eq!(o.resolve.unwrap().map_key, None);
+    assert_eq!(o.warnings[0].kind(), "resolve_key_missing");
+}
+
+#[test]
+fn an_empty_mapping_value_maps_by_default_and_is_no_key_under_empty_map_value_none() {
+    let body =
+        || json!({"status": "firing", "alert_name": "A", "description": "d", "alert_id": " "});
+    let o = eval(&service(TIGERA), body());
+    assert_eq!(o.trigger.unwrap().map_key.as_deref(), Some(" "));
+    assert_eq!(
+        o.warnings,
+        [Warning::EmptyMapKey {
+            key: "alert_id".into(),
+            no_key: false
+        }]
+    );
+
+    let s = service_with(TIGERA, layer(r#"empty_map_value = "none""#));
+    let o = eval(&s, body());
+    assert_eq!(o.trigger.unwrap().map_key, None);
+    assert_eq!(
+        o.warnings,
+        [Warning::EmptyMapKey {
+            key: "alert_id".into(),
+            no_key: true
+        }]
+    );
+    assert!(o.warnings[0].to_string().contains("no mapping value here"));
+    let o = eval(&s, json!({"status": "resolved", "alert_id": ""}));
+    assert_eq!(o.resolve.unwrap().map_key, None);
+    // A real value is untouched.
+    let o = eval(&s, json!({"status": "resolved", "alert_id": "k"}));
+    assert_eq!(o.resolve.unwrap().map_key.as_deref(), Some("k"));
 }

@@ -1,11 +1,12 @@
 //! Near-miss diagnosis: for a condition that does not hold, the likely mistake and its fix: a key at
 //! another depth or in another case, an item that differs only in case or spacing, a value that is not
-//! a string or is empty, alternatives ANDed in one list.
+//! a string or is empty, alternatives ANDed in one list, a value that the readings in force do not
+//! read (a nested key without nesting, a null read as missing).
 
 use super::{Found, ItemTrace};
 use crate::filter::Condition;
-use crate::keypath::{KeyPath, Step, quoted, spell};
-use crate::semantics::Semantics;
+use crate::keypath::{KeyPath, Step, quoted, spell, spell_exact};
+use crate::semantics::{NullValues, Semantics};
 use crate::suggest;
 use serde_json::Value;
 use std::fmt;
@@ -42,6 +43,18 @@ pub enum Hint {
     },
     /// The value is empty.
     EmptyValue,
+    /// The key's value is JSON null, which reads as a missing key (`null_values = "missing"`).
+    NullIsMissing {
+        /// The key as written.
+        key: String,
+    },
+    /// Keys do not nest (`nested_keys = false`), and the key finds a value only as a path.
+    NestedKeysOff {
+        /// The key as written.
+        key: String,
+        /// Where the path reading finds it.
+        path: String,
+    },
     /// Several one-word items, some contained and some not: alternatives written as one ANDed list.
     AndedAlternatives {
         /// The items.
@@ -91,6 +104,14 @@ impl fmt::Display for Hint {
                 if kind.starts_with(['a', 'o']) { "an" } else { "a" }
             ),
             Hint::EmptyValue => f.write_str("the value is empty: no item can be contained in it"),
+            Hint::NullIsMissing { key } => write!(
+                f,
+                "`{key}` is JSON null, which reads as a missing key here (null_values = \"missing\")"
+            ),
+            Hint::NestedKeysOff { key, path } => write!(
+                f,
+                "`{key}` is found only as the nested path `{path}`, and keys do not nest here (nested_keys = false): only a top-level key of that exact name is read; have the sender flatten the body, or switch nested keys on"
+            ),
             Hint::AndedAlternatives { items } => write!(
                 f,
                 "items of one list are ANDed, and {} look like alternatives: give each its own filter",
@@ -112,8 +133,18 @@ pub(super) fn diagnose(
         return vec![Hint::NotJson];
     };
     let Some(found) = found else {
+        let key = c.key.to_string();
+        if semantics.null_values == NullValues::Missing && c.key.lookup(json).is_some() {
+            return vec![Hint::NullIsMissing { key }];
+        }
+        if !c.key.is_nested()
+            && let Some((_, path)) = c.key.read_as(true).locate(json)
+        {
+            let path = spell_exact(&path);
+            return vec![Hint::NestedKeysOff { key, path }];
+        }
         return vec![Hint::KeyMissing {
-            key: c.key.to_string(),
+            key,
             candidates: key_candidates(&c.key, json),
         }];
     };
@@ -173,10 +204,15 @@ pub(super) fn diagnose(
 
 /// Payload paths that `key` may have meant: the same last name at another depth, the same name in
 /// another case, then close spellings. Each is spelled as a key that reads it (names holding dots
-/// quoted).
+/// quoted). A key that does not nest can only mean a top-level key.
 fn key_candidates(key: &KeyPath, json: &Value) -> Vec<String> {
     let mut paths = Vec::new();
-    collect_paths(json, &mut Vec::new(), &mut paths);
+    if key.is_nested() {
+        collect_paths(json, &mut Vec::new(), &mut paths);
+    } else if let Value::Object(map) = json {
+        let top = map.keys().take(KEY_BUDGET);
+        paths.extend(top.map(|k| (spell(&[Step::Key(k.clone())]), k.clone())));
+    }
     let wanted = key.last_name();
     let mut out: Vec<String> = Vec::new();
     let mut add = |p: &str| {

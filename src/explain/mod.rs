@@ -6,12 +6,12 @@ mod hint;
 
 pub use hint::Hint;
 
-use crate::eval::evaluate;
+use crate::eval::evaluate_from;
 use crate::filter::{Condition, Service};
 use crate::keypath::{KeyPath, Step, quoted, spell_exact};
-use crate::outcome::{FilterRef, Outcome};
-use crate::payload::{Payload, text_of};
-use crate::semantics::{Combine, Semantics};
+use crate::outcome::{Description, FilterRef, Outcome};
+use crate::payload::{Json, Payload, text_of};
+use crate::semantics::{Combine, NullValues, Reading, Semantics};
 use serde_json::Value;
 
 /// The whole evaluation of one request for one service.
@@ -252,12 +252,16 @@ fn verdict(holds: bool, used: &mut bool) -> Verdict {
 }
 
 fn condition(c: &Condition, json: Option<&Value>, semantics: Semantics) -> ConditionTrace {
-    let found = json.and_then(|j| c.key.readings(j)).map(|r| Found {
-        other: r
-            .other
-            .map(|(value, path)| Box::new(Found::of(value, path))),
-        ..Found::of(r.used.0, r.used.1)
-    });
+    let null_is_missing = semantics.null_values == NullValues::Missing;
+    let found = json
+        .and_then(|j| c.key.readings(j))
+        .filter(|r| !(null_is_missing && r.used.0.is_null()))
+        .map(|r| Found {
+            other: r
+                .other
+                .map(|(value, path)| Box::new(Found::of(value, path))),
+            ..Found::of(r.used.0, r.used.1)
+        });
     let items: Vec<ItemTrace> = c
         .contains
         .iter()
@@ -304,51 +308,99 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
-/// The readings under which `outcome` would differ, with what would happen instead.
-pub fn fragility(service: &Service, payload: &Payload, outcome: &Outcome) -> Vec<Fragility> {
-    let s = service.semantics;
-    let alternatives = [
-        (
-            Semantics {
-                case_sensitive: !s.case_sensitive,
-                ..s
-            },
-            if s.case_sensitive {
-                "case-insensitive matching"
-            } else {
-                "case-sensitive matching"
-            },
-        ),
-        (
-            Semantics {
-                conditions: match s.conditions {
-                    Combine::All => Combine::Any,
-                    Combine::Any => Combine::All,
-                },
-                ..s
-            },
-            match s.conditions {
-                Combine::All => "conditions = \"any\"",
-                Combine::Any => "conditions = \"all\"",
-            },
-        ),
-    ];
-    alternatives
+/// The readings under which `outcome`, what `service` made of `payload` sent with `from`, would
+/// differ (another filter or resolve part, or another title, description or mapping value), with
+/// what would happen instead. Each reading is switched alone.
+pub fn fragility(
+    service: &Service,
+    payload: &Payload,
+    from: Option<&str>,
+    outcome: &Outcome,
+) -> Vec<Fragility> {
+    // A lazily read body keeps the top-level values its keys reach as they are read now. Keys read as
+    // paths reach every top-level key that they would name without nesting, but not the reverse.
+    let full;
+    let payload = match (&payload.json, service.semantics.nested_keys) {
+        (Ok(Json::Lazy(_)), false) => match payload.value() {
+            Some(value) => {
+                full = Payload::json(payload.raw.clone(), value.into_owned());
+                &full
+            }
+            None => payload,
+        },
+        _ => payload,
+    };
+    Reading::EVALUATION
         .into_iter()
-        .filter_map(|(semantics, reading)| {
-            let other = Service {
-                semantics,
-                ..service.clone()
-            };
-            let o = evaluate(&other, payload);
-            let fired = |o: &Outcome| o.trigger.as_ref().map(|i| i.filter.position);
-            let resolved = |o: &Outcome| o.resolve.as_ref().map(|r| r.filter.position);
-            (fired(&o) != fired(outcome) || resolved(&o) != resolved(outcome)).then(|| Fragility {
-                reading,
-                outcome: describe(&o),
+        .filter_map(|reading| {
+            let (semantics, name) = service.semantics.flipped(reading);
+            let o = evaluate_from(&service.under(semantics), payload, from);
+            (o.trigger != outcome.trigger || o.resolve != outcome.resolve).then(|| Fragility {
+                reading: name,
+                outcome: describe_change(&o, outcome),
             })
         })
         .collect()
+}
+
+/// `other` in a few words, with what differs from `base` when the same parts fired: `201 via filter
+/// #1 "alert" with title "Incident from Tigera", no mapping value`.
+fn describe_change(other: &Outcome, base: &Outcome) -> String {
+    let mut details = Vec::new();
+    if let (Some(a), Some(b)) = (&other.trigger, &base.trigger)
+        && a.filter == b.filter
+    {
+        if a.title != b.title {
+            details.push(format!("title {}", quoted(&cut(&a.title))));
+        }
+        if a.description != b.description {
+            details.push(match &a.description {
+                Description::WholePayload => "the whole payload as description".to_owned(),
+                Description::Value(v) => format!("description {}", quoted(&cut(v))),
+            });
+        }
+        if a.map_key != b.map_key {
+            details.push(mapping_value(a.map_key.as_deref()));
+        }
+    }
+    match (&other.resolve, &base.resolve) {
+        (a, b) if a == b => {}
+        (Some(a), Some(b)) if a.filter == b.filter => details.push(format!(
+            "{} for the resolve",
+            mapping_value(a.map_key.as_deref())
+        )),
+        // Without a trigger, the outcome's words already name the resolve part.
+        _ if other.trigger.is_none() => {}
+        (Some(a), _) => details.push(format!(
+            "the resolve part of filter #{} \"{}\"",
+            a.filter.position, a.filter.name
+        )),
+        (None, _) => details.push("no resolve part matching".to_owned()),
+    }
+    let words = describe(other);
+    if details.is_empty() {
+        words
+    } else {
+        format!("{words} with {}", details.join(", "))
+    }
+}
+
+/// `mapping value "k"`, or `no mapping value`.
+fn mapping_value(key: Option<&str>) -> String {
+    key.map_or_else(
+        || "no mapping value".to_owned(),
+        |k| format!("mapping value {}", quoted(&cut(k))),
+    )
+}
+
+/// `text` cut to a note's length.
+fn cut(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut out: String = chars.by_ref().take(SHORT_NOTE_VALUE).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// An outcome in a few words: `201 via filter #2 "firing"`.

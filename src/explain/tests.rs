@@ -1,6 +1,7 @@
 //! The trace agrees with evaluation, and each classic mistake gets the hint that names it.
 
 use super::*;
+use crate::eval::evaluate;
 use crate::filter::parse_service;
 use crate::keypath::Step;
 use crate::semantics::SemanticsLayer;
@@ -198,7 +199,7 @@ fn fragile_results_name_the_reading_they_depend_on() {
     let payload = body(json!({"status": "FIRING"}));
     let o = evaluate(&s, &payload);
     assert_eq!(
-        fragility(&s, &payload, &o),
+        fragility(&s, &payload, None, &o),
         [Fragility {
             reading: "case-sensitive matching",
             outcome: "202 discarded".into()
@@ -219,14 +220,14 @@ title_from = "t"
     let payload = body(json!({"a": "x"}));
     let o = evaluate(&two, &payload);
     assert_eq!(
-        fragility(&two, &payload, &o),
+        fragility(&two, &payload, None, &o),
         [Fragility {
             reading: "conditions = \"any\"",
             outcome: "201 via filter #1 \"filter 1\"".into()
         }]
     );
     let sturdy = body(json!({"a": "x", "b": "y"}));
-    assert!(fragility(&two, &sturdy, &evaluate(&two, &sturdy)).is_empty());
+    assert!(fragility(&two, &sturdy, None, &evaluate(&two, &sturdy)).is_empty());
 }
 
 #[test]
@@ -328,5 +329,207 @@ mapped_with = "a.b"
     assert_eq!(
         t.filters[0].resolve.as_ref().unwrap().keys[0].field,
         "mapped_with"
+    );
+}
+
+/// A service of one filter with a resolve part, under the readings `semantics` (a `[semantics]` body).
+fn alert(semantics: &str) -> Service {
+    parse_service(
+        Path::new("s.toml"),
+        &format!(
+            r#"
+from = "T"
+[[filter]]
+name = "alert"
+urgency = "high"
+[filter.trigger]
+conditions = [{{ key = "labels.severity", contains = ["critical"] }}]
+title_from = "name"
+map_with = "id"
+[filter.resolve]
+conditions = [{{ key = "status", contains = ["resolved"] }}]
+mapped_with = "id"
+[semantics]
+{semantics}
+"#
+        ),
+        SemanticsLayer::default(),
+    )
+    .unwrap()
+}
+
+fn fragile(s: &Service, value: serde_json::Value) -> Vec<Fragility> {
+    let payload = body(value);
+    let o = evaluate(s, &payload);
+    fragility(s, &payload, s.from.as_deref(), &o)
+}
+
+#[test]
+fn a_match_that_needs_nested_keys_is_fragile() {
+    let nested = json!({"labels": {"severity": "critical"}, "name": "Disk", "id": "1"});
+    assert_eq!(
+        fragile(&alert(""), nested.clone()),
+        [Fragility {
+            reading: "nested_keys = false",
+            outcome: "202 discarded".into()
+        }]
+    );
+    // The other way round: a flat body read without nesting holds under both readings.
+    let flat = json!({"labels.severity": "critical", "name": "Disk", "id": "1"});
+    assert_eq!(fragile(&alert(""), flat.clone()), []);
+    assert_eq!(fragile(&alert("nested_keys = false"), flat), []);
+    assert_eq!(
+        fragile(&alert("nested_keys = false"), nested),
+        [Fragility {
+            reading: "nested_keys = true",
+            outcome: "201 via filter #1 \"alert\"".into()
+        }]
+    );
+}
+
+#[test]
+fn a_title_or_mapping_value_that_needs_nested_keys_is_fragile_too() {
+    let s = parse_service(
+        Path::new("s.toml"),
+        r#"
+from = "T"
+[[filter]]
+name = "alert"
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = "status", contains = ["firing"] }]
+title_from = "labels.alertname"
+map_with = "alerts.0.fingerprint"
+"#,
+        SemanticsLayer::default(),
+    )
+    .unwrap();
+    let body = json!({"status": "firing", "labels": {"alertname": "Disk"}, "alerts": [{"fingerprint": "f"}]});
+    assert_eq!(
+        fragile(&s, body),
+        [Fragility {
+            reading: "nested_keys = false",
+            outcome: "201 via filter #1 \"alert\" with title \"Incident from T\", no mapping value"
+                .into()
+        }]
+    );
+}
+
+#[test]
+fn a_result_that_reads_null_as_text_is_fragile() {
+    let s = alert("");
+    let null_id = json!({"labels.severity": "critical", "name": "Disk", "id": null});
+    assert_eq!(
+        fragile(&s, null_id.clone()),
+        [Fragility {
+            reading: "null_values = \"missing\"",
+            outcome: "201 via filter #1 \"alert\" with no mapping value".into()
+        }]
+    );
+    let missing = alert("null_values = \"missing\"");
+    assert_eq!(
+        fragile(&missing, null_id),
+        [Fragility {
+            reading: "null_values = \"text\"",
+            outcome: "201 via filter #1 \"alert\" with mapping value \"null\"".into()
+        }]
+    );
+    // A condition on a null value.
+    let null_severity = json!({"labels": {"severity": null}, "status": "resolved", "id": "1"});
+    assert_eq!(fragile(&s, null_severity), []);
+    let resolve = json!({"status": "resolved", "id": null});
+    assert_eq!(
+        fragile(&s, resolve),
+        [Fragility {
+            reading: "null_values = \"missing\"",
+            outcome: "200 via the resolve part of filter #1 \"alert\" with no mapping value for the resolve".into()
+        }]
+    );
+}
+
+#[test]
+fn a_result_that_maps_an_empty_value_is_fragile() {
+    let empty = json!({"labels.severity": "critical", "name": "Disk", "id": ""});
+    assert_eq!(
+        fragile(&alert(""), empty.clone()),
+        [Fragility {
+            reading: "empty_map_value = \"none\"",
+            outcome: "201 via filter #1 \"alert\" with no mapping value".into()
+        }]
+    );
+    assert_eq!(
+        fragile(&alert("empty_map_value = \"none\""), empty),
+        [Fragility {
+            reading: "empty_map_value = \"key\"",
+            outcome: "201 via filter #1 \"alert\" with mapping value \"\"".into()
+        }]
+    );
+    let sturdy = json!({"labels.severity": "critical", "name": "Disk", "id": "1"});
+    assert_eq!(fragile(&alert(""), sturdy), []);
+}
+
+#[test]
+fn fragility_of_a_lazily_read_body_without_nesting_sees_the_nested_values() {
+    use crate::document::{KeySet, LazyDoc};
+    let s = alert("nested_keys = false");
+    let raw = r#"{"labels": {"severity": "critical"}, "name": "Disk", "id": "1"}"#;
+    let keys = KeySet::of(std::slice::from_ref(&s), std::iter::empty());
+    let lazy = Payload {
+        raw: raw.into(),
+        json: Ok(Json::Lazy(
+            LazyDoc::parse(raw.as_bytes(), &keys).unwrap().unwrap(),
+        )),
+    };
+    let o = evaluate(&s, &lazy);
+    assert_eq!(
+        fragility(&s, &lazy, None, &o),
+        [Fragility {
+            reading: "nested_keys = true",
+            outcome: "201 via filter #1 \"alert\"".into()
+        }]
+    );
+}
+
+#[test]
+fn the_trace_follows_the_readings_and_says_why_a_key_is_not_read() {
+    let s = alert("nested_keys = false");
+    let nested = json!({"labels": {"severity": "critical"}, "name": "Disk"});
+    let t = trace(&s, &body(nested));
+    let c = &t.filters[0].trigger.conditions[0];
+    assert!(!c.holds && c.found.is_none());
+    assert_eq!(
+        c.hints,
+        [Hint::NestedKeysOff {
+            key: "labels.severity".into(),
+            path: r#""labels"."severity""#.into()
+        }]
+    );
+    assert!(c.hints[0].to_string().contains("nested_keys = false"));
+    // Without nesting, only top-level keys are offered.
+    let t = trace(
+        &s,
+        &body(json!({"labels.sevrity": "critical", "x": {"labels.severity": 1}})),
+    );
+    assert_eq!(
+        t.filters[0].trigger.conditions[0].hints,
+        [Hint::KeyMissing {
+            key: "labels.severity".into(),
+            candidates: vec!["\"labels.sevrity\"".into()]
+        }]
+    );
+
+    let s = alert("null_values = \"missing\"");
+    let t = trace(&s, &body(json!({"labels": {"severity": null}})));
+    let c = &t.filters[0].trigger.conditions[0];
+    assert!(c.found.is_none());
+    assert_eq!(
+        c.hints,
+        [Hint::NullIsMissing {
+            key: "labels.severity".into()
+        }]
+    );
+    assert_eq!(
+        c.hints[0].to_string(),
+        "`labels.severity` is JSON null, which reads as a missing key here (null_values = \"missing\")"
     );
 }

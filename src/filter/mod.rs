@@ -103,6 +103,37 @@ pub struct Service {
     pub filters: Vec<Filter>,
 }
 
+impl Service {
+    /// This service under other readings, its keys read as they say (`nested_keys`).
+    pub fn under(&self, semantics: Semantics) -> Service {
+        let mut other = self.clone();
+        if semantics.nested_keys != self.semantics.nested_keys {
+            other.read_keys(semantics.nested_keys);
+        }
+        other.semantics = semantics;
+        other
+    }
+
+    /// Reads every key of every filter as a path (`nested`) or as one top-level key.
+    pub(crate) fn read_keys(&mut self, nested: bool) {
+        for f in &mut self.filters {
+            let t = &mut f.trigger;
+            let resolve = f
+                .resolve
+                .iter_mut()
+                .flat_map(|r| [&mut r.condition.key, &mut r.mapped_with]);
+            t.conditions
+                .iter_mut()
+                .map(|c| &mut c.key)
+                .chain([&mut t.title_from])
+                .chain(t.description_from.as_mut())
+                .chain(t.map_with.as_mut())
+                .chain(resolve)
+                .for_each(|key| *key = key.read_as(nested));
+        }
+    }
+}
+
 /// One API filter.
 #[derive(Debug, Clone)]
 pub struct Filter {

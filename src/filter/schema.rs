@@ -199,7 +199,17 @@ mod tests {
             Table::Trigger.fields(),
             ["conditions", "title_from", "description_from", "map_with"]
         );
-        assert_eq!(Table::Semantics.fields(), ["case_sensitive", "conditions"]);
+        assert_eq!(
+            Table::Semantics.fields(),
+            [
+                "case_sensitive",
+                "conditions",
+                "nested_keys",
+                "resolve_scope",
+                "null_values",
+                "empty_map_value"
+            ]
+        );
         assert_eq!(
             Table::Root.fields(),
             ["service", "from", "semantics", "filter"]

@@ -77,15 +77,22 @@ pub(super) fn read(
     let errors = r.finish();
     // Every part that could not be read left an error, so without errors every part is there.
     match filters.into_iter().collect::<Option<Vec<_>>>() {
-        Some(filters) if errors.is_empty() => Ok(Service {
-            name,
-            file: path.to_owned(),
-            from,
-            semantics: Semantics::default()
+        Some(filters) if errors.is_empty() => {
+            let semantics = Semantics::default()
                 .with(semantics.unwrap_or_default())
-                .with(cli),
-            filters,
-        }),
+                .with(cli);
+            let mut service = Service {
+                name,
+                file: path.to_owned(),
+                from,
+                semantics,
+                filters,
+            };
+            if !semantics.nested_keys {
+                service.read_keys(false);
+            }
+            Ok(service)
+        }
         _ => Err(errors),
     }
 }

@@ -16,6 +16,7 @@ pub fn check(src: &SourceFile<'_>, doc: &FileDoc, service: &Service) -> Vec<Diag
     let mut out = Findings {
         src,
         fold: !service.semantics.case_sensitive,
+        nested: service.semantics.nested_keys,
         list: Vec::new(),
     };
     let filters: Vec<(usize, &Spanned<FilterDoc>)> = doc
@@ -43,6 +44,7 @@ pub fn check(src: &SourceFile<'_>, doc: &FileDoc, service: &Service) -> Vec<Diag
         mapping(&mut out, filter, &ctx);
         for key in keys(filter) {
             key_quotes(&mut out, key, &ctx);
+            unreadable_without_nesting(&mut out, key, &ctx);
         }
         for c in trigger_conditions(filter) {
             items(&mut out, c, &ctx);
@@ -62,6 +64,8 @@ struct Findings<'a> {
     src: &'a SourceFile<'a>,
     /// Items compare case-insensitively.
     fold: bool,
+    /// Keys reach into objects and arrays (`nested_keys`).
+    nested: bool,
     list: Vec<Diagnostic>,
 }
 
@@ -95,6 +99,14 @@ impl Findings<'_> {
     fn contains(&self, outer: &str, inner: &str) -> bool {
         self.norm(outer).contains(&self.norm(inner))
     }
+
+    /// Whether two keys as written read the same value under the service's key reading.
+    fn same_key(&self, a: &str, b: &str) -> bool {
+        a == b
+            || KeyPath::parse(a)
+                .read_as(self.nested)
+                .reads_as(&KeyPath::parse(b).read_as(self.nested))
+    }
 }
 
 fn context(position: usize, f: &FilterDoc) -> String {
@@ -127,9 +139,7 @@ fn mapping(out: &mut Findings<'_>, f: &FilterDoc, ctx: &str) {
             ctx,
             &format!("add map_with = \"{}\" to [filter.trigger]", mapped_with.get_ref()),
         ),
-        Some(map_with)
-            if !KeyPath::parse(map_with.get_ref()).reads_as(&KeyPath::parse(mapped_with.get_ref())) =>
-        {
+        Some(map_with) if !out.same_key(map_with.get_ref(), mapped_with.get_ref()) => {
             out.push(
             Severity::Warning,
             "mapping-keys-differ",
@@ -188,6 +198,28 @@ fn key_quotes(out: &mut Findings<'_>, key: &Spanned<String>, ctx: &str) {
     };
     let (code, message, help) = finding;
     out.push(Severity::Warning, code, message, key.span(), ctx, help);
+}
+
+/// A quoted path through several names under `nested_keys = false`: it can only mean a nested value,
+/// and no key reaches one.
+fn unreadable_without_nesting(out: &mut Findings<'_>, key: &Spanned<String>, ctx: &str) {
+    let text = key.get_ref();
+    if out.nested
+        || KeyPath::parse(text)
+            .read_as(false)
+            .top_level_name()
+            .is_some()
+    {
+        return;
+    }
+    out.push(
+        Severity::Warning,
+        "nested-key-without-nesting",
+        format!("the key `{text}` is a quoted path into a nested value, and keys do not nest here (nested_keys = false): it reads nothing"),
+        key.span(),
+        ctx,
+        "name one top-level key (quote the whole name if it has dots: \"a.b\"), or switch nested keys on",
+    );
 }
 
 /// Items that are empty, padded, typographic, repeated, or made redundant by a longer one.
@@ -266,7 +298,7 @@ fn items(out: &mut Findings<'_>, c: &ConditionDoc, ctx: &str) {
 /// Whether every value that satisfies `given` also satisfies `implied`: same key, and every item of
 /// `implied` is part of some item of `given`.
 fn implies(out: &Findings<'_>, given: &ConditionDoc, implied: &ConditionDoc) -> bool {
-    given.key.get_ref() == implied.key.get_ref()
+    out.same_key(given.key.get_ref(), implied.key.get_ref())
         && implied.contains.get_ref().iter().all(|i| {
             given
                 .contains
@@ -400,8 +432,8 @@ title_from = "t"
         assert_eq!(codes(TWO, SemanticsLayer::default()), Vec::<&str>::new());
         // any: a alone fires the first, and the second's a = "xx" always contains "x".
         let any = SemanticsLayer {
-            case_sensitive: None,
             conditions: Some(Combine::Any),
+            ..SemanticsLayer::default()
         };
         assert_eq!(codes(TWO, any), ["shadowed-filter"]);
     }
@@ -418,8 +450,68 @@ title_from = "t"
         assert_eq!(codes(toml, SemanticsLayer::default()), ["duplicate-item"]);
         let sensitive = SemanticsLayer {
             case_sensitive: Some(true),
-            conditions: None,
+            ..SemanticsLayer::default()
         };
         assert_eq!(codes(toml, sensitive), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn keys_compare_as_the_service_reads_them() {
+        let flat = SemanticsLayer {
+            nested_keys: Some(false),
+            ..SemanticsLayer::default()
+        };
+        // Without nesting, `a.b` and `"a.b"` are the one top-level key; with it, `a.b` may be a path.
+        let mapping = r#"
+[[filter]]
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = "s", contains = ["firing"] }]
+title_from = "t"
+map_with = "a.b"
+[filter.resolve]
+conditions = [{ key = "s", contains = ["resolved"] }]
+mapped_with = '"a.b"'
+"#;
+        assert_eq!(
+            codes(mapping, SemanticsLayer::default()),
+            ["mapping-keys-differ"]
+        );
+        assert_eq!(codes(mapping, flat), Vec::<&str>::new());
+        let shadowing = r#"
+[[filter]]
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = "a.b", contains = ["x"] }]
+title_from = "t"
+
+[[filter]]
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = '"a.b"', contains = ["xx"] }]
+title_from = "t"
+"#;
+        assert_eq!(
+            codes(shadowing, SemanticsLayer::default()),
+            Vec::<&str>::new()
+        );
+        assert_eq!(codes(shadowing, flat), ["shadowed-filter"]);
+    }
+
+    #[test]
+    fn a_quoted_path_without_nesting_reads_nothing() {
+        let toml = r#"
+[[filter]]
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = 'labels."app.kubernetes.io/name"', contains = ["x"] }]
+title_from = '"a.b"'
+"#;
+        assert_eq!(codes(toml, SemanticsLayer::default()), Vec::<&str>::new());
+        let flat = SemanticsLayer {
+            nested_keys: Some(false),
+            ..SemanticsLayer::default()
+        };
+        assert_eq!(codes(toml, flat), ["nested-key-without-nesting"]);
     }
 }

@@ -80,7 +80,8 @@ pub(super) fn check(options: &LintOptions, sets: &[FilterSet<'_>]) -> Result<Vec
             }
             let mut seen = Vec::new();
             for key in keys {
-                let path = crate::keypath::KeyPath::parse(key.get_ref());
+                let path = crate::keypath::KeyPath::parse(key.get_ref())
+                    .read_as(service.semantics.nested_keys);
                 if seen.contains(&key.get_ref()) || json.iter().any(|j| path.lookup(j).is_some()) {
                     continue;
                 }
@@ -108,7 +109,7 @@ pub(super) fn check(options: &LintOptions, sets: &[FilterSet<'_>]) -> Result<Vec
             if let (Some(r), Some(rdoc)) = (&filter.resolve, &f.resolve)
                 && !json
                     .iter()
-                    .any(|j| condition_holds(&r.condition, *j, service.semantics.case_sensitive))
+                    .any(|j| condition_holds(&r.condition, *j, service.semantics))
             {
                 out.push(finding(
                         "resolves-no-sample",

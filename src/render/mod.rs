@@ -149,6 +149,8 @@ pub struct CaseRecord {
     pub expect_line: Option<usize>,
     /// Expected against actual, only what differs (with context).
     pub diff: Vec<DiffLine>,
+    /// The steps of a scenario (0-based) that another reading of the simulation would change.
+    pub fragile: Vec<(usize, Fragility)>,
 }
 
 /// Counts over a whole `test` run.

@@ -252,6 +252,17 @@ impl ReplayReport for HumanReplay<'_> {
                 escape(&w.to_string(), false)
             ))?;
         }
+        for a in &r.actions {
+            for f in &a.fragile {
+                self.line(format!(
+                    "         {}: {}: with {} this request would {}; the result depends on a reading Callgoose does not document",
+                    self.palette.warning("fragile"),
+                    self.palette.service(&shown(&a.service, mask, false)),
+                    f.reading,
+                    shown(&f.outcome, mask, false)
+                ))?;
+            }
+        }
         Ok(())
     }
 
@@ -429,6 +440,15 @@ struct ActionJson<'a> {
     code: u16,
     trigger: Option<TriggerJson<'a>>,
     resolve: Option<ResolveJson<'a>>,
+    /// Present only when some reading of the simulation would change the action.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fragile: Vec<FragileJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FragileJson<'a> {
+    reading: &'static str,
+    outcome: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -488,6 +508,14 @@ fn record_json<'a>(r: &'a Record, mask: Mask<'_>) -> RecordJson<'a> {
                     key: masked(k, mask),
                 },
             }),
+            fragile: a
+                .fragile
+                .iter()
+                .map(|f| FragileJson {
+                    reading: f.reading,
+                    outcome: masked(&f.outcome, mask),
+                })
+                .collect(),
         })
         .collect();
     RecordJson {

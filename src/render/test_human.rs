@@ -70,7 +70,18 @@ impl TestReport for HumanTest<'_> {
             r.line,
             escape(&r.name, false),
             p.hint(&format!("({:.2} ms)", r.elapsed.as_secs_f64() * 1000.0))
-        )
+        )?;
+        for (step, f) in &r.fragile {
+            writeln!(
+                self.out,
+                "      {}: step {} would {} with {}; the result depends on a reading Callgoose does not document",
+                p.warning("fragile"),
+                step + 1,
+                f.outcome,
+                f.reading
+            )?;
+        }
+        Ok(())
     }
 
     fn finish(&mut self, records: &[CaseRecord], s: &TestSummary) -> io::Result<()> {

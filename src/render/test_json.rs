@@ -37,6 +37,17 @@ struct CaseJson<'a> {
     time_ms: f64,
     /// The unified diff, one string per line; empty when nothing differs.
     diff: Vec<String>,
+    /// Present only when another reading of the simulation would change a step.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fragile: Vec<FragileJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FragileJson<'a> {
+    /// 1-based.
+    step: usize,
+    reading: &'static str,
+    outcome: &'a str,
 }
 
 #[derive(Serialize)]
@@ -80,6 +91,15 @@ impl TestReport for JsonTest<'_> {
             status: r.status.word(),
             time_ms: millis(r.elapsed),
             diff: r.diff.iter().map(DiffLine::text).collect(),
+            fragile: r
+                .fragile
+                .iter()
+                .map(|(step, f)| FragileJson {
+                    step: step + 1,
+                    reading: f.reading,
+                    outcome: &f.outcome,
+                })
+                .collect(),
         })
     }
 

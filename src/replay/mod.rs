@@ -14,6 +14,8 @@
 //! State: the open incidents (with their opening times), and with a duplicate window one entry per
 //! service and body seen within one window of the latest request's time, pruned by time whatever the
 //! order of arrival. Without a window no request time is kept.
+//! - A request whose incidents would differ under the other resolve scope, or without the duplicate
+//!   window, says so (`fragile`): the simulation's rules are readings the documentation leaves open.
 
 mod compare;
 pub mod run;
@@ -22,10 +24,12 @@ pub use compare::{Change, Field, changes};
 
 use crate::envelope::Request;
 use crate::eval::evaluate_from;
+use crate::explain::Fragility;
 use crate::filter::Service;
 use crate::keypath::KeyPath;
 use crate::outcome::{Code, Description};
-use crate::simulation::{Incident, IncidentRef, Resolved, Simulation, Triggered};
+use crate::semantics::Reading;
+use crate::simulation::{Incident, IncidentRef, Resolved, Simulation, Triggered, closing_words};
 use crate::timestamp::{self, Millis};
 use crate::warning::Warning;
 use std::collections::hash_map::DefaultHasher;
@@ -77,6 +81,8 @@ pub struct Action {
     pub trigger: Option<TriggerAction>,
     /// The resolve side.
     pub resolve: Option<ResolveAction>,
+    /// The readings of the simulation under which this action would differ, with what it would do.
+    pub fragile: Vec<Fragility>,
 }
 
 /// The trigger side of an action.
@@ -230,7 +236,9 @@ impl<'s> Replayer<'s> {
                 code: outcome.code,
                 trigger: None,
                 resolve: None,
+                fragile: Vec::new(),
             };
+            let scope = service.semantics.resolve_scope;
             match repeat {
                 Some(incident) => {
                     // A repeat within the window changes nothing: it answers as a duplicate.
@@ -240,10 +248,22 @@ impl<'s> Replayer<'s> {
                     if outcome.resolve.is_some() {
                         action.resolve = Some(ResolveAction::Repeated);
                     }
+                    let preview = self.sim.preview(&service.name, &outcome, scope);
+                    action
+                        .fragile
+                        .extend(without_window(incident.map(|i| i.id), &preview));
                 }
                 None => {
-                    let step = self.sim.apply(&service.name, &outcome, record.number);
-                    let description = outcome.trigger.map(|t| t.description);
+                    let step = self
+                        .sim
+                        .apply(&service.name, &outcome, record.number, scope);
+                    let description = outcome.trigger.as_ref().map(|t| t.description.clone());
+                    if let Some(ids) = &step.other_scope_closes {
+                        action.fragile.push(Fragility {
+                            reading: service.semantics.flipped(Reading::ResolveScope).1,
+                            outcome: closing_words(ids),
+                        });
+                    }
                     action.trigger = step.triggered.map(|t| match t {
                         Triggered::Created(i) => {
                             if let Some(t) = time {
@@ -441,6 +461,29 @@ fn mapped_with(service: &Service, position: usize) -> String {
         .and_then(|f| f.resolve.as_ref())
         .map(|r| r.mapped_with.to_string())
         .unwrap_or_default()
+}
+
+/// What a repeat folded by the duplicate window would have done without it, when that is something
+/// else than folding into the incident the window chose (`folded_into`).
+fn without_window(
+    folded_into: Option<usize>,
+    preview: &crate::simulation::Preview,
+) -> Option<Fragility> {
+    let mut would = Vec::new();
+    match preview.trigger {
+        Some(None) => would.push("create a new incident".to_owned()),
+        Some(Some(id)) if Some(id) != folded_into => {
+            would.push(format!("fold into incident #{id}"));
+        }
+        _ => {}
+    }
+    if let Some(ids) = preview.closes.as_ref().filter(|ids| !ids.is_empty()) {
+        would.push(closing_words(ids));
+    }
+    (!would.is_empty()).then(|| Fragility {
+        reading: "no --dedup-window",
+        outcome: would.join(" and "),
+    })
 }
 
 /// The text of `key` in a payload, however it was read.

@@ -434,3 +434,122 @@ fn services_pair_by_name_then_in_order() {
         }]
     );
 }
+
+/// Two filters that map on one key: "page" opens incidents, "ack" only resolves them.
+fn two_filters(scope: &str) -> Vec<Service> {
+    let toml = format!(
+        r#"
+[[filter]]
+name = "page"
+urgency = "high"
+[filter.trigger]
+conditions = [{{ key = "status", contains = ["firing"] }}]
+title_from = "alert_name"
+map_with = "alert_id"
+
+[[filter]]
+name = "ack"
+urgency = "low"
+[filter.trigger]
+conditions = [{{ key = "status", contains = ["never"] }}]
+title_from = "alert_name"
+map_with = "alert_id"
+[filter.resolve]
+conditions = [{{ key = "status", contains = ["resolved"] }}]
+mapped_with = "alert_id"
+
+[semantics]
+resolve_scope = "{scope}"
+"#
+    );
+    vec![parse_service(Path::new("s.toml"), &toml, SemanticsLayer::default()).unwrap()]
+}
+
+#[test]
+fn a_resolve_that_another_filter_opened_is_fragile_under_either_scope() {
+    let services = two_filters("service");
+    let mut r = Replayer::new(&services, ReplayOptions::default());
+    r.apply("a", &request(firing("k"), None, None));
+    let done = r.apply("b", &request(resolved("k"), None, None));
+    assert!(done.resolved);
+    assert_eq!(
+        done.actions[0].fragile,
+        [Fragility {
+            reading: "resolve_scope = \"filter\"",
+            outcome: "close no incident".into()
+        }]
+    );
+
+    let services = two_filters("filter");
+    let mut r = Replayer::new(&services, ReplayOptions::default());
+    r.apply("a", &request(firing("k"), None, None));
+    let kept = r.apply("b", &request(resolved("k"), None, None));
+    assert_eq!(flags(&kept), (200, false, false, false, false));
+    assert_eq!(
+        kept.actions[0].fragile,
+        [Fragility {
+            reading: "resolve_scope = \"service\"",
+            outcome: "close incident #1".into()
+        }]
+    );
+    assert_eq!(r.open().len(), 1);
+}
+
+#[test]
+fn a_repeat_the_dedup_window_folds_is_fragile_when_it_would_otherwise_act() {
+    let services = tigera(false);
+    let options = ReplayOptions {
+        dedup_window: Some(300_000),
+        ..ReplayOptions::default()
+    };
+    let mut r = Replayer::new(&services, options);
+    let first = r.apply("a", &request(firing("k"), None, Some(0)));
+    assert!(first.actions[0].fragile.is_empty());
+    // Without a mapping value, only the window folds the repeat: without it, a new incident.
+    let again = r.apply("b", &request(firing("k"), None, Some(1_000)));
+    assert!(again.duplicate);
+    assert_eq!(
+        again.actions[0].fragile,
+        [Fragility {
+            reading: "no --dedup-window",
+            outcome: "create a new incident".into()
+        }]
+    );
+
+    // With a mapping value, the repeat is a duplicate of the same incident either way.
+    let services = tigera(true);
+    let options = ReplayOptions {
+        dedup_window: Some(300_000),
+        ..ReplayOptions::default()
+    };
+    let mut r = Replayer::new(&services, options);
+    r.apply("a", &request(firing("k"), None, Some(0)));
+    let again = r.apply("b", &request(firing("k"), None, Some(1_000)));
+    assert!(again.duplicate && again.actions[0].fragile.is_empty());
+    // A repeated resolve: the first closed the incident, so the second would close nothing anyway.
+    r.apply("c", &request(resolved("k"), None, Some(2_000)));
+    let repeat = r.apply("d", &request(resolved("k"), None, Some(3_000)));
+    assert!(repeat.resolve_duplicate && repeat.actions[0].fragile.is_empty());
+    // A repeat folded into an incident that is closed by now would otherwise open a new one.
+    let reopen = r.apply("e", &request(firing("k"), None, Some(4_000)));
+    assert_eq!(
+        reopen.actions[0].fragile,
+        [Fragility {
+            reading: "no --dedup-window",
+            outcome: "create a new incident".into()
+        }]
+    );
+    // A resolve repeated once another body opened the mapping value again would have closed it.
+    let mut other = firing("k");
+    other["alert_name"] = json!("Lateral again");
+    r.apply("f", &request(other, None, Some(5_000)));
+    let folded = r.apply("g", &request(resolved("k"), None, Some(6_000)));
+    assert!(folded.resolve_duplicate);
+    assert_eq!(
+        folded.actions[0].fragile,
+        [Fragility {
+            reading: "no --dedup-window",
+            outcome: "close incident #2".into()
+        }]
+    );
+}

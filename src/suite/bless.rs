@@ -313,6 +313,7 @@ mod tests {
             compared: vec![],
             actual: vec![(Field::Code, Val::Int(202))],
             hits: vec![],
+            fragile: vec![],
         }
     }
 

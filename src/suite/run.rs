@@ -4,8 +4,10 @@
 use super::val::Val;
 use super::{Case, CaseBody, Field, Stated};
 use crate::eval::evaluate;
+use crate::explain::Fragility;
 use crate::outcome::{Description, FilterRef, Outcome};
-use crate::simulation::{Action, Simulation};
+use crate::semantics::Reading;
+use crate::simulation::{Action, Simulation, closing_words};
 
 /// A filter part that a case exercised.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -57,6 +59,9 @@ pub struct Ran {
     pub actual: Vec<(Field, Val)>,
     /// The filter parts exercised.
     pub hits: Vec<Hit>,
+    /// The steps of a scenario (0-based) that would close other incidents under the other reading of
+    /// the simulation, with what they would do.
+    pub fragile: Vec<(usize, Fragility)>,
 }
 
 impl Ran {
@@ -109,15 +114,32 @@ pub fn run(case: &Case) -> Ran {
                 compared,
                 actual,
                 hits,
+                fragile: Vec::new(),
             }
         }
         CaseBody::Scenario { steps, expect } => {
             let mut sim = Simulation::new();
+            let mut fragile = Vec::new();
             let mut actual = Vec::new();
             for (i, step) in steps.iter().enumerate() {
                 let outcome = evaluate(service, &step.payload);
                 hits_of(&outcome, &mut hits);
-                let actions = sim.apply(&service.name, &outcome, i + 1).actions();
+                let step = sim.apply(
+                    &service.name,
+                    &outcome,
+                    i + 1,
+                    service.semantics.resolve_scope,
+                );
+                if let Some(ids) = &step.other_scope_closes {
+                    fragile.push((
+                        i,
+                        Fragility {
+                            reading: service.semantics.flipped(Reading::ResolveScope).1,
+                            outcome: closing_words(ids),
+                        },
+                    ));
+                }
+                let actions = step.actions();
                 actual.push((Field::Step(i), Val::str(join_actions(&actions))));
             }
             let open = sim
@@ -137,6 +159,7 @@ pub fn run(case: &Case) -> Ran {
                 compared,
                 actual,
                 hits,
+                fragile,
             }
         }
     }
@@ -300,6 +323,54 @@ mapped_with = "id"
         assert_eq!(
             ran.actual,
             [(Field::Code, Val::Int(200)), (Field::Resolve, resolve)]
+        );
+    }
+
+    #[test]
+    fn a_scenario_step_that_the_other_resolve_scope_changes_is_flagged() {
+        let filters = format!(
+            "{FILTERS}\n[[filter]]\nname = \"ack\"\nurgency = \"low\"\n[filter.trigger]\nconditions = [{{ key = \"status\", contains = [\"never\"] }}]\ntitle_from = \"name\"\n[filter.resolve]\nconditions = [{{ key = \"status\", contains = [\"acked\"] }}]\nmapped_with = \"id\"\n"
+        );
+        let run_under = |scope: &str| {
+            let layer: SemanticsLayer =
+                toml::from_str(&format!("resolve_scope = \"{scope}\"")).unwrap();
+            let steps = [
+                r#"{"status": "firing", "id": "k"}"#,
+                r#"{"status": "acked", "id": "k"}"#,
+            ]
+            .map(|b| Step { payload: body(b) })
+            .into();
+            run(&Case {
+                service: parse_service(Path::new("s.toml"), &filters, layer).unwrap(),
+                ..case(CaseBody::Scenario {
+                    steps,
+                    expect: vec![stated(Field::Step(1), Val::str("resolved"))],
+                })
+            })
+        };
+        let service = run_under("service");
+        assert!(service.passed());
+        assert_eq!(
+            service.fragile,
+            [(
+                1,
+                Fragility {
+                    reading: "resolve_scope = \"filter\"",
+                    outcome: "close no incident".into()
+                }
+            )]
+        );
+        let filter = run_under("filter");
+        assert_eq!(filter.compared[0].actual, Val::str("no-open-incident"));
+        assert_eq!(
+            filter.fragile,
+            [(
+                1,
+                Fragility {
+                    reading: "resolve_scope = \"service\"",
+                    outcome: "close incident #1".into()
+                }
+            )]
         );
     }
 

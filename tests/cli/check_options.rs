@@ -56,6 +56,7 @@ fn both_conditions_must_hold_unless_conditions_any() {
                 map key      g1
                 resolve      no resolve part matched
                 fragile: with conditions = "all" this would be 202 discarded; the result depends on a reading Callgoose does not document
+                fragile: with nested_keys = false this would be 201 via filter #1 "production" with title "Incident from Alertmanager"; the result depends on a reading Callgoose does not document
             "#,
             "",
         );
@@ -205,5 +206,191 @@ fn filters_path_from_the_environment() {
             r#"{"input":"<stdin>","index":1,"service":"k8s","code":201,"trigger":{"filter":"production","position":1,"urgency":"high","title":"Incident from Alertmanager","description":"{\"status\": \"firing\", \"groupKey\": \"g\"}","map_key":"g"},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `commonLabels.alertname` not found: the title falls back to \"Incident from Alertmanager\""}]}
             "#,
             "",
+        );
+}
+
+const ALERTMANAGER: &str = r#"
+    service = "am"
+    from = "Alertmanager"
+
+    [[filter]]
+    name = "firing"
+    urgency = "high"
+    [filter.trigger]
+    conditions = [{ key = "commonLabels.severity", contains = ["critical"] }]
+    title_from = "commonLabels.alertname"
+    map_with = "groupKey"
+"#;
+
+const NESTED_BODY: &str =
+    r#"{"groupKey": "g1", "commonLabels": {"severity": "critical", "alertname": "DiskFull"}}"#;
+const FLAT_BODY: &str = r#"{"groupKey": "g1", "commonLabels.severity": "critical", "commonLabels.alertname": "DiskFull"}"#;
+
+#[test]
+fn nested_keys_by_default_and_a_match_that_needs_them_is_fragile() {
+    Test::in_temp()
+        .file("filters/am.toml", ALERTMANAGER)
+        .args(&["check", "-"])
+        .stdin(NESTED_BODY)
+        .expect(
+            0,
+            r#"
+            <stdin>
+              am: 201 creates an incident
+                filter       #1 "firing"
+                urgency      high
+                title        Alertmanager - DiskFull
+                description  {"groupKey": "g1", "commonLabels": {"severity": "critical", "alertname": "DiskFull"}}
+                map key      g1
+                resolve      no resolve part matched
+                fragile: with nested_keys = false this would be 202 discarded; the result depends on a reading Callgoose does not document
+            "#,
+            "",
+        );
+}
+
+#[test]
+fn no_nested_keys_reads_only_top_level_keys_of_that_exact_name() {
+    let t = Test::in_temp().file("filters/am.toml", ALERTMANAGER);
+    let dir = t.dir().to_owned();
+    t.args(&["check", "-", "--no-nested-keys"])
+        .stdin(NESTED_BODY)
+        .expect(
+            1,
+            r#"
+            <stdin>
+              am: 202 discarded: no filter matched
+                near miss #1 "firing": `commonLabels.severity` is not in the payload
+                  hint: `commonLabels.severity` is found only as the nested path `"commonLabels"."severity"`, and keys do not nest here (nested_keys = false): only a top-level key of that exact name is read; have the sender flatten the body, or switch nested keys on
+                fragile: with nested_keys = true this would be 201 via filter #1 "firing"; the result depends on a reading Callgoose does not document
+            "#,
+            "",
+        );
+    // A flattened body, as Callgoose's guides advise, holds under both readings: nothing is fragile.
+    Test::at(&dir)
+        .args(&["check", "-", "--no-nested-keys"])
+        .stdin(FLAT_BODY)
+        .expect(
+            0,
+            r#"
+            <stdin>
+              am: 201 creates an incident
+                filter       #1 "firing"
+                urgency      high
+                title        Alertmanager - DiskFull
+                description  {"groupKey": "g1", "commonLabels.severity": "critical", "commonLabels.alertname": "DiskFull"}
+                map key      g1
+                resolve      no resolve part matched
+            "#,
+            "",
+        );
+    // The same from the filter file, and --explain's JSON names the other reading's outcome.
+    let t = Test::in_temp().file(
+        "filters/am.toml",
+        &format!("{ALERTMANAGER}\n    [semantics]\n    nested_keys = false\n"),
+    );
+    let out = t
+        .args(&["check", "-", "--explain", "--format", "json"])
+        .stdin(NESTED_BODY)
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""));
+    let line: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(
+        line["fragile"],
+        serde_json::json!([{"reading": "nested_keys = true", "outcome": "201 via filter #1 \"firing\""}])
+    );
+    assert_eq!(
+        line["trace"][0]["trigger"]["conditions"][0]["found"],
+        serde_json::Value::Null
+    );
+}
+
+#[test]
+fn null_values_text_or_missing() {
+    let body = r#"{"status": "firing", "alert_name": "A", "description": "d", "alert_id": null}"#;
+    let json = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "-",
+            "--service",
+            "tigera",
+            "--explain",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = Test::new().args(&args).stdin(body).output();
+        assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+        serde_json::from_str::<serde_json::Value>(out.stdout.trim()).unwrap()
+    };
+    let text = json(&[]);
+    assert_eq!(text["trigger"]["map_key"], "null");
+    assert_eq!(text["warnings"][0]["kind"], "null_map_key");
+    assert_eq!(
+        text["fragile"],
+        serde_json::json!([{"reading": "null_values = \"missing\"", "outcome": "201 via filter #1 \"security alert\" with no mapping value"}])
+    );
+    let missing = json(&["--null-values", "missing"]);
+    assert_eq!(missing["trigger"]["map_key"], serde_json::Value::Null);
+    assert_eq!(missing["warnings"][0]["kind"], "map_key_missing");
+    assert_eq!(
+        missing["fragile"],
+        serde_json::json!([{"reading": "null_values = \"text\"", "outcome": "201 via filter #1 \"security alert\" with mapping value \"null\""}])
+    );
+}
+
+#[test]
+fn empty_map_value_key_or_none() {
+    let body = r#"{"status": "firing", "alert_name": "A", "description": "d", "alert_id": ""}"#;
+    Test::new()
+        .args(&["check", "-", "--service", "tigera", "--empty-map-value", "none"])
+        .stdin(body)
+        .expect(
+            0,
+            r#"
+            <stdin>
+              tigera: 201 creates an incident
+                filter       #1 "security alert"
+                urgency      high
+                title        Tigera - A
+                description  d
+                map key      none: the incident can never be resolved through the API
+                resolve      no resolve part matched
+                warning: mapping key `alert_id` is empty, which is no mapping value here (empty_map_value = "none"): nothing can be mapped or resolved by it; map on a key that identifies the alert
+                fragile: with empty_map_value = "key" this would be 201 via filter #1 "security alert" with mapping value ""; the result depends on a reading Callgoose does not document
+            "#,
+            "",
+        );
+    let out = Test::new()
+        .args(&["check", "-", "--service", "tigera", "--format", "json"])
+        .stdin(body)
+        .output();
+    assert_eq!(out.code, 0);
+    let line: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(line["trigger"]["map_key"], "");
+    // Plain JSON shows no fragility: it stays as fast as evaluation alone.
+    assert_eq!(line.get("fragile"), None);
+}
+
+#[test]
+fn a_reading_with_an_unknown_value_is_a_located_error() {
+    Test::in_temp()
+        .file(
+            "filters/s.toml",
+            &format!("{ALERTMANAGER}\n    [semantics]\n    empty_map_value = \"nothing\"\n"),
+        )
+        .args(&["check", "-"])
+        .stdin(FLAT_BODY)
+        .expect(
+            2,
+            "",
+            r#"
+            error: unknown variant `nothing`, expected `key` or `none`
+              --> filters/s.toml:13:19
+               |
+            13 | empty_map_value = "nothing"
+               |                   ^^^^^^^^^
+               = help: see the filter-file format in the README
+            "#,
         );
 }

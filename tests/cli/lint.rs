@@ -480,3 +480,47 @@ fn quoted_keys_are_understood_and_quotes_that_do_not_quote_are_named() {
         out.stdout
     );
 }
+
+#[test]
+fn lint_reads_keys_as_the_semantics_say() {
+    let am = || {
+        Test::in_temp()
+            .file(
+                "filters/am.toml",
+                r#"
+                service = "am"
+
+                [[filter]]
+                name = "firing"
+                urgency = "high"
+                [filter.trigger]
+                conditions = [{ key = "commonLabels.severity", contains = ["critical"] }]
+                title_from = 'commonLabels."alertname"'
+                map_with = "groupKey"
+                "#,
+            )
+            .file(
+                "samples/a.json",
+                r#"{"groupKey": "g1", "commonLabels": {"severity": "critical", "alertname": "DiskFull"}}"#,
+            )
+    };
+    let (code, found, _) = findings(am(), &["filters", "--samples", "samples"]);
+    assert_eq!((code, found), (0, Vec::<String>::new()));
+    let (code, found, _) = findings(
+        am(),
+        &["filters", "--samples", "samples", "--no-nested-keys"],
+    );
+    assert_eq!(
+        (code, found),
+        (
+            0,
+            vec![
+                "warning[nested-key-without-nesting] 8:14".to_owned(),
+                "warning[key-in-no-sample] 7:23".to_owned(),
+                "warning[key-in-no-sample] 8:14".to_owned(),
+                "warning[fires-on-no-sample] 7:14".to_owned(),
+                "warning[unhandled-sample] null:null".to_owned(),
+            ]
+        )
+    );
+}

@@ -8,7 +8,7 @@ use sqibs_filter::document::{KeySet, LazyDoc, LazyRef};
 use sqibs_filter::eval::{evaluate, trigger_holds};
 use sqibs_filter::filter::{Service, parse_service};
 use sqibs_filter::payload::{Json, Payload};
-use sqibs_filter::semantics::{Combine, Semantics, SemanticsLayer};
+use sqibs_filter::semantics::{Combine, EmptyMapValue, NullValues, Semantics, SemanticsLayer};
 use std::path::Path;
 
 /// Key names filters read, including dotted and indexed forms; generated payloads use them too.
@@ -98,6 +98,7 @@ fn service(toml: &str, case_sensitive: bool, conditions: Combine) -> Service {
     let layer = SemanticsLayer {
         case_sensitive: Some(case_sensitive),
         conditions: Some(conditions),
+        ..SemanticsLayer::default()
     };
     parse_service(Path::new("p.toml"), toml, layer).unwrap()
 }
@@ -106,6 +107,7 @@ fn semantics(case_sensitive: bool, conditions: Combine) -> Semantics {
     Semantics {
         case_sensitive,
         conditions,
+        ..Semantics::default()
     }
 }
 
@@ -118,9 +120,19 @@ proptest! {
         body in json_value(),
         sensitive in any::<bool>(),
         any_condition in any::<bool>(),
+        readings in any::<(bool, bool, bool)>(),
     ) {
         let how = if any_condition { Combine::Any } else { Combine::All };
-        let s = service(&toml, sensitive, how);
+        let (nested, null_missing, empty_none) = readings;
+        let layer = SemanticsLayer {
+            case_sensitive: Some(sensitive),
+            conditions: Some(how),
+            nested_keys: Some(nested),
+            null_values: Some(if null_missing { NullValues::Missing } else { NullValues::Text }),
+            empty_map_value: Some(if empty_none { EmptyMapValue::None } else { EmptyMapValue::Key }),
+            ..SemanticsLayer::default()
+        };
+        let s = parse_service(Path::new("p.toml"), &toml, layer).unwrap();
         let raw = body.to_string();
         let full = Payload::json(raw.clone(), body);
         let outcome = evaluate(&s, &full);

@@ -611,3 +611,97 @@ fn a_far_future_request_does_not_make_the_window_quadratic() {
         (Some(20_001), Some(0))
     );
 }
+
+/// A Sedai incident opened as OPEN, then a CLOSED notification for it: the resolve part of another filter.
+const OPEN_THEN_CLOSED: &str = "{\"eventId\": \"e1\", \"status\": \"OPEN\", \"title\": \"Errors\"}\n{\"eventId\": \"e1\", \"status\": \"CLOSED\", \"title\": \"Errors\"}\n";
+
+#[test]
+fn a_resolve_by_another_filter_closes_by_default_and_is_flagged_as_fragile() {
+    Test::new()
+        .args(&["replay", "--service", "sedai", "-"])
+        .stdin(OPEN_THEN_CLOSED)
+        .expect(
+            0,
+            r#"
+               #1  <stdin>#1  201 sedai: created incident #1 "Sedai - Errors" [e1]
+               #2  <stdin>#2  200 sedai: resolved incident #1
+                     fragile: sedai: with resolve_scope = "filter" this request would close no incident; the result depends on a reading Callgoose does not document
+
+            replayed 2 requests
+              incidents created               1
+              duplicates folded               0
+              resolved                        1
+              left open                       0
+              discarded (202)                 0
+              resolves with no open incident  0
+              resolves with no mapping value  0
+              triggers without a mapping key  0
+              unauthorized (401)              0
+            "#,
+            "",
+        );
+}
+
+#[test]
+fn resolve_scope_filter_closes_only_what_the_same_filter_opened() {
+    let out = Test::new()
+        .args(&[
+            "replay",
+            "--service",
+            "sedai",
+            "--resolve-scope",
+            "filter",
+            "--format",
+            "json",
+            "-",
+        ])
+        .stdin(OPEN_THEN_CLOSED)
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // The first request touched nothing another reading would change: no `fragile` at all.
+    assert_eq!(lines[0]["actions"][0].get("fragile"), None);
+    assert_eq!(lines[1]["resolved"]["resolved"], false);
+    assert_eq!(
+        lines[1]["actions"][0]["resolve"]["action"],
+        "no-open-incident"
+    );
+    assert_eq!(
+        lines[1]["actions"][0]["fragile"],
+        serde_json::json!([{"reading": "resolve_scope = \"service\"", "outcome": "close incident #1"}])
+    );
+    assert_eq!(lines[2]["open"][0]["map_key"], "e1");
+}
+
+#[test]
+fn a_repeat_that_only_the_dedup_window_folds_is_flagged_as_fragile() {
+    let line =
+        "{\"status\": \"firing\", \"alert_name\": \"Scan\", \"at\": \"2026-04-18T08:00:00Z\"}\n";
+    let out = Test::new()
+        .args(&[
+            "replay",
+            "--service",
+            "tigera",
+            "--dedup-window",
+            "5m",
+            "--time-key",
+            "at",
+            "-",
+        ])
+        .stdin(format!("{line}{line}"))
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let timeline: Vec<&str> = out.stdout.lines().take(3).collect();
+    assert_eq!(
+        timeline,
+        [
+            "   #1  <stdin>#1  201 tigera: created incident #1 \"Tigera - Scan\" [no mapping key]",
+            "   #2  <stdin>#2  201 tigera: duplicate of incident #1",
+            "         fragile: tigera: with no --dedup-window this request would create a new incident; the result depends on a reading Callgoose does not document",
+        ]
+    );
+}
