@@ -6,7 +6,7 @@
 use crate::envelope;
 use crate::filter::Service;
 use crate::keypath::KeyPath;
-use crate::payload::text_of;
+use crate::payload::{parse_json, parse_json_str, text_of};
 use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -112,7 +112,7 @@ impl Document for LazyRef<'_> {
                 return Some(raw_text(value));
             }
             // Deeper keys parse the one top-level value they go through.
-            let parsed: Value = serde_json::from_str(value).ok()?;
+            let parsed: Value = parse_json(value.as_bytes()).ok()?;
             if let Some(found) = key.lookup_rest(&parsed, *consumed) {
                 return Some(Cow::Owned(text_of(found).into_owned()));
             }
@@ -125,11 +125,11 @@ impl Document for LazyRef<'_> {
 /// parse would show it.
 fn raw_text(raw: &str) -> Cow<'_, str> {
     if raw.starts_with('"') {
-        if let Ok(text) = serde_json::from_str::<Cow<'_, str>>(raw) {
+        if let Some(text) = parse_json_str(raw) {
             return text;
         }
     }
-    match serde_json::from_str::<Value>(raw) {
+    match parse_json::<Value>(raw.as_bytes()) {
         Ok(value) => Cow::Owned(text_of(&value).into_owned()),
         Err(_) => Cow::Borrowed(raw),
     }
