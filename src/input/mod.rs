@@ -2,9 +2,10 @@
 //! sorted order) and standard input, each read as a stream of bodies.
 
 mod bodies;
+pub mod size;
 pub mod split;
 
-pub use bodies::{Bodies, Body, BodyError};
+pub use bodies::{Bodies, Body, BodyError, DEFAULT_MAX_BODY};
 
 use anyhow::{Context, Result};
 use std::fs::File;
