@@ -27,12 +27,16 @@ pub fn run(
         ..CheckSummary::default()
     };
     let keys = Arc::new(KeySet::of(services, std::iter::empty()));
-    input::for_each(&settings.paths, Some(keys), |item| {
+    input::for_each(&settings.paths, Some(keys), settings.max_body, |item| {
         let (label, body) = match item {
             Item::Body(label, body) => (label, body),
             Item::Error(e) => {
                 messages.error(&format!("{e:#}"));
                 summary.skipped.inputs += 1;
+                return Ok(());
+            }
+            Item::Skipped(why) => {
+                messages.note(&why);
                 return Ok(());
             }
         };

@@ -126,6 +126,8 @@ pub struct CheckSettings {
     pub full: bool,
     /// Show the evaluation's trace.
     pub explain: bool,
+    /// The longest body read.
+    pub max_body: usize,
 }
 
 impl Settings {
@@ -164,6 +166,7 @@ fn check_settings(args: CheckArgs, env: &Environment) -> Result<CheckSettings> {
         format: args.format,
         full: args.full,
         explain: args.explain,
+        max_body: args.reading.max_body,
     })
 }
 
@@ -220,6 +223,7 @@ fn replay_settings(args: ReplayArgs, env: &Environment) -> Result<ReplayCommand>
                 EnvelopeMode::Detect
             },
             progress: env.stderr_tty,
+            max_body: args.reading.max_body,
         },
         filters,
         diff,
@@ -232,6 +236,7 @@ fn lint_settings(args: LintArgs) -> LintSettings {
         options: LintOptions {
             paths: args.paths,
             samples: args.samples,
+            max_body: args.reading.max_body,
             semantics: semantics_layer(&args.semantics),
         },
         deny_warnings: args.deny == Some(DenyLevel::Warnings),

@@ -19,6 +19,8 @@ pub struct LintOptions {
     pub paths: Vec<PathBuf>,
     /// Sample payloads (files or folders) to check the filters against; none: no sample checks.
     pub samples: Vec<PathBuf>,
+    /// The longest sample read.
+    pub max_body: usize,
     /// Readings forced by the command line.
     pub semantics: SemanticsLayer,
 }
@@ -76,7 +78,7 @@ pub fn lint(options: &LintOptions) -> Result<LintReport> {
     if !options.samples.is_empty() {
         report
             .findings
-            .extend(samples::check(&options.samples, &loaded)?);
+            .extend(samples::check(&options.samples, options.max_body, &loaded)?);
     }
     Ok(report)
 }

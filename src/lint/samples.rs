@@ -17,9 +17,12 @@ use toml::Spanned;
 /// The findings of `services` (each with its spanned file and text) against the samples in `paths`.
 pub(super) fn check(
     paths: &[PathBuf],
+    max_body: usize,
     services: &[(Service, FileDoc, String)],
 ) -> Result<Vec<Diagnostic>> {
-    let (sources, errors) = input::expand(paths);
+    let input::Expansion {
+        sources, errors, ..
+    } = input::expand(paths);
     if let Some(e) = errors.into_iter().next() {
         bail!("cannot read the samples: {e}");
     }
@@ -27,7 +30,7 @@ pub(super) fn check(
     let mut samples: Vec<(String, String, Payload)> = Vec::new();
     for source in sources {
         let label = source.label();
-        for body in source.bodies()? {
+        for body in source.bodies()?.limited_to(max_body) {
             let body = body?;
             let request = body
                 .payload
