@@ -1,16 +1,18 @@
 //! Reading only what the filters need. A [`LazyDoc`] is a JSON body validated in full but kept as its
-//! text, with the byte ranges of just the top-level values that some filter key can reach; a value is
-//! parsed when a lookup asks for it. [`Document`] is what evaluation reads, whether the body was parsed
-//! whole (`serde_json::Value`) or lazily: both give the same text for every key.
+//! text, with the byte ranges of just the top-level values that some filter key can reach; a deeper key
+//! is followed in the text of the one value it goes through, and only the value it names is parsed, so
+//! a lookup holds nothing of a 200 MB `alerts` array. [`Document`] is what evaluation reads, whether the
+//! body was parsed whole (`serde_json::Value`) or lazily: both give the same text for every key.
 
 use crate::envelope;
 use crate::filter::Service;
-use crate::keypath::KeyPath;
+use crate::keypath::{KeyPath, Node};
 use crate::payload::{parse_json, parse_json_str, text_of};
-use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
@@ -111,13 +113,124 @@ impl Document for LazyRef<'_> {
             if key.is_complete(*consumed) {
                 return Some(raw_text(value));
             }
-            // Deeper keys parse the one top-level value they go through.
-            let parsed: Value = parse_json(value.as_bytes()).ok()?;
-            if let Some(found) = key.lookup_rest(&parsed, *consumed) {
-                return Some(Cow::Owned(text_of(found).into_owned()));
+            let unreadable = Cell::new(false);
+            let node = RawNode {
+                text: value,
+                unreadable: &unreadable,
+            };
+            let found = key.lookup_rest(node, *consumed);
+            if unreadable.get() {
+                // What the text alone cannot answer as a full parse would, a full parse of the value
+                // answers.
+                let parsed: Value = parse_json(value.as_bytes()).ok()?;
+                if let Some(found) = key.lookup_rest(&parsed, *consumed) {
+                    return Some(Cow::Owned(text_of(found).into_owned()));
+                }
+            } else if let Some(found) = found {
+                return Some(raw_text(found.text));
             }
         }
         None
+    }
+}
+
+/// A valid JSON value's text, followed by a key path without parsing it: each step scans one object
+/// or array, skipping what it does not need.
+#[derive(Clone, Copy)]
+struct RawNode<'t, 'c> {
+    text: &'t str,
+    /// Set when a step met what only a full parse reads right: a key with a lone surrogate, or an
+    /// object serde_json reads as something else.
+    unreadable: &'c Cell<bool>,
+}
+
+impl<'t> RawNode<'t, '_> {
+    fn answer(self, found: serde_json::Result<Option<&'t RawValue>>) -> Option<Self> {
+        match found {
+            Ok(found) => found.map(|value| RawNode {
+                text: value.get(),
+                ..self
+            }),
+            Err(_) => {
+                self.unreadable.set(true);
+                None
+            }
+        }
+    }
+}
+
+impl Node for RawNode<'_, '_> {
+    fn is_object(self) -> bool {
+        self.text.starts_with('{')
+    }
+
+    fn is_array(self) -> bool {
+        self.text.starts_with('[')
+    }
+
+    fn member(self, key: &str) -> Option<Self> {
+        let mut de = serde_json::Deserializer::from_str(self.text);
+        self.answer(de.deserialize_map(Member { key }))
+    }
+
+    fn element(self, index: usize) -> Option<Self> {
+        let mut de = serde_json::Deserializer::from_str(self.text);
+        self.answer(de.deserialize_seq(Element { index }))
+    }
+}
+
+/// The last value of one key of an object.
+struct Member<'k> {
+    key: &'k str,
+}
+
+impl<'de> Visitor<'de> for Member<'_> {
+    type Value = Option<&'de RawValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        let mut first = true;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            // serde_json reads an object led by one of its private keys as something else.
+            if std::mem::take(&mut first) && key.starts_with(PRIVATE_KEYS) {
+                return Err(serde::de::Error::custom("a serde_json private key"));
+            }
+            if key == self.key {
+                found = Some(map.next_value()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// One element of an array.
+struct Element {
+    index: usize,
+}
+
+impl<'de> Visitor<'de> for Element {
+    type Value = Option<&'de RawValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        for _ in 0..self.index {
+            if seq.next_element::<IgnoredAny>()?.is_none() {
+                return Ok(None);
+            }
+        }
+        let found = seq.next_element()?;
+        // The rest is validated already; a scan need not read it.
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(found)
     }
 }
 
@@ -138,6 +251,9 @@ fn raw_text(raw: &str) -> Cow<'_, str> {
 /// The key under which serde_json's `arbitrary_precision` passes a number as a map (not public API;
 /// the regression tests below fail if it changes).
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// How serde_json's private keys start (the number's above, and `raw_value`'s).
+const PRIVATE_KEYS: &str = "$serde_json::private::";
 
 struct TopLevel<'r> {
     raw: &'r [u8],
@@ -229,7 +345,7 @@ mod tests {
         let (set, paths) = keys(paths);
         let doc = LazyDoc::parse(raw.as_bytes(), &set).unwrap().unwrap();
         let lazy = LazyRef { doc: &doc, raw };
-        let full: Value = serde_json::from_str(raw).unwrap();
+        let full: Value = parse_json(raw.as_bytes()).unwrap();
         paths
             .iter()
             .map(|p| {
@@ -245,7 +361,10 @@ mod tests {
     fn lazy_and_full_reads_agree() {
         let raw = r#"{"status": "fir\u0069ng", "n": 1.50, "b": true, "o": {"z": [1, {"y": "x"}], "a.b": 2},
             "labels.ns": "literal", "labels": {"ns": "nested"}, "alerts": [{"labels": {"name": "A"}}],
-            "dup": 1, "dup": "last", "e": "", "nul": null, "big": 123456789012345678901234567890}"#;
+            "dup": 1, "dup": "last", "e": "", "nul": null, "big": 123456789012345678901234567890,
+            "p": {"x": {"$serde_json::private::Number": "5"}, "n": {"\u0024serde_json::private::Number": "6"}},
+            "s": {"\udc00k": 1, "k": {"a": "\ud83d"}}, "d": {"k": 1, "k": {"z": [3, {"w": 4}]}},
+            "arr": [1, [2, {"a.b": {"c": 5}}]], "esc": {"k\"ey": {"t\u0041b": "x"}}}"#;
         let paths = [
             "status",
             "n",
@@ -263,6 +382,19 @@ mod tests {
             "big",
             "missing",
             "o.missing",
+            "p.x",
+            "p.x.y",
+            "p.n",
+            "s.k.a",
+            "s.k",
+            "d.k.z.1.w",
+            "d.k.z",
+            "arr.5",
+            "arr.x",
+            "arr.1.1.a.b.c",
+            "arr[1][1].a.b",
+            "o.0",
+            "esc.k\"ey.tAb",
         ];
         for (i, (lazy, full)) in both(raw, &paths).into_iter().enumerate() {
             assert_eq!(lazy, full, "{}", paths[i]);

@@ -60,8 +60,8 @@ impl KeyPath {
     }
 
     /// Follows the rest of the path in `value`, the value of a first step that consumed `consumed`
-    /// segments.
-    pub fn lookup_rest<'v>(&self, value: &'v Value, consumed: usize) -> Option<&'v Value> {
+    /// segments: a parsed value, or any other [`Node`] (a lazily read body's text, say).
+    pub fn lookup_rest<N: Node>(&self, value: N, consumed: usize) -> Option<N> {
         walk(value, self.segments.get(consumed..)?, &mut Vec::new())
     }
 
@@ -106,6 +106,37 @@ impl KeyPath {
     }
 }
 
+/// A JSON value a path can be followed in, parsed or not: [`walk`] decides the steps, the node only
+/// answers them.
+pub trait Node: Copy {
+    /// Whether the value is an object.
+    fn is_object(self) -> bool;
+    /// Whether the value is an array.
+    fn is_array(self) -> bool;
+    /// The member `key` of an object (its last value, when the key repeats).
+    fn member(self, key: &str) -> Option<Self>;
+    /// The element at `index` of an array.
+    fn element(self, index: usize) -> Option<Self>;
+}
+
+impl Node for &Value {
+    fn is_object(self) -> bool {
+        Value::is_object(self)
+    }
+
+    fn is_array(self) -> bool {
+        Value::is_array(self)
+    }
+
+    fn member(self, key: &str) -> Option<Self> {
+        self.as_object()?.get(key)
+    }
+
+    fn element(self, index: usize) -> Option<Self> {
+        self.as_array()?.get(index)
+    }
+}
+
 impl fmt::Display for KeyPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.raw)
@@ -146,11 +177,11 @@ fn parse_index(digits: &str) -> Option<usize> {
 /// Follows `segments` from `value`, recording in `steps` how many segments each step consumed. At an
 /// object, the longest run of names that exists as one literal dotted key is tried first, then shorter
 /// runs, so `a.b.c` finds `{"a.b": {"c": 1}}` as well as `{"a": {"b": {"c": 1}}}`.
-fn walk<'v>(value: &'v Value, segments: &[Segment], steps: &mut Vec<usize>) -> Option<&'v Value> {
+fn walk<N: Node>(value: N, segments: &[Segment], steps: &mut Vec<usize>) -> Option<N> {
     let Some(first) = segments.first() else {
         return Some(value);
     };
-    let child = |child: Option<&'v Value>, take: usize, steps: &mut Vec<usize>| {
+    let child = |child: Option<N>, take: usize, steps: &mut Vec<usize>| {
         let child = child?;
         steps.push(take);
         let found = walk(child, &segments[take..], steps);
@@ -159,20 +190,20 @@ fn walk<'v>(value: &'v Value, segments: &[Segment], steps: &mut Vec<usize>) -> O
         }
         found
     };
-    match (value, first) {
-        (Value::Object(map), Segment::Name(_)) => {
+    match first {
+        Segment::Name(_) if value.is_object() => {
             let names = segments
                 .iter()
                 .take_while(|s| matches!(s, Segment::Name(_)))
                 .count();
-            (1..=names).rev().find_map(|take| {
-                child(map.get(join_names(&segments[..take]).as_str()), take, steps)
-            })
+            (1..=names)
+                .rev()
+                .find_map(|take| child(value.member(&join_names(&segments[..take])), take, steps))
         }
-        (Value::Array(items), Segment::Name(name)) => {
-            child(parse_index(name).and_then(|i| items.get(i)), 1, steps)
+        Segment::Name(name) if value.is_array() => {
+            child(parse_index(name).and_then(|i| value.element(i)), 1, steps)
         }
-        (Value::Array(items), Segment::Index(index)) => child(items.get(*index), 1, steps),
+        Segment::Index(index) if value.is_array() => child(value.element(*index), 1, steps),
         _ => None,
     }
 }

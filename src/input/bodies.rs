@@ -170,12 +170,18 @@ impl<R: BufRead> Bodies<R> {
     }
 
     /// A body starting at `held[at]` parsed: the input is a stream, and the broken bodies held before
-    /// it are bodies of their own. Drops the bytes before the body from what is held (moving them to
-    /// the backlog, when they hold bodies, without copying them).
+    /// it are bodies of their own. Drops the bytes before the body from what is held, into the backlog
+    /// when they hold bodies; the smaller of the two parts is the one copied.
     fn decided(&mut self, at: usize) {
         if let Mode::Undecided { broken, .. } = self.mode {
-            let rest = self.held.split_off(at);
-            let before = std::mem::replace(&mut self.held, rest);
+            let before = if 2 * at <= self.held.len() {
+                let before = self.held[..at].to_vec();
+                self.held.drain(..at);
+                before
+            } else {
+                let rest = self.held.split_off(at);
+                std::mem::replace(&mut self.held, rest)
+            };
             if broken > 0 {
                 self.backlog = Some(Backlog::new(before));
             }
