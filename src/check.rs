@@ -16,6 +16,8 @@ use std::io;
 use std::sync::Arc;
 
 /// Runs `check`. Only a failure to write the report is an error; everything else is in the status.
+/// When the report's reader goes away (`check | head`), reading stops, and the status is the one the
+/// requests read so far earned.
 pub fn run(
     settings: &CheckSettings,
     services: &[Service],
@@ -27,7 +29,7 @@ pub fn run(
         ..CheckSummary::default()
     };
     let keys = Arc::new(KeySet::of(services, std::iter::empty()));
-    input::for_each(&settings.paths, Some(keys), settings.max_body, |item| {
+    let read = input::for_each(&settings.paths, Some(keys), settings.max_body, |item| {
         let (label, body) = match item {
             Item::Body(label, body) => (label, body),
             Item::Error(e) => {
@@ -72,8 +74,11 @@ pub fn run(
             payload: &request.payload,
             outcomes,
         })
-    })?;
-    report.summary(&summary)?;
+    });
+    match read.and_then(|()| report.summary(&summary)) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        read => read?,
+    }
     Ok(status(&summary))
 }
 

@@ -53,11 +53,17 @@ pub fn run(
     let secrets = Secrets::default();
     let mut out = Redacting::new(stdout, secrets.clone());
     let mut err = Redacting::new(stderr, secrets.clone());
-    let result = execute(args, env, &mut out, &mut err, &secrets)
-        .and_then(|status| out.flush().map(|()| status).map_err(Into::into));
+    let result = execute(args, env, &mut out, &mut err, &secrets).and_then(|status| {
+        match out.flush() {
+            // The reader went away after the end (`| head`): the status stands.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
+            flushed => flushed.map(|()| status).map_err(Into::into),
+        }
+    });
     let status = match result {
         Ok(status) => status,
-        // The reader went away (`| head`): that is how pipelines end, not a failure.
+        // The reader went away (`| head`) from a command that does not stop on it: that is how
+        // pipelines end, not a failure.
         Err(e) if is_broken_pipe(&e) => ExitStatus::Success,
         Err(e) => {
             Messages::new(&mut err, Palette::plain()).report(&e);
