@@ -38,6 +38,8 @@ fn both_conditions_must_hold_unless_conditions_any() {
           k8s: 202 discarded: no filter matched
             near miss #1 "production": `alerts[0].labels.namespace` is "staging", which lacks "prod"
             fragile: with conditions = "any" this would be 201 via filter #1 "production"; the result depends on a reading Callgoose does not document
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -56,6 +58,8 @@ fn both_conditions_must_hold_unless_conditions_any() {
                 map key      g1
                 resolve      no resolve part matched
                 fragile: with conditions = "all" this would be 202 discarded; the result depends on a reading Callgoose does not document
+
+            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
             "#,
             "",
         );
@@ -78,6 +82,8 @@ fn the_semantics_table_is_overridden_by_the_command_line() {
             near miss #1 "production": `status` is "FIRING", which lacks "firing"
               hint: "firing" would match but for case: matching is case-sensitive here; write the item as the payload does
             fragile: with case-insensitive matching this would be 201 via filter #1 "production"; the result depends on a reading Callgoose does not document
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -171,6 +177,8 @@ fn full_shows_the_whole_description() {
                 warning: description key `message` not found: the whole payload becomes the description
                 warning: mapping key `eventId` not found: this incident can never be resolved through the API, and every repeat creates a new one
                 fragile: with case-sensitive matching this would be 202 discarded; the result depends on a reading Callgoose does not document
+
+            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
             "#,
             "",
         );

@@ -21,6 +21,8 @@ fn a_nested_key_is_found_at_its_full_path() {
           alertmanager-nested-key: 202 discarded: no filter matched
             near miss #1 "critical": `severity` is not in the payload
               hint: the payload has no key `severity`; did you mean one of `commonLabels.severity`, `alerts.0.labels.severity`?
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -40,6 +42,8 @@ fn a_key_in_the_wrong_case_is_named() {
           sedai-key-case: 202 discarded: no filter matched
             near miss #1 "open": `Status` is not in the payload
               hint: the payload has no key `Status`; did you mean `status`?
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -60,6 +64,8 @@ fn alternatives_anded_in_one_list_are_named_with_the_fix() {
             near miss #1 "open or firing or critical": `status` is "OPEN", which lacks "FIRING", "CRITICAL"
               hint: items of one list are ANDed, and "OPEN", "FIRING", "CRITICAL" look like alternatives: give each its own filter
             near miss #1 "open or firing or critical" resolve: `status` is "OPEN", which lacks "RESOLVED"
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -81,6 +87,8 @@ fn a_value_in_another_case_under_case_sensitive_matching_is_fragile() {
               hint: "firing" would match but for case: matching is case-sensitive here; write the item as the payload does
             near miss #1 "security alert" resolve: `status` is "FIRING", which lacks "resolved"
             fragile: with case-insensitive matching this would be 201 via filter #1 "security alert"; the result depends on a reading Callgoose does not document
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -125,6 +133,8 @@ fn a_resolve_on_a_missing_key_is_explained() {
                 resolve does not hold
                   ✗ state: not in the payload
                     hint: the payload has no key `state`; did you mean `status`?
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -175,6 +185,8 @@ fn explain_shows_the_winner_and_the_shadowed_filters() {
                       ✓ labels.team = "db-oncall"
                           ✓ "db" contained
                           ✓ "oncall" contained
+
+            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
             "#,
             "",
         );
