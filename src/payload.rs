@@ -4,9 +4,13 @@
 //! and show.
 
 use crate::document::LazyDoc;
+use crate::filter::Service;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::borrow::Cow;
+
+/// The largest lazily read body retraced on a whole parse; a larger one is retraced on a pruned one.
+pub const WHOLE_TRACE: usize = 8 << 20;
 
 /// A request body.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +56,19 @@ impl Payload {
             Ok(Json::Full(value)) => Some(Cow::Borrowed(value)),
             Ok(Json::Lazy(_)) => parse_json(self.raw.as_bytes()).ok().map(Cow::Owned),
             Err(_) => None,
+        }
+    }
+
+    /// The parsed body as retracing `service`'s evaluation reads it: whole, except that a lazily read
+    /// body larger than [`WHOLE_TRACE`] is built pruned to what the retrace reads (see
+    /// [`LazyDoc::traced_value`]), so that the near misses of a 200 MB alert group cost megabytes,
+    /// not gigabytes.
+    pub fn traced_value(&self, service: &Service) -> Option<Cow<'_, Value>> {
+        match &self.json {
+            Ok(Json::Lazy(doc)) if self.raw.len() > WHOLE_TRACE => {
+                doc.traced_value(&self.raw, service).map(Cow::Owned)
+            }
+            _ => self.value(),
         }
     }
 }
