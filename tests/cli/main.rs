@@ -23,6 +23,9 @@ mod json_contract;
 mod lint;
 /// Properties of the evaluator over generated payloads and filter sets (proptest).
 mod properties;
+/// Reading inputs: one value is one body, recovery, lone surrogates, the per-body limit, FIFOs, pipes
+/// that close early, memory.
+mod reading;
 /// `replay`: timelines, summaries, tokens, duplicate windows, filter diffs.
 mod replay;
 /// Tokens never appear in any output, error, JSON, JUnit or blessed file.
