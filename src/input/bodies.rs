@@ -999,4 +999,79 @@ mod tests {
         let body = b.next().unwrap().unwrap();
         assert_eq!(body.payload.unwrap().raw, "{ \"a\" : 1 }");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+        use serde::Serialize;
+
+        fn json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i32>().prop_map(Value::from),
+                "[a-z{}\\[\\]\",: \\\\]{0,6}".prop_map(Value::from),
+            ];
+            leaf.prop_recursive(4, 24, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::vec(("[a-z{\\[]{0,3}", inner), 0..4)
+                        .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+                ]
+            })
+        }
+
+        /// `value` pretty-printed with `indent` (empty: every nested line in column 0).
+        fn pretty(value: &Value, indent: &[u8]) -> String {
+            let mut out = Vec::new();
+            let formatter = serde_json::ser::PrettyFormatter::with_indent(indent);
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+            value.serialize(&mut ser).unwrap();
+            String::from_utf8(out).unwrap()
+        }
+
+        /// A body as both reads must see it: name, and raw text or error; or the input's error.
+        type Read = Result<(String, Result<String, String>), String>;
+
+        proptest! {
+            #[test]
+            fn json_values_back_to_back_are_cut_exactly_whatever_their_indentation(
+                values in prop::collection::vec(json(), 1..5),
+                indent in prop::sample::select(vec!["", " ", "\t"]),
+            ) {
+                let containers: Vec<&Value> =
+                    values.iter().filter(|v| v.is_object() || v.is_array()).collect();
+                prop_assume!(!containers.is_empty());
+                let input: String = containers
+                    .iter()
+                    .map(|v| pretty(v, indent.as_bytes()) + "\n")
+                    .collect();
+                let keys = Arc::new(KeySet::default());
+                for read in [Bodies::new("in", input.as_bytes()), Bodies::new("in", input.as_bytes()).reading_only(Arc::clone(&keys))] {
+                    let got: Vec<Value> = read
+                        .map(|b| b.unwrap().payload.unwrap().value().unwrap().into_owned())
+                        .collect();
+                    prop_assert_eq!(&got, &containers.iter().map(|v| (*v).clone()).collect::<Vec<_>>());
+                }
+            }
+
+            #[test]
+            fn any_text_is_read_alike_by_both_reads_and_never_panics(
+                text in "[{}\\[\\]\",:a1 \n\\\\]{0,120}",
+            ) {
+                let keys = Arc::new(KeySet::default());
+                let seen = |bodies: Bodies<&[u8]>| -> Vec<Read> {
+                    bodies
+                        .map(|b| {
+                            b.map(|b| (b.name, b.payload.map(|p| p.raw).map_err(|e| e.to_string())))
+                                .map_err(|e| e.to_string())
+                        })
+                        .collect()
+                };
+                let full = seen(Bodies::new("in", text.as_bytes()));
+                let lazy = seen(Bodies::new("in", text.as_bytes()).reading_only(keys));
+                prop_assert_eq!(full, lazy);
+            }
+        }
+    }
 }
