@@ -200,9 +200,10 @@ impl Item {
 /// Bodies handed over at a time between the reading thread and the caller, at most.
 const BATCH: usize = 256;
 
-/// The reading thread runs ahead of the caller by at most this many mebibytes of bodies (or one body,
-/// when it is larger): memory holds the body being evaluated and little more, however fast the input.
-const AHEAD_MIB: usize = 16;
+/// The reading thread runs ahead of the caller by at most this many batches, or mebibytes of bodies
+/// (or one body, when it is larger): memory holds the body being evaluated and little more, however
+/// fast the input.
+const AHEAD_MIB: usize = 4;
 
 /// Reads every input `paths` names on a thread of its own (splitting and parsing there, lazily when
 /// `keys` is given, refusing bodies longer than `max_body`) and hands `each` the items in order on the
