@@ -18,6 +18,8 @@ use std::io;
 use std::sync::Arc;
 
 /// Runs `check`. Only a failure to write the report is an error; everything else is in the status.
+/// When the report's reader goes away (`check | head`), reading stops, and the status is the one the
+/// requests read so far earned.
 pub fn run(
     settings: &CheckSettings,
     services: &[Service],
@@ -31,12 +33,16 @@ pub fn run(
     let keys = Arc::new(KeySet::of(services, std::iter::empty()));
     // `check` takes no token of its own: only the requests' are secrets.
     let secrets = Secrets::default();
-    input::for_each(&settings.paths, Some(keys), |item| {
+    let read = input::for_each(&settings.paths, Some(keys), settings.max_body, |item| {
         let (label, body) = match item {
             Item::Body(label, body) => (label, body),
             Item::Error(e) => {
                 messages.error(&format!("{e:#}"));
                 summary.skipped.inputs += 1;
+                return Ok(());
+            }
+            Item::Skipped(why) => {
+                messages.note(&why);
                 return Ok(());
             }
         };
@@ -73,8 +79,11 @@ pub fn run(
             mask: secrets.mask(request.token.as_deref()),
             outcomes,
         })
-    })?;
-    report.summary(&summary)?;
+    });
+    match read.and_then(|()| report.summary(&summary)) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        read => read?,
+    }
     Ok(status(&summary))
 }
 

@@ -118,6 +118,10 @@ pub struct ReplayArgs {
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
     pub diff_filters: Option<Vec<PathBuf>>,
 
+    /// How inputs are read.
+    #[command(flatten)]
+    pub reading: ReadArgs,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -135,6 +139,20 @@ fn token(value: &str) -> Result<String, String> {
     Ok(value.to_owned())
 }
 
+/// How inputs are read; shared by every command that reads payloads.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ReadArgs {
+    /// Refuse a body (or a line, or a text body) longer than SIZE: 256MB, 1GiB, or bytes. Its input
+    /// ends there with an error, and the other inputs are read.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "256MiB",
+        value_parser = crate::input::size::parse_size
+    )]
+    pub max_body: usize,
+}
+
 /// `lint`'s arguments.
 #[derive(Debug, ClapArgs)]
 pub struct LintArgs {
@@ -146,6 +164,10 @@ pub struct LintArgs {
     /// sample carries, filters no sample fires, samples no filter handles.
     #[arg(long, value_name = "PATH")]
     pub samples: Vec<PathBuf>,
+
+    /// How samples are read.
+    #[command(flatten)]
+    pub reading: ReadArgs,
 
     /// Fail on warnings too.
     #[arg(long, value_enum, value_name = "LEVEL")]
@@ -181,6 +203,10 @@ pub struct CheckArgs {
     /// The request's service and `from`.
     #[command(flatten)]
     pub request: RequestArgs,
+
+    /// How inputs are read.
+    #[command(flatten)]
+    pub reading: ReadArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]

@@ -135,7 +135,7 @@ impl KeyPath {
 
     /// Follows the rest of the path in `value`, the value of a first step that consumed `consumed`
     /// segments.
-    pub fn lookup_rest<'v>(&self, value: &'v Value, consumed: usize) -> Option<&'v Value> {
+    pub fn lookup_rest<N: Node>(&self, value: N, consumed: usize) -> Option<N> {
         find(value, self.segments.get(consumed..)?)
     }
 
@@ -227,6 +227,37 @@ impl KeyPath {
         }
         walk_all(payload, &self.segments, &mut Vec::new(), &mut out, limit);
         out
+    }
+}
+
+/// A JSON value a path can be followed in, parsed or not: [`walk`] decides the steps, the node only
+/// answers them.
+pub trait Node: Copy {
+    /// Whether the value is an object.
+    fn is_object(self) -> bool;
+    /// Whether the value is an array.
+    fn is_array(self) -> bool;
+    /// The member `key` of an object (its last value, when the key repeats).
+    fn member(self, key: &str) -> Option<Self>;
+    /// The element at `index` of an array.
+    fn element(self, index: usize) -> Option<Self>;
+}
+
+impl Node for &Value {
+    fn is_object(self) -> bool {
+        Value::is_object(self)
+    }
+
+    fn is_array(self) -> bool {
+        Value::is_array(self)
+    }
+
+    fn member(self, key: &str) -> Option<Self> {
+        self.as_object()?.get(key)
+    }
+
+    fn element(self, index: usize) -> Option<Self> {
+        self.as_array()?.get(index)
     }
 }
 
@@ -433,19 +464,22 @@ fn key_of(segments: &[Segment], take: usize) -> std::borrow::Cow<'_, str> {
 /// Follows `segments` from `value`. At an object, the longest run of names that exists as one literal
 /// dotted key is tried first, then shorter runs, so `a.b.c` finds `{"a.b": {"c": 1}}` as well as
 /// `{"a": {"b": {"c": 1}}}`.
-fn find<'v>(value: &'v Value, segments: &[Segment]) -> Option<&'v Value> {
+fn find<N: Node>(value: N, segments: &[Segment]) -> Option<N> {
     let Some(first) = segments.first() else {
         return Some(value);
     };
-    match (value, first) {
-        (Value::Object(map), Segment::Name(_)) => (1..=names_at(segments))
-            .rev()
-            .find_map(|take| find(map.get(key_of(segments, take).as_ref())?, &segments[take..])),
-        (Value::Object(map), Segment::Quoted(key)) => find(map.get(key)?, &segments[1..]),
-        (Value::Array(items), Segment::Name(name)) => {
-            find(items.get(parse_index(name)?)?, &segments[1..])
+    match first {
+        Segment::Name(_) if value.is_object() => (1..=names_at(segments)).rev().find_map(|take| {
+            find(
+                value.member(key_of(segments, take).as_ref())?,
+                &segments[take..],
+            )
+        }),
+        Segment::Quoted(key) if value.is_object() => find(value.member(key)?, &segments[1..]),
+        Segment::Name(name) if value.is_array() => {
+            find(value.element(parse_index(name)?)?, &segments[1..])
         }
-        (Value::Array(items), Segment::Index(index)) => find(items.get(*index)?, &segments[1..]),
+        Segment::Index(index) if value.is_array() => find(value.element(*index)?, &segments[1..]),
         _ => None,
     }
 }

@@ -51,11 +51,17 @@ pub fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> ExitStatus {
-    let result = execute(args, env, stdout, stderr)
-        .and_then(|status| stdout.flush().map(|()| status).map_err(Into::into));
+    let result = execute(args, env, stdout, stderr).and_then(|status| {
+        match stdout.flush() {
+            // The reader went away after the end (`| head`): the status stands.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
+            flushed => flushed.map(|()| status).map_err(Into::into),
+        }
+    });
     let status = match result {
         Ok(status) => status,
-        // The reader went away (`| head`): that is how pipelines end, not a failure.
+        // The reader went away (`| head`) from a command that does not stop on it: that is how
+        // pipelines end, not a failure.
         Err(e) if is_broken_pipe(&e) => ExitStatus::Success,
         Err(e) => {
             Messages::new(stderr, Palette::plain()).report(&e);

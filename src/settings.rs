@@ -134,6 +134,8 @@ pub struct CheckSettings {
     pub full: bool,
     /// Show the evaluation's trace.
     pub explain: bool,
+    /// The longest body read.
+    pub max_body: usize,
 }
 
 impl Settings {
@@ -174,6 +176,7 @@ fn check_settings(args: CheckArgs, env: &Environment) -> Result<CheckSettings> {
         format: args.format,
         full: args.full,
         explain: args.explain,
+        max_body: args.reading.max_body,
     })
 }
 
@@ -234,6 +237,7 @@ fn replay_settings(args: ReplayArgs, env: &Environment) -> Result<ReplayCommand>
                 EnvelopeMode::Detect
             },
             progress: env.stderr_tty,
+            max_body: args.reading.max_body,
         },
         filters,
         diff,
@@ -246,6 +250,7 @@ fn lint_settings(args: LintArgs) -> LintSettings {
         options: LintOptions {
             paths: args.paths,
             samples: args.samples,
+            max_body: args.reading.max_body,
             semantics: semantics_layer(&args.semantics),
         },
         deny_warnings: args.deny == Some(DenyLevel::Warnings),

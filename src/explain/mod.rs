@@ -162,7 +162,7 @@ pub struct Fragility {
 /// Retraces the evaluation of `payload` for `service`.
 pub fn trace(service: &Service, payload: &Payload) -> Trace {
     let semantics = service.semantics;
-    let value = payload.value();
+    let value = payload.traced_value(service);
     let json = value.as_deref();
     let mut trigger_used = false;
     let mut resolve_used = false;

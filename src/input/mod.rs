@@ -1,10 +1,15 @@
 //! Where request bodies come from: files, folders (every `*.json`, `*.jsonl` and `*.ndjson` below, in
 //! sorted order) and standard input, each read as a stream of bodies.
+//!
+//! A folder yields its regular files only: a FIFO, socket or device in it is skipped with a note, since
+//! opening a FIFO waits for a writer that may never come, and a device may never end. Named on the
+//! command line, any of them is read (`check <(zcat traffic.gz)`), within the per-body limit.
 
 mod bodies;
+pub mod size;
 pub mod split;
 
-pub use bodies::{Bodies, Body, BodyError};
+pub use bodies::{Bodies, Body, BodyError, DEFAULT_MAX_BODY};
 
 use anyhow::{Context, Result};
 use std::fs::File;
@@ -67,45 +72,57 @@ impl Source {
     }
 }
 
+/// The inputs that paths name.
+#[derive(Debug, Default)]
+pub struct Expansion {
+    /// The inputs, in order.
+    pub sources: Vec<Source>,
+    /// Paths that cannot be used: the other inputs are still read.
+    pub errors: Vec<anyhow::Error>,
+    /// Files of a folder that were not taken as inputs, and why.
+    pub skipped: Vec<String>,
+}
+
 /// Expands the paths of the command line into inputs: `-` is standard input, a folder every body file
 /// below it. Paths that cannot be used are returned as errors beside the inputs that can, so that one
 /// bad path does not stop the others.
-pub fn expand(paths: &[PathBuf]) -> (Vec<Source>, Vec<anyhow::Error>) {
-    let mut sources = Vec::new();
-    let mut errors = Vec::new();
+pub fn expand(paths: &[PathBuf]) -> Expansion {
+    let mut found = Expansion::default();
     for path in paths {
         if path.as_os_str() == "-" {
-            sources.push(Source::Stdin);
+            found.sources.push(Source::Stdin);
             continue;
         }
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
-                let before = sources.len();
-                walk(path, &mut sources, &mut errors);
-                if sources.len() == before {
-                    errors.push(anyhow::anyhow!(
+                let before = (found.sources.len(), found.skipped.len());
+                walk(path, &mut found);
+                if (found.sources.len(), found.skipped.len()) == before {
+                    found.errors.push(anyhow::anyhow!(
                         "{} holds no *.json, *.jsonl or *.ndjson files",
                         path.display()
                     ));
                 }
             }
-            Ok(_) => sources.push(Source::File(path.clone())),
-            Err(e) => errors.push(anyhow::anyhow!(
+            Ok(_) => found.sources.push(Source::File(path.clone())),
+            Err(e) => found.errors.push(anyhow::anyhow!(
                 "cannot read {}: {e}: give an existing file or folder, or - for standard input",
                 path.display()
             )),
         }
     }
-    (sources, errors)
+    found
 }
 
 /// Adds every body file below `dir` in sorted order. Links to folders are not followed, so a link loop
-/// cannot make the walk endless.
-fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<anyhow::Error>) {
+/// cannot make the walk endless; a link to a file counts as that file.
+fn walk(dir: &Path, found: &mut Expansion) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            errors.push(anyhow::anyhow!("cannot list {}: {e}", dir.display()));
+            found
+                .errors
+                .push(anyhow::anyhow!("cannot list {}: {e}", dir.display()));
             return;
         }
     };
@@ -116,74 +133,154 @@ fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<anyhow::Error>) 
                 let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
                 paths.push((entry.path(), is_dir));
             }
-            Err(e) => errors.push(anyhow::anyhow!("cannot list {}: {e}", dir.display())),
+            Err(e) => found
+                .errors
+                .push(anyhow::anyhow!("cannot list {}: {e}", dir.display())),
         }
     }
     paths.sort();
     for (path, is_dir) in paths {
         if is_dir {
-            walk(&path, sources, errors);
+            walk(&path, found);
         } else if path
             .extension()
             .is_some_and(|e| BODY_EXTENSIONS.iter().any(|x| e == *x))
         {
-            sources.push(Source::File(path));
+            match std::fs::metadata(&path).map(|m| special_kind(&m.file_type())) {
+                Ok(Some(kind)) => found.skipped.push(format!(
+                    "{} is skipped: it is {kind}; name it on the command line to read it",
+                    path.display()
+                )),
+                // A dangling link is an input that cannot be opened: opening it says so.
+                Ok(None) | Err(_) => found.sources.push(Source::File(path)),
+            }
         }
     }
 }
 
-/// What reading the inputs yields, in order: a body of an input, or an error that skipped something.
+/// What a file that is neither a regular one nor a folder is, in words.
+fn special_kind(t: &std::fs::FileType) -> Option<&'static str> {
+    if t.is_file() || t.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO, not a regular file");
+        } else if t.is_socket() {
+            return Some("a socket, not a regular file");
+        } else if t.is_char_device() || t.is_block_device() {
+            return Some("a device, not a regular file");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// What reading the inputs yields, in order.
 pub enum Item {
     /// A body, with its input's name.
     Body(Arc<str>, Body),
     /// A path, input or body that could not be read.
     Error(anyhow::Error),
+    /// A file of a folder that is not read, and why.
+    Skipped(String),
 }
 
-/// Bodies handed over at a time between the reading thread and the caller.
+impl Item {
+    /// Roughly the memory the item holds.
+    fn size(&self) -> usize {
+        match self {
+            Item::Body(_, body) => body.payload.as_ref().map_or(0, |p| p.raw.len()),
+            Item::Error(_) | Item::Skipped(_) => 0,
+        }
+    }
+}
+
+/// Bodies handed over at a time between the reading thread and the caller, at most.
 const BATCH: usize = 256;
 
-/// Batches in flight at most: this bounds the memory a fast reader can fill ahead of a slow caller.
-const IN_FLIGHT: usize = 4;
+/// The reading thread runs ahead of the caller by at most this many batches, or mebibytes of bodies
+/// (or one body, when it is larger): memory holds the body being evaluated and little more, however
+/// fast the input.
+const AHEAD_MIB: usize = 4;
 
 /// Reads every input `paths` names on a thread of its own (splitting and parsing there, lazily when
-/// `keys` is given) and hands `each` the items in order on the calling thread: two cores share the work
-/// of a long stream. Stops early, and returns the error, when `each` fails.
+/// `keys` is given, refusing bodies longer than `max_body`) and hands `each` the items in order on the
+/// calling thread: two cores share the work of a long stream. Stops early, and returns the error, when
+/// `each` fails.
 pub fn for_each<E: Send>(
     paths: &[PathBuf],
     keys: Option<Arc<KeySet>>,
+    max_body: usize,
     mut each: impl FnMut(Item) -> Result<(), E>,
 ) -> Result<(), E> {
-    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Item>>(IN_FLIGHT);
-    std::thread::scope(|scope| {
-        scope.spawn(move || read_all(paths, keys, &send));
-        for batch in receive {
+    let (send, receive) = std::sync::mpsc::sync_channel::<(Vec<Item>, usize)>(AHEAD_MIB);
+    // Credits of a mebibyte each: the reader takes a batch's worth before sending it, and the caller
+    // gives them back once it is done with the batch.
+    let (give, take) = std::sync::mpsc::sync_channel::<()>(AHEAD_MIB);
+    for _ in 0..AHEAD_MIB {
+        give.send(())
+            .expect("the credit channel has room for every credit");
+    }
+    // Moved in, so that an early return drops the receiver and the credits, which stops the reader
+    // before the scope waits for it.
+    std::thread::scope(move |scope| {
+        scope.spawn(move || read_all(paths, keys, max_body, &send, &take));
+        for (batch, credits) in receive {
             for item in batch {
-                // Dropping the receiver on error stops the reader at its next batch.
                 each(item)?;
+            }
+            for _ in 0..credits {
+                // The reader may have finished: nobody is left to take them then.
+                let _ = give.send(());
             }
         }
         Ok(())
     })
 }
 
+/// The reading thread's side of [`for_each`]: it stops as soon as the caller has gone.
 fn read_all(
     paths: &[PathBuf],
     keys: Option<Arc<KeySet>>,
-    send: &std::sync::mpsc::SyncSender<Vec<Item>>,
+    max_body: usize,
+    send: &std::sync::mpsc::SyncSender<(Vec<Item>, usize)>,
+    take: &std::sync::mpsc::Receiver<()>,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
-    let push = |item: Item, batch: &mut Vec<Item>| -> bool {
-        batch.push(item);
-        if batch.len() < BATCH {
+    let mut bytes = 0;
+    let mut push = |item: Option<Item>| -> bool {
+        if let Some(item) = item {
+            bytes += item.size();
+            batch.push(item);
+            if batch.len() < BATCH && bytes < 1 << 20 {
+                return true;
+            }
+        } else if batch.is_empty() {
             return true;
         }
-        send.send(std::mem::replace(batch, Vec::with_capacity(BATCH)))
-            .is_ok()
+        let credits = bytes.div_ceil(1 << 20).clamp(1, AHEAD_MIB);
+        bytes = 0;
+        (0..credits).all(|_| take.recv().is_ok())
+            && send
+                .send((
+                    std::mem::replace(&mut batch, Vec::with_capacity(BATCH)),
+                    credits,
+                ))
+                .is_ok()
     };
-    let (sources, errors) = expand(paths);
-    for e in errors {
-        if !push(Item::Error(e), &mut batch) {
+    let Expansion {
+        sources,
+        errors,
+        skipped,
+    } = expand(paths);
+    let early = errors
+        .into_iter()
+        .map(Item::Error)
+        .chain(skipped.into_iter().map(Item::Skipped));
+    for item in early {
+        if !push(Some(item)) {
             return;
         }
     }
@@ -193,9 +290,9 @@ fn read_all(
             None => source.bodies(),
         };
         let bodies = match bodies {
-            Ok(bodies) => bodies,
+            Ok(bodies) => bodies.limited_to(max_body),
             Err(e) => {
-                if !push(Item::Error(e), &mut batch) {
+                if !push(Some(Item::Error(e))) {
                     return;
                 }
                 continue;
@@ -207,13 +304,11 @@ fn read_all(
                 Ok(body) => Item::Body(Arc::clone(&label), body),
                 Err(e) => Item::Error(e),
             };
-            if !push(item, &mut batch) {
+            if !push(Some(item)) {
                 return;
             }
         }
     }
-    if !batch.is_empty() {
-        // The caller may have stopped; nothing is left to tell it then.
-        let _ = send.send(batch);
-    }
+    // The caller may have stopped; nothing is left to tell it then.
+    push(None);
 }

@@ -1,39 +1,83 @@
-//! Cutting a stream of bodies into one chunk per body, line by line, without parsing JSON.
+//! Cutting a stream of bodies into one span per body, line by line, without parsing JSON.
 //!
-//! Bodies follow one another as JSON Lines or as JSON values back to back, pretty or not. A chunk is a
-//! balanced `{…}` or `[…]` (brackets inside strings do not count), or a scalar (a string, or a word
-//! running to the next white space). To recover from a broken body, a `{` or `[` at the very start of a
-//! line always starts a new body: every pretty printer indents nested lines, so this only cuts where a
-//! truncated body is followed by the next one.
+//! Bodies follow one another as JSON Lines or as JSON values back to back, pretty or not. A `{…}` or
+//! `[…]` is followed by JSON's grammar (brackets, strings, keys, colons and commas; not the spelling of
+//! numbers and literals), so it ends exactly where its value closes, however it is indented: a file that
+//! is one JSON value is one body. A scalar is a string, or a word running to the next white space.
+//!
+//! Recovery applies only once the grammar breaks inside a body (a truncated body followed by the next
+//! one, say). That body is cut again from its start by the recovery rule: brackets are counted, and a
+//! `{` or `[` at the very start of a line starts a new body, so that a truncated body cannot swallow the
+//! next. The rule holds until the body it is cutting ends; the bodies after it are followed exactly
+//! again. Every byte is read at most twice, so splitting stays linear whatever the input.
 
-/// One body's bytes and where it starts in its input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chunk {
-    /// The bytes, exactly as in the input.
-    pub bytes: Vec<u8>,
+use memchr::{memchr, memchr2};
+
+/// Where one body lies in its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Offset of the first byte in the input.
+    pub start: usize,
+    /// Offset just past the last byte.
+    pub end: usize,
     /// 1-based line of the first byte.
     pub line: usize,
     /// 1-based column (in characters) of the first byte.
     pub column: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An incremental splitter: feed it lines, collect spans.
+#[derive(Debug, Default)]
+pub struct Splitter {
+    /// Lines consumed so far.
+    line: usize,
+    /// Input offset just past the bytes consumed.
+    offset: usize,
+    open: Option<Open>,
+}
+
+/// The body being read.
+#[derive(Debug)]
+struct Open {
+    start: usize,
+    line: usize,
+    column: usize,
+    kind: Kind,
+}
+
+#[derive(Debug)]
 enum Kind {
-    /// `{…}` or `[…]`.
-    Nested { depth: usize },
+    /// `{…}` or `[…]`, followed by the grammar.
+    Exact(Grammar),
+    /// `{…}` or `[…]` under the recovery rule.
+    Loose {
+        depth: usize,
+        in_string: bool,
+        escaped: bool,
+    },
     /// `"…"`.
-    Text,
+    Text { escaped: bool },
     /// A number, a literal, or anything else up to white space.
     Word,
 }
 
-/// An incremental splitter: feed it lines, collect chunks.
-#[derive(Debug, Default)]
-pub struct Splitter {
-    line: usize,
-    open: Option<(Kind, Chunk)>,
-    in_string: bool,
-    escaped: bool,
+/// Whether bytes are read for the first time (a body may then be followed by the grammar) or again,
+/// to recover from a body that broke (the recovery rule only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    First,
+    Again,
+}
+
+/// One line, as a step sees it.
+struct Line<'a> {
+    bytes: &'a [u8],
+    /// Input offset of `bytes[0]`.
+    offset: usize,
+    /// Whether `bytes[0]` starts a line of the input.
+    starts_line: bool,
+    /// Column of `bytes[0]`.
+    column: usize,
 }
 
 impl Splitter {
@@ -42,28 +86,36 @@ impl Splitter {
         Splitter::default()
     }
 
-    /// Consumes one line (with its line break, if any) and returns the chunks it completed.
-    pub fn push_line(&mut self, line: &[u8], done: &mut Vec<Chunk>) {
+    /// Consumes one line: `held[at..]`, with its line break if it has one. `held` is the input from
+    /// offset `base` on, and must hold every byte of the open body (see [`Splitter::open_start`]).
+    pub fn push_line(&mut self, held: &[u8], base: usize, at: usize, done: &mut Vec<Span>) {
         self.line += 1;
+        let bytes = &held[at..];
+        debug_assert_eq!(base + at, self.offset, "lines are pushed in order");
         if self.open.is_none()
-            && let Some(end) = whole_line_value(line)
+            && let Some(end) = whole_line_value(bytes)
         {
             // JSON Lines, the common case: the line is one complete `{…}` or `[…]`.
-            done.push(Chunk {
-                bytes: line[..end].to_vec(),
+            done.push(Span {
+                start: self.offset,
+                end: self.offset + end,
                 line: self.line,
                 column: 1,
             });
+            self.offset += bytes.len();
             return;
         }
-        let mut column = 1;
-        for (i, &b) in line.iter().enumerate() {
-            self.push_byte(b, i == 0, column, done);
-            // Columns count characters: continuation bytes of UTF-8 do not advance.
-            if b & 0xC0 != 0x80 {
-                column += 1;
-            }
+        let line = Line {
+            bytes,
+            offset: self.offset,
+            starts_line: true,
+            column: 1,
+        };
+        let mut i = 0;
+        while i < bytes.len() {
+            i = self.step(held, base, &line, i, Pass::First, done);
         }
+        self.offset += bytes.len();
     }
 
     /// Whether no body is open: the next line starts afresh.
@@ -71,104 +123,353 @@ impl Splitter {
         self.open.is_none()
     }
 
+    /// The input offset where the open body starts, if one is open.
+    pub fn open_start(&self) -> Option<usize> {
+        self.open.as_ref().map(|o| o.start)
+    }
+
+    /// The 1-based line and column where the open body starts, if one is open.
+    pub fn open_position(&self) -> Option<(usize, usize)> {
+        self.open.as_ref().map(|o| (o.line, o.column))
+    }
+
     /// The number of lines consumed so far.
     pub fn line(&self) -> usize {
         self.line
     }
 
-    /// Counts a line that the caller took as one whole body itself, and returns its number.
-    pub fn take_line(&mut self) -> usize {
+    /// Counts a line of `len` bytes that the caller took as one whole body itself, and returns its
+    /// number.
+    pub fn take_line(&mut self, len: usize) -> usize {
         self.line += 1;
+        self.offset += len;
         self.line
     }
 
-    /// Ends the input and returns the chunk still open, if any (it is incomplete).
-    pub fn finish(&mut self) -> Option<Chunk> {
-        self.in_string = false;
-        self.escaped = false;
-        self.open.take().map(|(_, chunk)| chunk)
+    /// Ends the input (`held` and `base` as for [`Splitter::push_line`]) and adds the bodies still
+    /// open. An open `{…}` or `[…]` is incomplete, so broken: the recovery rule cuts it again first.
+    pub fn finish(&mut self, held: &[u8], base: usize, done: &mut Vec<Span>) {
+        if let Some(Open {
+            kind: Kind::Exact(_),
+            ..
+        }) = self.open
+        {
+            self.recover(held, base, self.offset, done);
+        }
+        self.close(self.offset, done);
     }
 
-    fn push_byte(&mut self, b: u8, line_start: bool, column: usize, done: &mut Vec<Chunk>) {
-        if line_start
-            && matches!(b, b'{' | b'[')
-            && let Some((Kind::Nested { .. }, _)) = &self.open
-        {
-            done.extend(self.finish());
-        }
-        let Some((kind, chunk)) = &mut self.open else {
-            if !b.is_ascii_whitespace() {
-                self.start(b, column);
-            }
-            return;
+    /// Reads `line.bytes` from `i` on, as far as the state allows, and returns where it stopped.
+    fn step(
+        &mut self,
+        held: &[u8],
+        base: usize,
+        line: &Line<'_>,
+        i: usize,
+        pass: Pass,
+        done: &mut Vec<Span>,
+    ) -> usize {
+        let bytes = line.bytes;
+        let Some(open) = &mut self.open else {
+            let Some(skip) = bytes[i..].iter().position(|b| !b.is_ascii_whitespace()) else {
+                return bytes.len();
+            };
+            let at = i + skip;
+            self.start(line, at, pass);
+            return at + 1;
         };
-        match kind {
-            Kind::Word => {
-                if b.is_ascii_whitespace() || matches!(b, b'{' | b'[' | b'"') {
-                    done.extend(self.finish());
-                    if !b.is_ascii_whitespace() {
-                        self.push_byte(b, false, column, done);
-                    }
-                    return;
+        let b = bytes[i];
+        match &mut open.kind {
+            Kind::Exact(grammar) => match grammar.run(bytes, i) {
+                Run::Closed(last) => {
+                    self.close(line.offset + last + 1, done);
+                    last + 1
                 }
-                chunk.bytes.push(b);
-            }
-            Kind::Text | Kind::Nested { .. } => {
-                if b == b'\n' && self.in_string {
-                    // A JSON string cannot hold a raw line break: the body is broken. Leave the string
-                    // so that the brackets after it are read again.
-                    self.in_string = false;
+                Run::More => bytes.len(),
+                Run::Broken(at) => {
+                    self.recover(held, base, line.offset + at, done);
+                    at
                 }
-                chunk.bytes.push(b);
-                let closed = if self.in_string {
-                    if self.escaped {
-                        self.escaped = false;
+            },
+            Kind::Loose {
+                depth,
+                in_string,
+                escaped,
+            } => {
+                if i == 0 && line.starts_line && matches!(b, b'{' | b'[') {
+                    // The recovery rule: a line-start bracket starts the next body.
+                    self.close(line.offset, done);
+                    self.start(line, 0, pass);
+                    return 1;
+                }
+                let closed = if *in_string {
+                    if b == b'\n' {
+                        // A JSON string cannot hold a raw line break: the body is broken. Leave the
+                        // string so that the brackets after it are counted again.
+                        (*in_string, *escaped) = (false, false);
+                    } else if *escaped {
+                        *escaped = false;
                     } else if b == b'\\' {
-                        self.escaped = true;
+                        *escaped = true;
                     } else if b == b'"' {
-                        self.in_string = false;
+                        *in_string = false;
                     }
-                    *kind == Kind::Text && !self.in_string
+                    false
                 } else {
-                    match (kind, b) {
-                        (Kind::Text, b'\n') => true,
-                        (_, b'"') => {
-                            self.in_string = true;
-                            false
-                        }
-                        (Kind::Nested { depth }, b'{' | b'[') => {
-                            *depth += 1;
-                            false
-                        }
-                        (Kind::Nested { depth }, b'}' | b']') => {
-                            *depth -= 1;
-                            *depth == 0
-                        }
-                        _ => false,
+                    match b {
+                        b'"' => *in_string = true,
+                        b'{' | b'[' => *depth += 1,
+                        b'}' | b']' => *depth -= 1,
+                        _ => {}
                     }
+                    *depth == 0
                 };
                 if closed {
-                    done.extend(self.finish());
+                    self.close(line.offset + i + 1, done);
                 }
+                i + 1
+            }
+            Kind::Text { escaped } => {
+                let closed = match b {
+                    // A raw line break ends a broken string.
+                    b'\n' => true,
+                    _ if *escaped => {
+                        *escaped = false;
+                        false
+                    }
+                    b'\\' => {
+                        *escaped = true;
+                        false
+                    }
+                    b'"' => true,
+                    _ => false,
+                };
+                if closed {
+                    self.close(line.offset + i + 1, done);
+                }
+                i + 1
+            }
+            Kind::Word => {
+                if b.is_ascii_whitespace() || matches!(b, b'{' | b'[' | b'"') {
+                    // White space ends a word; a bracket or quote also starts the next body.
+                    self.close(line.offset + i, done);
+                    return i;
+                }
+                i + 1
             }
         }
     }
 
-    fn start(&mut self, b: u8, column: usize) {
-        let kind = match b {
-            b'{' | b'[' => Kind::Nested { depth: 1 },
-            b'"' => Kind::Text,
+    /// Opens a body at `line.bytes[at]`, which is not white space.
+    fn start(&mut self, line: &Line<'_>, at: usize, pass: Pass) {
+        let b = line.bytes[at];
+        let kind = match (b, pass) {
+            (b'{' | b'[', Pass::First) => Kind::Exact(Grammar::new(b)),
+            (b'{' | b'[', Pass::Again) => Kind::Loose {
+                depth: 1,
+                in_string: false,
+                escaped: false,
+            },
+            (b'"', _) => Kind::Text { escaped: false },
             _ => Kind::Word,
         };
-        let chunk = Chunk {
-            bytes: vec![b],
+        // Columns count characters: continuation bytes of UTF-8 do not advance.
+        let column = line.column
+            + line.bytes[..at]
+                .iter()
+                .filter(|b| **b & 0xC0 != 0x80)
+                .count();
+        self.open = Some(Open {
+            start: line.offset + at,
             line: self.line,
             column,
-        };
-        self.open = Some((kind, chunk));
-        self.in_string = b == b'"';
-        self.escaped = false;
+            kind,
+        });
     }
+
+    /// Ends the open body just before input offset `end`.
+    fn close(&mut self, end: usize, done: &mut Vec<Span>) {
+        if let Some(o) = self.open.take() {
+            done.push(Span {
+                start: o.start,
+                end,
+                line: o.line,
+                column: o.column,
+            });
+        }
+    }
+
+    /// The open body broke at input offset `at`: reads it again from its start under the recovery
+    /// rule, up to `at`, leaving the state at `at` as the rule makes it.
+    fn recover(&mut self, held: &[u8], base: usize, at: usize, done: &mut Vec<Span>) {
+        let Some(open) = self.open.take() else {
+            return;
+        };
+        let live_line = self.line;
+        self.line = open.line;
+        let again = &held[open.start - base..at - base];
+        let mut pos = 0;
+        let mut column = open.column;
+        while pos < again.len() {
+            let end = memchr(b'\n', &again[pos..]).map_or(again.len(), |k| pos + k + 1);
+            let line = Line {
+                bytes: &again[pos..end],
+                offset: open.start + pos,
+                starts_line: column == 1,
+                column,
+            };
+            let mut i = 0;
+            while i < line.bytes.len() {
+                i = self.step(held, base, &line, i, Pass::Again, done);
+            }
+            if again[end - 1] == b'\n' {
+                self.line += 1;
+            }
+            pos = end;
+            column = 1;
+        }
+        self.line = live_line;
+    }
+}
+
+/// How far a run of the grammar got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Run {
+    /// The value closed at this index.
+    Closed(usize),
+    /// The line was read to its end and the value is still open.
+    More,
+    /// The grammar breaks at this index.
+    Broken(usize),
+}
+
+/// What the grammar allows next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// A value: after `:`, or after `,` in an array.
+    Value,
+    /// A value or `]`: after `[`.
+    ValueOrClose,
+    /// A key or `}`: after `{`.
+    KeyOrClose,
+    /// A key: after `,` in an object.
+    Key,
+    /// `:` after a key.
+    Colon,
+    /// `,` or the container's closing bracket: after a value.
+    CommaOrClose,
+}
+
+/// JSON's grammar over brackets, strings, keys, colons and commas, one line at a time. Numbers and
+/// literals are words whose spelling the parser checks later.
+#[derive(Debug)]
+struct Grammar {
+    /// One bit per open container, outermost first: set for an object.
+    stack: Vec<u64>,
+    depth: usize,
+    expect: Expect,
+    /// Inside a string: whether it is a key.
+    string: Option<bool>,
+}
+
+impl Grammar {
+    /// The grammar just after the opening `{` or `[` of a body.
+    fn new(open: u8) -> Grammar {
+        let mut g = Grammar {
+            stack: Vec::new(),
+            depth: 0,
+            expect: Expect::Value,
+            string: None,
+        };
+        g.push(open);
+        g
+    }
+
+    fn push(&mut self, open: u8) {
+        let (word, bit) = (self.depth / 64, self.depth % 64);
+        if word == self.stack.len() {
+            self.stack.push(0);
+        }
+        if open == b'{' {
+            self.stack[word] |= 1 << bit;
+            self.expect = Expect::KeyOrClose;
+        } else {
+            self.stack[word] &= !(1 << bit);
+            self.expect = Expect::ValueOrClose;
+        }
+        self.depth += 1;
+    }
+
+    /// Whether the innermost open container is an object.
+    fn in_object(&self) -> bool {
+        let d = self.depth - 1;
+        self.stack[d / 64] & (1 << (d % 64)) != 0
+    }
+
+    /// Reads `line` from `i` on.
+    fn run(&mut self, line: &[u8], mut i: usize) -> Run {
+        use Expect::*;
+        while i < line.len() {
+            if let Some(key) = self.string {
+                // Skip to the end of the string: only a quote or an escape can end or hide one.
+                let Some(k) = memchr2(b'"', b'\\', &line[i..]) else {
+                    // The string runs to the end of the line: a raw line break inside a string is
+                    // not JSON (without one, the input ended inside the string).
+                    return match line.last() {
+                        Some(b'\n') => Run::Broken(line.len() - 1),
+                        _ => Run::More,
+                    };
+                };
+                let at = i + k;
+                if line[at] == b'\\' {
+                    match line.get(at + 1) {
+                        Some(b'\n') => return Run::Broken(at + 1),
+                        Some(_) => i = at + 2,
+                        None => return Run::More,
+                    }
+                    continue;
+                }
+                self.string = None;
+                self.expect = if key { Colon } else { CommaOrClose };
+                i = at + 1;
+                continue;
+            }
+            let b = line[i];
+            match (b, self.expect) {
+                (b' ' | b'\t' | b'\n' | b'\r', _) => {}
+                (b'{' | b'[', Value | ValueOrClose) => self.push(b),
+                (b'}', KeyOrClose | CommaOrClose) | (b']', ValueOrClose | CommaOrClose)
+                    if self.in_object() == (b == b'}') =>
+                {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        return Run::Closed(i);
+                    }
+                    self.expect = CommaOrClose;
+                }
+                (b',', CommaOrClose) => {
+                    self.expect = if self.in_object() { Key } else { Value };
+                }
+                (b':', Colon) => self.expect = Value,
+                (b'"', KeyOrClose | Key) => self.string = Some(true),
+                (b'"', Value | ValueOrClose) => self.string = Some(false),
+                (_, Value | ValueOrClose) if is_word_byte(b) => {
+                    // A number or a literal: its spelling is the parser's to check.
+                    i += line[i..].iter().take_while(|b| is_word_byte(**b)).count();
+                    self.expect = CommaOrClose;
+                    continue;
+                }
+                _ => return Run::Broken(i),
+            }
+            i += 1;
+        }
+        Run::More
+    }
+}
+
+/// Bytes a number or a literal (`true`, `null`, or a misspelling of one) can hold.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
 }
 
 /// The end of the `{…}` or `[…]` that fills `line` from its first byte to its line break (or
@@ -212,15 +513,22 @@ mod tests {
     use super::*;
 
     fn split(input: &str) -> Vec<(String, usize, usize)> {
+        let bytes = input.as_bytes();
         let mut s = Splitter::new();
         let mut out = Vec::new();
+        let mut at = 0;
         for line in input.split_inclusive('\n') {
-            s.push_line(line.as_bytes(), &mut out);
+            s.push_line(&bytes[..at + line.len()], 0, at, &mut out);
+            at += line.len();
         }
-        out.extend(s.finish());
+        s.finish(bytes, 0, &mut out);
         out.into_iter()
-            .map(|c| (String::from_utf8(c.bytes).unwrap(), c.line, c.column))
+            .map(|c| (input[c.start..c.end].to_owned(), c.line, c.column))
             .collect()
+    }
+
+    fn texts(input: &str) -> Vec<String> {
+        split(input).into_iter().map(|c| c.0).collect()
     }
 
     #[test]
@@ -246,10 +554,20 @@ mod tests {
     }
 
     #[test]
+    fn a_pretty_body_whose_nested_lines_start_in_column_0_is_one_body() {
+        // As `json.dumps(indent=0)` writes it: every nested line starts in column 0.
+        let body = "{\n\"alerts\": [\n{\n\"status\": \"firing\"\n},\n[\n1,\n{\"x\": [2]}\n]\n],\n\"n\": {}\n}\n";
+        assert_eq!(texts(body), [body.trim_end()]);
+        assert_eq!(texts(&format!("{body}{body}")).len(), 2);
+    }
+
+    #[test]
     fn escaped_quotes_stay_inside_strings() {
         let got = split(r#"{"a":"x\"}"} {"b":"\\"}"#);
         assert_eq!(got.len(), 2);
         assert_eq!(got[1].0, r#"{"b":"\\"}"#);
+        let pretty = "{\n\"a\": \"x\\\"}\",\n\"b\": \"\\\\\"\n}";
+        assert_eq!(texts(pretty), [pretty]);
     }
 
     #[test]
@@ -262,9 +580,80 @@ mod tests {
     }
 
     #[test]
+    fn a_truncated_line_before_json_lines_breaks_on_the_first_line_it_cannot_continue() {
+        let got = split("{\"a\": [1,\n{\"b\":2}\n{\"c\":3}\n{\"d\":4}\n");
+        assert_eq!(
+            got,
+            [
+                ("{\"a\": [1,\n".into(), 1, 1),
+                ("{\"b\":2}".into(), 2, 1),
+                ("{\"c\":3}".into(), 3, 1),
+                ("{\"d\":4}".into(), 4, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_truncated_pretty_body_before_a_pretty_one() {
+        let input = "{\n  \"a\": [1,\n{\n  \"b\": 2\n}\n{\n  \"c\": 3\n}\n";
+        assert_eq!(
+            texts(input),
+            ["{\n  \"a\": [1,\n", "{\n  \"b\": 2\n}", "{\n  \"c\": 3\n}"]
+        );
+    }
+
+    #[test]
+    fn a_broken_pretty_body_stays_one_body() {
+        // The missing comma breaks the grammar; the recovery rule counts brackets to its end.
+        let input = "{\n  \"a\": 1\n  \"b\": {\"c\": 2}\n}\n{\"d\": 4}\n";
+        assert_eq!(
+            texts(input),
+            ["{\n  \"a\": 1\n  \"b\": {\"c\": 2}\n}", "{\"d\": 4}"]
+        );
+    }
+
+    #[test]
     fn an_unterminated_string_does_not_swallow_the_next_line() {
         let got = split("{\"a\": \"x}\n{\"b\":2}\n");
         assert_eq!(got[1], ("{\"b\":2}".into(), 2, 1));
+        let got = split("{\n\"a\": \"x}\n{\"b\":2}\n");
+        assert_eq!(got[1], ("{\"b\":2}".into(), 3, 1));
+    }
+
+    #[test]
+    fn grammar_errors_break_a_body() {
+        for broken in [
+            "[1 2]",
+            "{\"a\" 1}",
+            "{1: 2}",
+            "[1,]",
+            "{\"a\":1,}",
+            "[}",
+            "{]",
+            "[:]",
+            "[1,,2]",
+            "{\"a\"::1}",
+            "[\u{1}]",
+        ] {
+            let line = format!("{broken}\n");
+            let mut g = Grammar::new(line.as_bytes()[0]);
+            assert!(
+                matches!(g.run(line.as_bytes(), 1), Run::Broken(_)),
+                "{broken}"
+            );
+            let got = texts(&format!("{line}{{\"next\": 1}}\n"));
+            assert_eq!(
+                got.last().map(String::as_str),
+                Some("{\"next\": 1}"),
+                "{broken}"
+            );
+        }
+    }
+
+    #[test]
+    fn deep_nesting_needs_no_recursion() {
+        let deep = format!("{}\n{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(texts(&deep), [deep.as_str()]);
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct LintOptions {
     pub paths: Vec<PathBuf>,
     /// Sample payloads (files or folders) to check the filters against; none: no sample checks.
     pub samples: Vec<PathBuf>,
+    /// The longest sample read.
+    pub max_body: usize,
     /// Readings forced by the command line.
     pub semantics: SemanticsLayer,
 }

@@ -26,14 +26,16 @@ struct Sample {
 
 /// The findings of the filter `sets` against the samples `options` names.
 pub(super) fn check(options: &LintOptions, sets: &[FilterSet<'_>]) -> Result<Vec<Diagnostic>> {
-    let (sources, errors) = input::expand(&options.samples);
+    let input::Expansion {
+        sources, errors, ..
+    } = input::expand(&options.samples);
     if let Some(e) = errors.into_iter().next() {
         bail!("cannot read the samples: {e}");
     }
     let mut out = Vec::new();
     let mut samples = Vec::new();
     for source in sources {
-        read(&source, &mut samples, &mut out);
+        read(&source, options.max_body, &mut samples, &mut out);
     }
     let explain = |filters: &Path, paths: Vec<&Path>| {
         CommandLine::new("check")
@@ -212,7 +214,7 @@ fn null_values(
 
 /// Adds the samples of `source` to `samples`, and an error to `out` for every body that cannot be read
 /// or opened as a request: lint cannot check the filters against it, and says so.
-fn read(source: &Source, samples: &mut Vec<Sample>, out: &mut Vec<Diagnostic>) {
+fn read(source: &Source, max_body: usize, samples: &mut Vec<Sample>, out: &mut Vec<Diagnostic>) {
     let unreadable = |message: String| {
         Diagnostic::finding(Severity::Error, "unreadable-sample", message, None)
             .with_help("fix the sample or remove it: the filters were not checked against it")
@@ -222,7 +224,7 @@ fn read(source: &Source, samples: &mut Vec<Sample>, out: &mut Vec<Diagnostic>) {
         Source::File(path) => path.clone(),
     };
     let bodies = match source.bodies() {
-        Ok(bodies) => bodies,
+        Ok(bodies) => bodies.limited_to(max_body),
         Err(e) => return out.push(unreadable(format!("{e:#}"))),
     };
     for body in bodies {

@@ -170,9 +170,7 @@ impl CheckReport for HumanCheck<'_> {
     }
 
     fn summary(&mut self, s: &CheckSummary) -> io::Result<()> {
-        if s.requests + s.skipped.total() <= 1 {
-            return Ok(());
-        }
+        // One rule for any number of inputs and requests: the counts behind the exit code.
         let mut line = format!(
             "{}, {}: {} created (201), {} resolved (200), {} discarded (202)",
             count(s.requests, "request"),
@@ -195,6 +193,8 @@ impl CheckReport for HumanCheck<'_> {
                 why.join(", ")
             ));
         }
-        writeln!(self.out, "\n{}", self.palette.heading(&line))
+        // Set apart from the requests above it, if any.
+        let gap = if self.shown > 0 { "\n" } else { "" };
+        writeln!(self.out, "{gap}{}", self.palette.heading(&line))
     }
 }

@@ -27,6 +27,8 @@ pub struct ReplaySettings {
     pub envelope: EnvelopeMode,
     /// Show progress on standard error.
     pub progress: bool,
+    /// The longest body read.
+    pub max_body: usize,
 }
 
 /// How often progress is shown.
@@ -53,7 +55,7 @@ pub fn replay(
         .cloned()
         .collect();
     let keys = Arc::new(KeySet::of(&all, time_key.iter()));
-    input::for_each(&settings.paths, Some(keys), |item| {
+    input::for_each(&settings.paths, Some(keys), settings.max_body, |item| {
         let request = match item {
             Item::Body(_, b) => b
                 .payload
@@ -63,6 +65,10 @@ pub fn replay(
                 })
                 .map(|r| (b.name, r)),
             Item::Error(e) => Err(format!("{e:#}")),
+            Item::Skipped(why) => {
+                messages.note(&why);
+                return Ok(());
+            }
         };
         let (name, request) = match request {
             Ok(r) => r,

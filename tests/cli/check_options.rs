@@ -38,6 +38,8 @@ fn both_conditions_must_hold_unless_conditions_any() {
           k8s: 202 discarded: no filter matched
             near miss #1 "production": `alerts[0].labels.namespace` is "staging", which lacks "prod"
             fragile: with conditions = "any" this would be 201 via filter #1 "production"; the result depends on a reading Callgoose does not document
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -57,6 +59,8 @@ fn both_conditions_must_hold_unless_conditions_any() {
                 resolve      no resolve part matched
                 fragile: with conditions = "all" this would be 202 discarded; the result depends on a reading Callgoose does not document
                 fragile: with nested_keys = false this would be 201 via filter #1 "production" with title "Incident from Alertmanager"; the result depends on a reading Callgoose does not document
+
+            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
             "#,
             "",
         );
@@ -79,6 +83,8 @@ fn the_semantics_table_is_overridden_by_the_command_line() {
             near miss #1 "production": `status` is "FIRING", which lacks "firing"
               hint: "firing" would match but for case: matching is case-sensitive here; write the item as the payload does
             fragile: with case-insensitive matching this would be 201 via filter #1 "production"; the result depends on a reading Callgoose does not document
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -172,6 +178,8 @@ fn full_shows_the_whole_description() {
                 warning: description key `message` not found: the whole payload becomes the description
                 warning: mapping key `eventId` not found: this incident can never be resolved through the API, and every repeat creates a new one
                 fragile: with case-sensitive matching this would be 202 discarded; the result depends on a reading Callgoose does not document
+
+            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
             "#,
             "",
         );
@@ -244,6 +252,8 @@ fn nested_keys_by_default_and_a_match_that_needs_them_is_fragile() {
                 map key      g1
                 resolve      no resolve part matched
                 fragile: with nested_keys = false this would be 202 discarded; the result depends on a reading Callgoose does not document
+
+            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
             "#,
             "",
         );
@@ -263,6 +273,8 @@ fn no_nested_keys_reads_only_top_level_keys_of_that_exact_name() {
                 near miss #1 "firing": `commonLabels.severity` is not in the payload
                   hint: `commonLabels.severity` is found only as the nested path `"commonLabels"."severity"`, and keys do not nest here (nested_keys = false): only a top-level key of that exact name is read; have the sender flatten the body, or switch nested keys on
                 fragile: with nested_keys = true this would be 201 via filter #1 "firing"; the result depends on a reading Callgoose does not document
+
+            1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
             "#,
             "",
         );
@@ -281,6 +293,8 @@ fn no_nested_keys_reads_only_top_level_keys_of_that_exact_name() {
                 description  {"groupKey": "g1", "commonLabels.severity": "critical", "commonLabels.alertname": "DiskFull"}
                 map key      g1
                 resolve      no resolve part matched
+
+            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
             "#,
             "",
         );
@@ -358,6 +372,8 @@ fn empty_map_value_key_or_none() {
                 resolve      no resolve part matched
                 warning: mapping key `alert_id` is empty, which is no mapping value here (empty_map_value = "none"): nothing can be mapped or resolved by it; map on a key that identifies the alert
                 fragile: with empty_map_value = "key" this would be 201 via filter #1 "security alert" with mapping value ""; the result depends on a reading Callgoose does not document
+
+            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
             "#,
             "",
         );

@@ -21,6 +21,8 @@ fn a_nested_key_is_found_at_its_full_path() {
           alertmanager-nested-key: 202 discarded: no filter matched
             near miss #1 "critical": `severity` is not in the payload
               hint: the payload has no key `severity`; did you mean one of `commonLabels.severity`, `alerts.0.labels.severity`?
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -40,6 +42,8 @@ fn a_key_in_the_wrong_case_is_named() {
           sedai-key-case: 202 discarded: no filter matched
             near miss #1 "open": `Status` is not in the payload
               hint: the payload has no key `Status`; did you mean `status`?
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -60,6 +64,8 @@ fn alternatives_anded_in_one_list_are_named_with_the_fix() {
             near miss #1 "open or firing or critical": `status` is "OPEN", which lacks "FIRING", "CRITICAL"
               hint: items of one list are ANDed, and "OPEN", "FIRING", "CRITICAL" look like alternatives: give each its own filter
             near miss #1 "open or firing or critical" resolve: `status` is "OPEN", which lacks "RESOLVED"
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -81,6 +87,8 @@ fn a_value_in_another_case_under_case_sensitive_matching_is_fragile() {
               hint: "firing" would match but for case: matching is case-sensitive here; write the item as the payload does
             near miss #1 "security alert" resolve: `status` is "FIRING", which lacks "resolved"
             fragile: with case-insensitive matching this would be 201 via filter #1 "security alert"; the result depends on a reading Callgoose does not document
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -125,6 +133,8 @@ fn a_resolve_on_a_missing_key_is_explained() {
                 resolve does not hold
                   ✗ state: not in the payload
                     hint: the payload has no key `state`; did you mean `status`?
+
+        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
         "#,
         "",
     );
@@ -176,6 +186,8 @@ fn explain_shows_the_winner_and_the_shadowed_filters() {
                           ✓ "db" contained
                           ✓ "oncall" contained
                 fragile: with nested_keys = false this would be 202 discarded; the result depends on a reading Callgoose does not document
+
+            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
             "#,
             "",
         );
@@ -267,6 +279,8 @@ fn null_is_shown_as_null_and_quoted_items_unambiguously() {
                           ✗ "say \"hi\"" not contained
                           ✗ "back\\slash" not contained
                         hint: the value is JSON null: it is compared as the text `null`, so only a part of that text can be contained
+
+            1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
             "#,
             "",
         );
@@ -280,6 +294,8 @@ fn null_is_shown_as_null_and_quoted_items_unambiguously() {
               k: 202 discarded: no filter matched
                 near miss #1 "app": `labels."app.kubernetes.io/name"` is "shop", which lacks "checkout"
                 near miss #1 "app" resolve: `status` is "null \"hi\" \\", which lacks "say \"hi\"", "back\\slash"
+
+            1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
             "#,
             "",
         );
@@ -323,6 +339,8 @@ fn quoted_keys_read_dotted_names_and_explain_says_which_of_two_keys_it_used() {
                   ✗ status: not in the payload
                     hint: the payload has no key `status`
             fragile: with nested_keys = false this would be 202 discarded; the result depends on a reading Callgoose does not document
+
+        1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
         "#,
         "",
     );
@@ -383,6 +401,8 @@ fn a_key_missing_is_suggested_with_the_quotes_that_read_it() {
                 near miss #1 "app": `labels."app.kubernetes.io/name"` is not in the payload
                   hint: the payload has no key `labels."app.kubernetes.io/name"`; did you mean `labels."app.kubernetes.io/nam"`?
                 near miss #1 "app" resolve: `status` is "x", which lacks "say \"hi\"", "back\\slash"
+
+            1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
             "#,
             "",
         );

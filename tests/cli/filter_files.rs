@@ -404,7 +404,7 @@ fn item_length_counts_characters_not_bytes() {
     let fifty_accents = "é".repeat(50);
     with_filters(&filter(1).replace("\"v\"", &format!("\"{fifty_accents}\""))).expect(
         1,
-        "<stdin>\n  bad: 202 discarded: no filter matched\n    near miss #1 \"filter 1\": `k1` is not in the payload\n      hint: the payload has no key `k1`\n",
+        "<stdin>\n  bad: 202 discarded: no filter matched\n    near miss #1 \"filter 1\": `k1` is not in the payload\n      hint: the payload has no key `k1`\n\n1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)\n",
         "",
     );
 }

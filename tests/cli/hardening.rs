@@ -1,10 +1,8 @@
 //! The bad-input matrix: hostile or broken payloads, inputs and filter files, each with the message and
 //! exit code it must give. No panic, no hang, bounded memory; one bad body never stops the others.
 
-use crate::support::{Output, Test};
+use crate::support::{Output, Test, peak_memory};
 use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// A folder with the Tigera filters, for `check` of files written into it.
 fn tigera() -> Test {
@@ -45,7 +43,7 @@ fn empty_and_whitespace_only_inputs_are_errors() {
             .args(&["check", &format!("{name}.json")])
             .expect(
                 2,
-                "",
+                "0 requests, 1 service: 0 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)\n",
                 &format!(
                     "error: {name}.json is empty: give a JSON body (or a text body) to evaluate\n"
                 ),
@@ -144,34 +142,6 @@ fn deeply_nested_json_is_refused_without_a_crash() {
         "{}",
         out.stderr
     );
-}
-
-/// Runs the binary and samples its peak resident memory while it runs, in MiB.
-fn peak_memory(dir: &Path, args: &[&str]) -> (i32, u64) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sqibs-filter"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let status = format!("/proc/{}/status", child.id());
-    let mut peak_kib = 0;
-    loop {
-        if let Ok(text) = std::fs::read_to_string(&status) {
-            let hwm = text
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok());
-            peak_kib = peak_kib.max(hwm.unwrap_or(0));
-        }
-        if let Some(exit) = child.try_wait().unwrap() {
-            return (exit.code().unwrap_or(-1), peak_kib / 1024);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
 }
 
 #[test]
@@ -293,7 +263,7 @@ fn unreadable_files_and_link_loops_in_a_folder_are_skipped_and_counted() {
 fn a_path_that_does_not_exist() {
     tigera().args(&["check", "nowhere.json"]).expect(
         2,
-        "",
+        "0 requests, 1 service: 0 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)\n",
         "error: cannot read nowhere.json: No such file or directory (os error 2): give an existing file or folder, or - for standard input\n",
     );
 }

@@ -25,6 +25,9 @@ mod json_contract;
 mod lint;
 /// Properties of the evaluator over generated payloads and filter sets (proptest).
 mod properties;
+/// Reading inputs: one value is one body, recovery, lone surrogates, the per-body limit, FIFOs, pipes
+/// that close early, memory.
+mod reading;
 /// `replay`: timelines, summaries, tokens, duplicate windows, filter diffs.
 mod replay;
 /// `schema`: the shipped JSON Schemas, the files that name them, what they refuse.

@@ -163,3 +163,31 @@ pub fn unindent(text: &str) -> String {
     let trimmed = out.trim_end_matches([' ', '\t']);
     trimmed.to_string()
 }
+
+/// Runs the binary and samples its peak resident memory while it runs, in MiB.
+pub fn peak_memory(dir: &Path, args: &[&str]) -> (i32, u64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sqibs-filter"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status) {
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok());
+            peak_kib = peak_kib.max(hwm.unwrap_or(0));
+        }
+        if let Some(exit) = child.try_wait().unwrap() {
+            return (exit.code().unwrap_or(-1), peak_kib / 1024);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
