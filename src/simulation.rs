@@ -10,6 +10,7 @@
 //!
 //! Memory grows with the number of open incidents only: closed incidents are handed back, not kept.
 
+use crate::filter::Priority;
 use crate::outcome::{FilterRef, Outcome};
 use std::collections::HashMap;
 use std::fmt;
@@ -25,6 +26,8 @@ pub struct Incident {
     pub map_key: Option<String>,
     /// Its title.
     pub title: String,
+    /// Its priority, when the filter gives one.
+    pub priority: Option<Priority>,
     /// The filter that created it.
     pub filter: FilterRef,
     /// The request that created it (1-based across the simulation).
@@ -197,6 +200,7 @@ impl Simulation {
             service: service.to_owned(),
             map_key: i.map_key.clone(),
             title: i.title.clone(),
+            priority: i.priority,
             filter: i.filter.clone(),
             created_by: request,
             duplicates: 0,
@@ -231,6 +235,7 @@ mod tests {
                     position: 1,
                 },
                 urgency: Urgency::High,
+                priority: None,
                 title: "t".into(),
                 description: crate::outcome::Description::WholePayload,
                 map_key: key.map(str::to_owned),

@@ -43,19 +43,46 @@ pub(crate) struct FilterDoc {
         dead_code,
         reason = "declares the field; read field by field by `validate`"
     )]
-    pub urgency: Spanned<String>,
+    pub urgency: Option<Spanned<String>>,
+    #[allow(
+        dead_code,
+        reason = "declares the field; read field by field by `validate`"
+    )]
+    pub priority: Option<Spanned<String>>,
     pub trigger: Spanned<TriggerDoc>,
     pub resolve: Option<Spanned<ResolveDoc>>,
 }
 
-/// `[filter.trigger]`.
+/// `[filter.trigger]`: without conditions, a catch-all.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TriggerDoc {
-    pub conditions: Spanned<Vec<Spanned<ConditionDoc>>>,
-    pub title_from: Spanned<String>,
+    pub conditions: Option<Spanned<Vec<Spanned<ConditionDoc>>>>,
+    pub title_from: Option<Spanned<String>>,
     pub description_from: Option<Spanned<String>>,
     pub map_with: Option<Spanned<String>>,
+}
+
+impl TriggerDoc {
+    /// Its conditions: none for a catch-all.
+    pub fn conditions(&self) -> &[Spanned<ConditionDoc>] {
+        self.conditions.as_ref().map_or(&[], |c| c.get_ref())
+    }
+}
+
+/// An optional key field (`title_from`, `description_from`, `map_with`) when it is set: an empty one
+/// is not, as loading reads it.
+pub(crate) fn set_key(field: &Option<Spanned<String>>) -> Option<&Spanned<String>> {
+    field.as_ref().filter(|k| !k.get_ref().is_empty())
+}
+
+/// Where a trigger's conditions are written, or its table when it has none.
+pub(crate) fn conditions_span(trigger: &Spanned<TriggerDoc>) -> std::ops::Range<usize> {
+    trigger
+        .get_ref()
+        .conditions
+        .as_ref()
+        .map_or_else(|| trigger.span(), Spanned::span)
 }
 
 /// `[filter.resolve]`.

@@ -60,6 +60,9 @@ impl<'w> HumanCheck<'w> {
         if let Some(i) = &o.trigger {
             self.field("filter", &filter_ref(&i.filter))?;
             self.field("urgency", i.urgency.as_str())?;
+            if let Some(priority) = i.priority {
+                self.field("priority", priority.as_str())?;
+            }
             self.field("title", &escape(&i.title, false))?;
             let description = self.description(i.description.text(raw));
             self.field("description", &description)?;

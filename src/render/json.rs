@@ -2,6 +2,7 @@
 //! names and shapes are pinned by the integration tests; change them only with a version bump.
 
 use super::{CheckReport, CheckSummary, RequestResult, ServiceResult, trace_json};
+use crate::filter::Priority;
 use crate::outcome::{Incident, Resolution};
 use crate::warning::Warning;
 use serde::Serialize;
@@ -51,6 +52,7 @@ struct TriggerJson<'a> {
     filter: &'a str,
     position: usize,
     urgency: &'static str,
+    priority: Option<&'static str>,
     title: &'a str,
     description: &'a str,
     map_key: Option<&'a str>,
@@ -76,6 +78,7 @@ impl<'a> TriggerJson<'a> {
             filter: &i.filter.name,
             position: i.filter.position,
             urgency: i.urgency.as_str(),
+            priority: i.priority.map(Priority::as_str),
             title: &i.title,
             description: i.description.text(raw),
             map_key: i.map_key.as_deref(),

@@ -4,6 +4,7 @@
 
 use super::Palette;
 use super::sanitize::escape;
+use crate::filter::Priority;
 use crate::replay::{Counts, Record, ResolveAction, TriggerAction};
 use crate::simulation::Incident;
 use crate::timestamp::{Millis, format_duration};
@@ -64,11 +65,12 @@ impl<'w> HumanReplay<'w> {
                         let mut parts = Vec::new();
                         match &a.trigger {
                             Some(TriggerAction::Created(i)) => parts.push(format!(
-                                "{} #{} \"{}\" {}",
+                                "{} #{} \"{}\" {}{}",
                                 p.created("created incident"),
                                 i.id,
                                 escape(&i.title, false),
-                                key(&i.map_key)
+                                key(&i.map_key),
+                                i.priority.map_or(String::new(), |p| format!(" {p}"))
                             )),
                             Some(TriggerAction::Duplicate(id)) => {
                                 parts.push(format!("duplicate of incident #{id}"))
@@ -282,6 +284,7 @@ enum TriggerJson<'a> {
         incident: usize,
         title: &'a str,
         map_key: Option<&'a str>,
+        priority: Option<&'static str>,
     },
     Duplicate {
         incident: usize,
@@ -313,6 +316,7 @@ fn record_json(r: &Record) -> RecordJson<'_> {
                     incident: i.id,
                     title: &i.title,
                     map_key: i.map_key.as_deref(),
+                    priority: i.priority.map(Priority::as_str),
                 },
                 TriggerAction::Duplicate(id) => TriggerJson::Duplicate { incident: *id },
             }),

@@ -41,6 +41,7 @@ pub(super) struct ExpectDoc {
     pub code: Option<Spanned<toml::Value>>,
     pub filter: Option<Spanned<toml::Value>>,
     pub urgency: Option<Spanned<toml::Value>>,
+    pub priority: Option<Spanned<toml::Value>>,
     pub title: Option<Spanned<toml::Value>>,
     pub description: Option<Spanned<toml::Value>>,
     pub map_key: Option<Spanned<toml::Value>>,
