@@ -110,9 +110,7 @@ pub fn open(value: &Value) -> Result<Request, String> {
     let token = text("token")?
         .or_else(|| bearer(map))
         .or_else(|| param("token"));
-    // An empty `from` counts as none, in the envelope as in the URL.
-    let from = crate::filter::from_parameter(text("from")?)
-        .or_else(|| crate::filter::from_parameter(param("from")));
+    let from = text("from")?.or_else(|| param("from"));
     let received_at = match map.get("received_at") {
         None | Some(Value::Null) => None,
         Some(v) => Some(
@@ -276,19 +274,6 @@ mod tests {
         );
         let r = open(&json!({"headers": {"authorization": "Bearer t-1"}, "body": {}})).unwrap();
         assert_eq!(r.token.as_deref(), Some("t-1"));
-    }
-
-    #[test]
-    fn an_empty_from_is_none() {
-        let from = |v: Value| open(&v).unwrap().from;
-        assert_eq!(from(json!({"from": "", "body": {}})), None);
-        assert_eq!(
-            from(json!({"url": "/v1/process?from=&token=t", "body": {}})),
-            None
-        );
-        // An empty envelope `from` leaves the URL's.
-        let both = json!({"from": "", "url": "/v1/process?from=Grafana", "body": {}});
-        assert_eq!(from(both).as_deref(), Some("Grafana"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::cli::{
     RequestArgs, SemanticsArgs, TestArgs,
 };
 use crate::envelope::EnvelopeMode;
-use crate::filter::{self, FilterOptions, FromChoice};
+use crate::filter::{FilterOptions, FromChoice};
 use crate::lint::LintOptions;
 use crate::replay::ReplayOptions;
 use crate::replay::run::ReplaySettings;
@@ -248,8 +248,10 @@ fn filter_options(filters: FilterArgs, request: RequestArgs) -> FilterOptions {
         path: filters.filters,
         flag: "--filters",
         service: request.service,
-        from: match (filter::from_parameter(request.from), request.no_from) {
+        from: match (request.from, request.no_from) {
             (_, true) => FromChoice::Clear,
+            // An empty `from` parameter is none at all.
+            (Some(from), false) if from.is_empty() => FromChoice::Clear,
             (Some(from), false) => FromChoice::Set(from),
             (None, false) => FromChoice::Files,
         },
@@ -394,8 +396,8 @@ mod tests {
         assert_eq!(check(&s).filters.from, FromChoice::Set("Grafana".into()));
         let s = resolve(&["check", "--no-from", "x"], &tty()).unwrap();
         assert_eq!(check(&s).filters.from, FromChoice::Clear);
-        // An empty `from` is no `from`: the files' applies.
+        // An empty `from` is no `from` parameter, whatever the files say.
         let s = resolve(&["check", "--from", "", "x"], &tty()).unwrap();
-        assert_eq!(check(&s).filters.from, FromChoice::Files);
+        assert_eq!(check(&s).filters.from, FromChoice::Clear);
     }
 }

@@ -39,7 +39,7 @@ pub struct FilterOptions {
 pub enum FromChoice {
     /// Each filter file's `from`.
     Files,
-    /// This value for every service (never empty: an empty `--from` is no `--from`).
+    /// This value for every service (never empty: an empty `--from` clears).
     Set(String),
     /// No `from` parameter at all.
     Clear,
@@ -76,10 +76,18 @@ pub fn load(options: &FilterOptions) -> Result<Vec<Service>> {
     Ok(services)
 }
 
-/// A request's `from` parameter as Callgoose reads it: an empty `from` counts as none given, wherever
-/// it comes from (a filter or case file, `--from`, a captured envelope or URL).
+/// A `from` parameter as Callgoose reads it: an empty one is none at all, wherever it is given (a
+/// filter or case file, `--from`, a captured envelope or URL), and the title then names no source.
 pub fn from_parameter(from: Option<String>) -> Option<String> {
     from.filter(|f| !f.is_empty())
+}
+
+/// The `from` parameter a request is evaluated with for `service`: the one it was captured with (an
+/// empty one is none, not the service's), else the service's (its filter file's, or `--from`).
+pub fn request_from<'a>(captured: Option<&'a str>, service: &'a Service) -> Option<&'a str> {
+    captured
+        .or(service.from.as_deref())
+        .filter(|f| !f.is_empty())
 }
 
 /// Callgoose's limits on a service's filters.
@@ -258,7 +266,9 @@ impl Condition {
 
 #[cfg(test)]
 mod tests {
-    use super::{Priority, Urgency, from_parameter};
+    use super::{Priority, Urgency, from_parameter, parse_service, request_from};
+    use crate::semantics::SemanticsLayer;
+    use std::path::Path;
 
     #[test]
     fn urgency_words_and_priorities() {
@@ -304,5 +314,14 @@ mod tests {
         assert_eq!(from_parameter(Some(String::new())), None);
         assert_eq!(from_parameter(None), None);
         assert_eq!(from_parameter(Some("Tigera".into())), Some("Tigera".into()));
+    }
+
+    #[test]
+    fn a_captured_from_wins_and_an_empty_one_is_none() {
+        let text = "from = \"Tigera\"\n[[filter]]\nurgency = \"high\"\n[filter.trigger]\n";
+        let service = parse_service(Path::new("s.toml"), text, SemanticsLayer::default()).unwrap();
+        assert_eq!(request_from(None, &service), Some("Tigera"));
+        assert_eq!(request_from(Some("Grafana"), &service), Some("Grafana"));
+        assert_eq!(request_from(Some(""), &service), None);
     }
 }

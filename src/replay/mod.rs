@@ -14,7 +14,7 @@ pub mod run;
 
 use crate::envelope::Request;
 use crate::eval::evaluate_from;
-use crate::filter::Service;
+use crate::filter::{self, Service};
 use crate::keypath::KeyPath;
 use crate::outcome::Code;
 use crate::simulation::{Incident, Resolved, Simulation, Triggered};
@@ -183,7 +183,7 @@ impl<'s> Replayer<'s> {
             self.last_time = Some(self.last_time.map_or(t, |last| last.max(t)));
         }
         for service in self.services {
-            let from = request.from.as_deref().or(service.from.as_deref());
+            let from = filter::request_from(request.from.as_deref(), service);
             let outcome = evaluate_from(service, &request.payload, from);
             if outcome.code == Code::Discarded {
                 continue;

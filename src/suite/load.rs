@@ -340,13 +340,9 @@ impl Loader<'_> {
                 return None;
             }
         };
-        // An empty `from` is as good as none: the next one down applies.
-        let from = [from, self.defaults.from.as_ref()]
-            .into_iter()
-            .flatten()
-            .find(|f| !f.get_ref().is_empty());
-        if let Some(from) = from {
-            service.from = Some(from.get_ref().clone());
+        // An empty `from` is no `from` parameter: the filter file's does not apply either.
+        if let Some(from) = from.or(self.defaults.from.as_ref()) {
+            service.from = filter::from_parameter(Some(from.get_ref().clone()));
         }
         Some(service)
     }
