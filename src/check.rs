@@ -8,7 +8,7 @@ use crate::envelope::{self, EnvelopeMode, Request};
 use crate::eval::evaluate_from;
 use crate::exit::ExitStatus;
 use crate::explain;
-use crate::filter::Service;
+use crate::filter::{self, Service};
 use crate::input::{self, Item};
 use crate::outcome::Code;
 use crate::render::{CheckReport, CheckSummary, Messages, RequestResult, ServiceResult};
@@ -96,7 +96,7 @@ fn result<'a>(
     request: &Request,
 ) -> ServiceResult<'a> {
     let payload = &request.payload;
-    let from = request.from.as_deref().or(service.from.as_deref());
+    let from = filter::request_from(request.from.as_deref(), service);
     let outcome = evaluate_from(service, payload, from);
     let human = settings.format == Format::Human;
     let traced = settings.explain || (human && outcome.code == Code::Discarded);

@@ -284,7 +284,7 @@ pub struct RequestArgs {
     #[arg(long, value_name = "NAME")]
     pub service: Option<String>,
 
-    /// The from= parameter of the request (overrides the filter files' `from`).
+    /// The from= parameter of the request (overrides the filter files' `from`; an empty one clears it).
     #[arg(long, value_name = "NAME", conflicts_with = "no_from")]
     pub from: Option<String>,
 

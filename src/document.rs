@@ -52,9 +52,9 @@ impl KeySet {
             for f in &service.filters {
                 let t = &f.trigger;
                 t.conditions.iter().for_each(|c| add(&c.key));
-                add(&t.title_from);
-                t.description_from
+                t.title_from
                     .iter()
+                    .chain(&t.description_from)
                     .chain(&t.map_with)
                     .for_each(&mut add);
                 if let Some(r) = &f.resolve {

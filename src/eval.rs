@@ -7,7 +7,7 @@ use crate::filter::{Condition, Filter, Service};
 use crate::keypath::KeyPath;
 use crate::outcome::{Code, Description, FilterRef, Incident, Outcome, Resolution};
 use crate::payload::{Json, Payload};
-use crate::semantics::{Combine, EmptyMapValue, NullValues, Semantics};
+use crate::semantics::{EmptyMapValue, NullValues, Semantics};
 use crate::warning::Warning;
 use std::borrow::Cow;
 
@@ -33,16 +33,32 @@ pub fn evaluate_from(service: &Service, payload: &Payload, from: Option<&str>) -
             };
             evaluate_document(service, &doc, from)
         }
-        Err(e) => Outcome {
-            code: Code::Discarded,
-            trigger: None,
-            resolve: None,
-            warnings: vec![Warning::NotJson {
-                line: e.line,
-                column: e.column,
-                message: e.message.clone(),
-            }],
-        },
+        // No key can be read from a body that is not JSON; only a trigger without conditions holds.
+        Err(e) => {
+            let mut outcome = evaluate_document(service, &NoKeys, from);
+            outcome.warnings.insert(
+                0,
+                Warning::NotJson {
+                    line: e.line,
+                    column: e.column,
+                    message: e.message.clone(),
+                },
+            );
+            outcome
+        }
+    }
+}
+
+/// The document of a body that is not JSON: it has no keys.
+struct NoKeys;
+
+impl Document for NoKeys {
+    fn text(&self, _: &KeyPath) -> Option<Cow<'_, str>> {
+        None
+    }
+
+    fn is_null(&self, _: &KeyPath) -> bool {
+        false
     }
 }
 
@@ -119,15 +135,12 @@ pub fn trigger_holds<D: Document + ?Sized>(
     json: &D,
     semantics: Semantics,
 ) -> bool {
-    let mut results = filter
-        .trigger
+    let t = &filter.trigger;
+    let held = t
         .conditions
         .iter()
         .map(|c| condition_holds(c, json, semantics));
-    match semantics.conditions {
-        Combine::All => results.all(|held| held),
-        Combine::Any => results.any(|held| held),
-    }
+    t.holds(semantics.conditions, held)
 }
 
 /// Whether the key is present and every item of the list is contained in its value's text.
@@ -184,15 +197,19 @@ fn incident<D: Document + ?Sized>(
     warnings: &mut Vec<Warning>,
 ) -> Incident {
     let t = &filter.trigger;
-    let title = match lookup_text(&t.title_from, json, semantics) {
-        Some(value) => {
+    let found = t
+        .title_from
+        .as_ref()
+        .map(|key| (key, lookup_text(key, json, semantics)));
+    let title = match found {
+        Some((key, Some(value))) => {
             if value.trim().is_empty() {
                 warnings.push(Warning::EmptyTitle {
-                    key: t.title_from.to_string(),
+                    key: key.to_string(),
                 });
-            } else if is_null(&t.title_from, &value, json) {
+            } else if is_null(key, &value, json) {
                 warnings.push(Warning::NullTitle {
-                    key: t.title_from.to_string(),
+                    key: key.to_string(),
                 });
             }
             match from {
@@ -200,14 +217,17 @@ fn incident<D: Document + ?Sized>(
                 None => value,
             }
         }
-        None => {
+        Some((key, None)) => {
             let title = fallback_title(from);
             warnings.push(Warning::TitleFallback {
-                key: t.title_from.to_string(),
+                key: key.to_string(),
                 title: title.clone(),
             });
             title
         }
+        // No title key: the fallback is the title asked for, as a description without a key is the
+        // whole payload.
+        None => fallback_title(from),
     };
     let description = match &t.description_from {
         Some(key) => match lookup_text(key, json, semantics) {
@@ -260,6 +280,7 @@ fn incident<D: Document + ?Sized>(
     Incident {
         filter: FilterRef::from(filter),
         urgency: filter.urgency,
+        priority: filter.priority,
         title,
         description,
         map_key,
@@ -298,7 +319,7 @@ fn is_no_key(w: &Warning) -> bool {
     matches!(w, Warning::EmptyMapKey { no_key: true, .. })
 }
 
-/// The title of an incident whose title key is absent (or whose body is not JSON).
+/// The title of an incident whose title key is absent or not set (or whose body is not JSON).
 pub fn fallback_title(from: Option<&str>) -> String {
     match from {
         Some(from) => format!("Incident from {from}"),

@@ -1,7 +1,7 @@
 //! What Callgoose does with one request for one service: the response code, the incident a trigger
 //! part creates, the resolve part that matched, and the warnings met on the way.
 
-use crate::filter::{Filter, Urgency};
+use crate::filter::{Filter, Priority, Urgency};
 use crate::warning::Warning;
 use std::fmt;
 
@@ -58,6 +58,8 @@ pub struct Incident {
     pub filter: FilterRef,
     /// Its urgency.
     pub urgency: Urgency,
+    /// Its priority, when the filter gives one.
+    pub priority: Option<Priority>,
     /// `<from> - <value>`, or a fallback.
     pub title: String,
     /// The description key's value, or the whole payload as received.

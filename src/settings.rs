@@ -272,6 +272,8 @@ fn filter_options(filters: FilterArgs, request: RequestArgs) -> FilterOptions {
         service: request.service,
         from: match (request.from, request.no_from) {
             (_, true) => FromChoice::Clear,
+            // An empty `from` parameter is none at all.
+            (Some(from), false) if from.is_empty() => FromChoice::Clear,
             (Some(from), false) => FromChoice::Set(from),
             (None, false) => FromChoice::Files,
         },
@@ -467,6 +469,9 @@ mod tests {
         let s = resolve(&["check", "--from", "Grafana", "x"], &tty()).unwrap();
         assert_eq!(check(&s).filters.from, FromChoice::Set("Grafana".into()));
         let s = resolve(&["check", "--no-from", "x"], &tty()).unwrap();
+        assert_eq!(check(&s).filters.from, FromChoice::Clear);
+        // An empty `from` is no `from` parameter, whatever the files say.
+        let s = resolve(&["check", "--from", "", "x"], &tty()).unwrap();
         assert_eq!(check(&s).filters.from, FromChoice::Clear);
     }
 }

@@ -12,7 +12,7 @@
 //!
 //! Memory grows with the number of open incidents only: closed incidents are handed back, not kept.
 
-use crate::filter::Urgency;
+use crate::filter::{Priority, Urgency};
 use crate::outcome::{FilterRef, Outcome};
 use crate::semantics::ResolveScope;
 use std::collections::HashMap;
@@ -31,6 +31,8 @@ pub struct Incident {
     pub title: String,
     /// Its urgency.
     pub urgency: Urgency,
+    /// Its priority, when the filter gives one.
+    pub priority: Option<Priority>,
     /// The filter that created it.
     pub filter: FilterRef,
     /// The request that created it (1-based across the simulation).
@@ -311,6 +313,7 @@ impl Simulation {
             map_key: i.map_key.clone(),
             title: i.title.clone(),
             urgency: i.urgency,
+            priority: i.priority,
             filter: i.filter.clone(),
             created_by: request,
             duplicates: 0,
@@ -344,6 +347,7 @@ mod tests {
                     position: 1,
                 },
                 urgency: Urgency::High,
+                priority: None,
                 title: "t".into(),
                 description: crate::outcome::Description::WholePayload,
                 map_key: key.map(str::to_owned),

@@ -4,7 +4,7 @@ use super::*;
 use crate::filter::parse_service;
 use crate::outcome::{Code, Description};
 use crate::payload::NotJson;
-use crate::semantics::SemanticsLayer;
+use crate::semantics::{Combine, SemanticsLayer};
 use serde_json::json;
 use std::path::Path;
 
@@ -683,4 +683,126 @@ fn an_empty_mapping_value_maps_by_default_and_is_no_key_under_empty_map_value_no
     // A real value is untouched.
     let o = eval(&s, json!({"status": "resolved", "alert_id": "k"}));
     assert_eq!(o.resolve.unwrap().map_key.as_deref(), Some("k"));
+}
+
+/// Callgoose's documented example: a content condition ANDing two items, no title key, `map_with`.
+const DOCUMENTED: &str = r#"
+from = "Example"
+[[filter]]
+urgency = "high"
+[filter.trigger]
+conditions = [{ key = "content", contains = ["this is content", "this"] }]
+title_from = ""
+map_with = "id"
+[filter.resolve]
+conditions = [{ key = "title", contains = ["complete"] }]
+mapped_with = "id"
+"#;
+
+#[test]
+fn a_title_key_not_set_gives_the_fallback_title_without_a_warning() {
+    let raw = r#"{"id": "7", "content": "This is content"}"#;
+    let body: serde_json::Value = serde_json::from_str(raw).unwrap();
+    for toml in [
+        DOCUMENTED.to_owned(),
+        DOCUMENTED.replace("title_from = \"\"\n", ""),
+    ] {
+        let o = evaluate(&service(&toml), &Payload::json(raw, body.clone()));
+        let i = o.trigger.unwrap();
+        assert_eq!(
+            (
+                i.title.as_str(),
+                i.description.text(raw),
+                i.map_key.as_deref()
+            ),
+            ("Incident from Example", raw, Some("7"))
+        );
+        assert_eq!(o.warnings, []);
+    }
+}
+
+#[test]
+fn an_empty_from_is_no_from() {
+    let s = service(&TIGERA.replace("from = \"Tigera\"", "from = \"\""));
+    let o = eval(&s, json!({"status": "firing", "alert_name": "Lateral"}));
+    assert_eq!(o.trigger.unwrap().title, "Lateral");
+}
+
+fn text_body(raw: &str) -> Payload {
+    Payload {
+        raw: raw.into(),
+        json: Err(NotJson {
+            line: 1,
+            column: 1,
+            message: "expected value".into(),
+        }),
+    }
+}
+
+const CATCH_ALL: &str = r#"
+from = "Nagios"
+[[filter]]
+name = "everything"
+priority = "P4"
+[filter.trigger]
+title_from = "summary"
+"#;
+
+#[test]
+fn a_trigger_without_conditions_holds_for_every_request_under_every_reading() {
+    for toml in [
+        CATCH_ALL.to_owned(),
+        CATCH_ALL.replace("[filter.trigger]\n", "[filter.trigger]\nconditions = []\n"),
+    ] {
+        for combine in [Combine::All, Combine::Any] {
+            let s = service_with(
+                &toml,
+                SemanticsLayer {
+                    conditions: Some(combine),
+                    ..SemanticsLayer::default()
+                },
+            );
+            for body in [
+                json!({}),
+                json!({"summary": "disk"}),
+                json!([1]),
+                json!(null),
+            ] {
+                assert_eq!(
+                    eval(&s, body.clone()).code,
+                    Code::Created,
+                    "{body} {combine}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_text_body_through_a_catch_all_gets_the_fallback_title_and_itself_as_description() {
+    let payload = text_body("PROBLEM: disk full on web-1");
+    let o = evaluate(&service(CATCH_ALL), &payload);
+    assert_eq!(o.code, Code::Created);
+    let i = o.trigger.unwrap();
+    assert_eq!(
+        (i.title.as_str(), i.description.text(&payload.raw)),
+        ("Incident from Nagios", "PROBLEM: disk full on web-1")
+    );
+    let kinds: Vec<_> = o.warnings.iter().map(Warning::kind).collect();
+    assert_eq!(kinds, ["not_json", "title_fallback", "no_map_with"]);
+    // Filters with conditions still take nothing from it.
+    assert_eq!(evaluate(&service(TIGERA), &payload).code, Code::Discarded);
+}
+
+#[test]
+fn the_priority_of_the_filter_is_the_incidents() {
+    let i = eval(&service(CATCH_ALL), json!({})).trigger.unwrap();
+    assert_eq!(
+        (i.urgency, i.priority.map(crate::filter::Priority::as_str)),
+        (crate::filter::Urgency::Low, Some("P4"))
+    );
+    let i = eval(&service(TIGERA), json!({"status": "firing"}))
+        .trigger
+        .unwrap();
+    assert_eq!(i.priority, None);
 }

@@ -11,7 +11,7 @@ use crate::filter::{Condition, Service};
 use crate::keypath::{KeyPath, Step, quoted, spell_exact};
 use crate::outcome::{Description, FilterRef, Outcome};
 use crate::payload::{Json, Payload, text_of};
-use crate::semantics::{Combine, NullValues, Reading, Semantics};
+use crate::semantics::{NullValues, Reading, Semantics};
 use serde_json::Value;
 
 /// The whole evaluation of one request for one service.
@@ -176,11 +176,8 @@ pub fn trace(service: &Service, payload: &Payload) -> Trace {
                 .iter()
                 .map(|c| condition(c, json, semantics))
                 .collect();
-            let holds = match semantics.conditions {
-                Combine::All => conditions.iter().all(|c| c.holds),
-                Combine::Any => conditions.iter().any(|c| c.holds),
-            };
             let t = &f.trigger;
+            let holds = t.holds(semantics.conditions, conditions.iter().map(|c| c.holds));
             let verdict_t = verdict(holds, &mut trigger_used);
             let trigger = PartTrace {
                 verdict: verdict_t,
@@ -188,7 +185,7 @@ pub fn trace(service: &Service, payload: &Payload) -> Trace {
                 keys: two_way_keys(
                     verdict_t,
                     [
-                        ("title_from", Some(&t.title_from)),
+                        ("title_from", t.title_from.as_ref()),
                         ("description_from", t.description_from.as_ref()),
                         ("map_with", t.map_with.as_ref()),
                     ],

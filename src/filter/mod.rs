@@ -12,7 +12,7 @@ pub(crate) use load::parse_doc;
 pub use load::{filter_files, load_services, parse_service};
 
 use crate::keypath::KeyPath;
-use crate::semantics::{Semantics, SemanticsLayer};
+use crate::semantics::{Combine, Semantics, SemanticsLayer};
 use crate::suggest;
 use anyhow::{Result, bail};
 use std::fmt;
@@ -39,7 +39,7 @@ pub struct FilterOptions {
 pub enum FromChoice {
     /// Each filter file's `from`.
     Files,
-    /// This value for every service.
+    /// This value for every service (never empty: an empty `--from` clears).
     Set(String),
     /// No `from` parameter at all.
     Clear,
@@ -74,6 +74,20 @@ pub fn load(options: &FilterOptions) -> Result<Vec<Service>> {
         }
     }
     Ok(services)
+}
+
+/// A `from` parameter as Callgoose reads it: an empty one is none at all, wherever it is given (a
+/// filter or case file, `--from`, a captured envelope or URL), and the title then names no source.
+pub fn from_parameter(from: Option<String>) -> Option<String> {
+    from.filter(|f| !f.is_empty())
+}
+
+/// The `from` parameter a request is evaluated with for `service`: the one it was captured with (an
+/// empty one is none, not the service's), else the service's (its filter file's, or `--from`).
+pub fn request_from<'a>(captured: Option<&'a str>, service: &'a Service) -> Option<&'a str> {
+    captured
+        .or(service.from.as_deref())
+        .filter(|f| !f.is_empty())
 }
 
 /// Callgoose's limits on a service's filters.
@@ -125,7 +139,7 @@ impl Service {
             t.conditions
                 .iter_mut()
                 .map(|c| &mut c.key)
-                .chain([&mut t.title_from])
+                .chain(t.title_from.as_mut())
                 .chain(t.description_from.as_mut())
                 .chain(t.map_with.as_mut())
                 .chain(resolve)
@@ -143,6 +157,8 @@ pub struct Filter {
     pub position: usize,
     /// Urgency of the incidents it creates.
     pub urgency: Urgency,
+    /// Priority of the incidents it creates, when the filter gives one (it then decides the urgency).
+    pub priority: Option<Priority>,
     /// The part that creates incidents.
     pub trigger: Trigger,
     /// The part that resolves them, when switched on.
@@ -193,17 +209,68 @@ impl fmt::Display for Urgency {
     }
 }
 
+/// An incident's priority, `P1` (the most urgent) to `P5`. Callgoose pages P1-P3 with high urgency and
+/// P4-P5 with low.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Priority(u8);
+
+impl Priority {
+    /// Reads `P1`..`P5` (any case).
+    pub fn parse(text: &str) -> Option<Priority> {
+        let level = text.strip_prefix(['P', 'p'])?;
+        match level {
+            "1" | "2" | "3" | "4" | "5" => level.parse().ok().map(Priority),
+            _ => None,
+        }
+    }
+
+    /// The urgency incidents of this priority page with.
+    pub fn urgency(self) -> Urgency {
+        if self.0 <= 3 {
+            Urgency::High
+        } else {
+            Urgency::Low
+        }
+    }
+
+    /// `P1`..`P5`.
+    pub fn as_str(self) -> &'static str {
+        ["P1", "P2", "P3", "P4", "P5"][usize::from(self.0 - 1)]
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The trigger part of a filter.
 #[derive(Debug, Clone)]
 pub struct Trigger {
-    /// One or two conditions.
+    /// Up to two conditions; none: a catch-all, which holds for every request (even a body that is
+    /// not JSON, from which no key can be read).
     pub conditions: Vec<Condition>,
-    /// Incident Title From.
-    pub title_from: KeyPath,
+    /// Incident Title From; `None`: the fallback title, `Incident from <from>`.
+    pub title_from: Option<KeyPath>,
     /// Incident Description From; `None`: the whole payload.
     pub description_from: Option<KeyPath>,
     /// Map Incident With; `None`: the incident can never be resolved through the API.
     pub map_with: Option<KeyPath>,
+}
+
+impl Trigger {
+    /// Whether the trigger part holds, given whether each of its conditions does (in order), combined
+    /// by `combine`. A trigger without conditions holds whatever the reading.
+    pub fn holds(&self, combine: Combine, mut held: impl Iterator<Item = bool>) -> bool {
+        if self.conditions.is_empty() {
+            return true;
+        }
+        match combine {
+            Combine::All => held.all(|h| h),
+            Combine::Any => held.any(|h| h),
+        }
+    }
 }
 
 /// The resolve part of a filter.
@@ -240,7 +307,9 @@ impl Condition {
 
 #[cfg(test)]
 mod tests {
-    use super::Urgency;
+    use super::{Priority, Urgency, from_parameter, parse_service, request_from};
+    use crate::semantics::SemanticsLayer;
+    use std::path::Path;
 
     #[test]
     fn urgency_words_and_priorities() {
@@ -257,5 +326,43 @@ mod tests {
         }
         assert_eq!(Urgency::parse("P6"), None);
         assert_eq!(Urgency::parse("urgent"), None);
+    }
+
+    #[test]
+    fn priorities_page_with_their_urgency() {
+        let read: Vec<_> = ["P1", "p2", "P3", "P4", "p5"]
+            .iter()
+            .map(|t| Priority::parse(t).map(|p| (p.as_str(), p.urgency())))
+            .collect();
+        use Urgency::{High, Low};
+        assert_eq!(
+            read,
+            [
+                Some(("P1", High)),
+                Some(("P2", High)),
+                Some(("P3", High)),
+                Some(("P4", Low)),
+                Some(("P5", Low))
+            ]
+        );
+        for bad in ["P0", "P6", "P", "1", "P1 ", "P+1", "P01", "high"] {
+            assert_eq!(Priority::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_empty_from_is_none() {
+        assert_eq!(from_parameter(Some(String::new())), None);
+        assert_eq!(from_parameter(None), None);
+        assert_eq!(from_parameter(Some("Tigera".into())), Some("Tigera".into()));
+    }
+
+    #[test]
+    fn a_captured_from_wins_and_an_empty_one_is_none() {
+        let text = "from = \"Tigera\"\n[[filter]]\nurgency = \"high\"\n[filter.trigger]\n";
+        let service = parse_service(Path::new("s.toml"), text, SemanticsLayer::default()).unwrap();
+        assert_eq!(request_from(None, &service), Some("Tigera"));
+        assert_eq!(request_from(Some("Grafana"), &service), Some("Grafana"));
+        assert_eq!(request_from(Some(""), &service), None);
     }
 }

@@ -31,7 +31,8 @@ pub(crate) struct FileDoc {
     )]
     pub service: Option<Spanned<String>>,
     /// The `from=` parameter the sender's webhook URL carries: incident titles read `<from> - <title>`.
-    #[schemars(with = "Option<String>", length(min = 1))]
+    /// Empty: no `from`.
+    #[schemars(with = "Option<String>")]
     #[allow(
         dead_code,
         reason = "declares the field; read field by field by `validate`"
@@ -54,18 +55,27 @@ pub(crate) struct FileDoc {
 /// them.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = shapes::urgency_or_priority)]
 pub(crate) struct FilterDoc {
     /// The filter's name in every report and in case files; default: `filter N`.
     #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
     /// The urgency of the incidents it creates: `high` or `low` (any case), or a priority `P1`-`P3`
-    /// (high) or `P4`-`P5` (low).
-    #[schemars(with = "shapes::UrgencyWord")]
+    /// (high) or `P4`-`P5` (low). `urgency`, `priority` or both (agreeing) must be given.
+    #[schemars(with = "Option<shapes::UrgencyWord>")]
     #[allow(
         dead_code,
         reason = "declares the field; read field by field by `validate`"
     )]
-    pub urgency: Spanned<String>,
+    pub urgency: Option<Spanned<String>>,
+    /// The priority of the incidents it creates, `P1` to `P5` (any case): P1-P3 page with high urgency,
+    /// P4-P5 with low. Give it instead of `urgency`, or with an urgency that agrees with it.
+    #[schemars(with = "Option<shapes::PriorityWord>")]
+    #[allow(
+        dead_code,
+        reason = "declares the field; read field by field by `validate`"
+    )]
+    pub priority: Option<Spanned<String>>,
     /// `[filter.trigger]`: when the filter creates an incident, and what the incident says.
     #[schemars(with = "TriggerDoc")]
     pub trigger: Spanned<TriggerDoc>,
@@ -74,28 +84,53 @@ pub(crate) struct FilterDoc {
     pub resolve: Option<Spanned<ResolveDoc>>,
 }
 
-/// `[filter.trigger]`: when the filter creates an incident, and what the incident says.
+/// `[filter.trigger]`: when the filter creates an incident, and what the incident says; without
+/// conditions, a catch-all.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TriggerDoc {
-    /// 1 or 2 conditions; by default all must hold (`[semantics] conditions` changes that).
+    /// 0 to 2 conditions; by default all must hold (`[semantics] conditions` changes that). None (or
+    /// `[]`): a catch-all that holds for every request, text bodies included.
     #[schemars(
-        with = "Vec<ConditionDoc>",
-        length(min = 1, max = limits::TRIGGER_CONDITIONS)
+        with = "Option<Vec<ConditionDoc>>",
+        length(max = limits::TRIGGER_CONDITIONS)
     )]
-    pub conditions: Spanned<Vec<Spanned<ConditionDoc>>>,
+    pub conditions: Option<Spanned<Vec<Spanned<ConditionDoc>>>>,
     /// Incident Title From: the payload key whose value is the title, e.g. `alert_name` or
-    /// `labels.alertname`.
-    #[schemars(with = "String", length(min = 1))]
-    pub title_from: Spanned<String>,
-    /// Incident Description From: the payload key whose value is the description; absent: the whole
-    /// payload is the description.
-    #[schemars(with = "Option<String>", length(min = 1))]
+    /// `labels.alertname`; absent or empty: the title is `Incident from <from>`.
+    #[schemars(with = "Option<String>")]
+    pub title_from: Option<Spanned<String>>,
+    /// Incident Description From: the payload key whose value is the description; absent or empty: the
+    /// whole payload is the description.
+    #[schemars(with = "Option<String>")]
     pub description_from: Option<Spanned<String>>,
     /// Map Incident With: the payload key whose value identifies the incident, so that a resolve can
-    /// find it and repeats are duplicates. Without it nothing this filter creates can be resolved.
-    #[schemars(with = "Option<String>", length(min = 1))]
+    /// find it and repeats are duplicates. Without it (or empty) nothing this filter creates can be
+    /// resolved.
+    #[schemars(with = "Option<String>")]
     pub map_with: Option<Spanned<String>>,
+}
+
+impl TriggerDoc {
+    /// Its conditions: none for a catch-all.
+    pub fn conditions(&self) -> &[Spanned<ConditionDoc>] {
+        self.conditions.as_ref().map_or(&[], |c| c.get_ref())
+    }
+}
+
+/// An optional key field (`title_from`, `description_from`, `map_with`) when it is set: an empty one
+/// is not, as loading reads it.
+pub(crate) fn set_key(field: &Option<Spanned<String>>) -> Option<&Spanned<String>> {
+    field.as_ref().filter(|k| !k.get_ref().is_empty())
+}
+
+/// Where a trigger's conditions are written, or its table when it has none.
+pub(crate) fn conditions_span(trigger: &Spanned<TriggerDoc>) -> std::ops::Range<usize> {
+    trigger
+        .get_ref()
+        .conditions
+        .as_ref()
+        .map_or_else(|| trigger.span(), Spanned::span)
 }
 
 /// `[filter.resolve]`: when the filter resolves incidents, and which.

@@ -4,8 +4,9 @@
 //! run shows everything to fix.
 
 use super::schema::{Table, filter_context};
-use super::{Condition, Filter, Resolve, Service, Trigger, Urgency, limits};
+use super::{Condition, Filter, Priority, Resolve, Service, Trigger, Urgency, limits};
 use crate::diagnostic::Diagnostic;
+use crate::filter;
 use crate::keypath::KeyPath;
 use crate::semantics::{Semantics, SemanticsLayer};
 use crate::strict_toml::{self, Reader, Schema, SourceFile, TableRef, string_field};
@@ -33,9 +34,11 @@ pub(super) fn read(
             .file_stem()
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
     };
-    let from = r
-        .optional::<String>(&root, "from", None)
-        .map(|f| non_empty(&mut r, f, "from", None));
+    // An empty `from` counts as none, as Callgoose reads an empty `from=` parameter.
+    let from = filter::from_parameter(
+        r.optional::<String>(&root, "from", None)
+            .map(Spanned::into_inner),
+    );
     let semantics = r
         .table(&root, "semantics", false, None)
         .and_then(|t| r.all_optional::<SemanticsLayer>(&t, Table::Semantics.fields(), None));
@@ -105,52 +108,120 @@ fn filter(r: &mut Reader<'_>, position: usize, table: TableRef<'_, '_>) -> Optio
     // A name of the wrong type is reported; the note keeps the default name.
     let _ = r.optional::<String>(&table, "name", ctx);
 
-    let urgency = r.required::<String>(&table, "urgency", ctx).and_then(|u| {
-        match Urgency::parse(u.get_ref()) {
-            Some(urgency) => Some(urgency),
-            None => {
-                r.error(
-                    format!("unknown urgency `{}`", u.get_ref()),
-                    u.span(),
-                    ctx,
-                    "use \"high\" or \"low\" (any case), or a priority \"P1\" to \"P5\"",
-                );
-                None
-            }
-        }
-    });
+    let urgency = urgency(r, &table, ctx);
     let trigger = r
         .table(&table, "trigger", true, ctx)
         .and_then(|t| trigger(r, &t, ctx));
     let resolve = r
         .table(&table, "resolve", false, ctx)
         .and_then(|t| resolve(r, &t, ctx));
+    let (urgency, priority) = urgency?;
     Some(Filter {
         name,
         position,
-        urgency: urgency?,
+        urgency,
+        priority,
         trigger: trigger?,
         resolve,
     })
 }
 
+/// The urgency and priority of a filter: `urgency` (high, low, or a priority), `priority` (P1-P5), or
+/// both when they agree. `None` when either cannot be read or they disagree (the error is recorded).
+fn urgency(
+    r: &mut Reader<'_>,
+    table: &TableRef<'_, '_>,
+    ctx: Option<&str>,
+) -> Option<(Urgency, Option<Priority>)> {
+    r.require_one_of(table, &["urgency", "priority"], ctx);
+    let urgency = r.optional::<String>(table, "urgency", ctx);
+    let priority = r.optional::<String>(table, "priority", ctx);
+    let urgency_text = urgency.as_ref().map(|u| u.get_ref().clone());
+    let priority_span = priority.as_ref().map(Spanned::span);
+    let read_urgency = urgency.as_ref().map(|u| {
+        let text = u.get_ref();
+        let read = Urgency::parse(text).map(|urgency| (urgency, Priority::parse(text)));
+        if read.is_none() {
+            r.error(
+                format!("unknown urgency `{text}`"),
+                u.span(),
+                ctx,
+                "use \"high\" or \"low\" (any case), or a priority \"P1\" to \"P5\"",
+            );
+        }
+        read
+    });
+    let read_priority = priority.as_ref().map(|p| {
+        let read = Priority::parse(p.get_ref());
+        if read.is_none() {
+            r.error(
+                format!("unknown priority `{}`", p.get_ref()),
+                p.span(),
+                ctx,
+                "use \"P1\" to \"P5\": P1-P3 page with high urgency, P4-P5 with low",
+            );
+        }
+        read
+    });
+    match (read_urgency, read_priority) {
+        (Some(u), None) => u,
+        (None, Some(p)) => p.map(|p| (p.urgency(), Some(p))),
+        (Some(u), Some(p)) => {
+            let ((urgency, as_priority), priority) = (u?, p?);
+            let agree = match as_priority {
+                Some(given) => given == priority,
+                None => urgency == priority.urgency(),
+            };
+            if !agree {
+                let written = urgency_text.unwrap_or_default();
+                let message = match as_priority {
+                    Some(_) => format!(
+                        "`priority = \"{priority}\"` and `urgency = \"{written}\"` give two different priorities"
+                    ),
+                    None => format!(
+                        "`priority = \"{priority}\"` pages with {} urgency, but `urgency = \"{written}\"`",
+                        priority.urgency()
+                    ),
+                };
+                r.error(
+                    message,
+                    priority_span.unwrap_or_default(),
+                    ctx,
+                    "give the priority alone (it sets the urgency), or an urgency that agrees with it",
+                );
+                return None;
+            }
+            Some((urgency, Some(priority)))
+        }
+        // Neither given: recorded above.
+        (None, None) => None,
+    }
+}
+
 fn trigger(r: &mut Reader<'_>, t: &TableRef<'_, '_>, ctx: Option<&str>) -> Option<Trigger> {
-    let conditions = conditions(r, t, 1..=limits::TRIGGER_CONDITIONS, ctx);
-    let title_from = r
-        .required::<String>(t, "title_from", ctx)
-        .map(|k| key(r, k, "title_from", ctx));
-    let description_from = r
-        .optional::<String>(t, "description_from", ctx)
-        .map(|k| key(r, k, "description_from", ctx));
-    let map_with = r
-        .optional::<String>(t, "map_with", ctx)
-        .map(|k| key(r, k, "map_with", ctx));
+    let conditions = conditions(r, t, 0..=limits::TRIGGER_CONDITIONS, ctx);
+    let title_from = optional_key(r, t, "title_from", ctx);
+    let description_from = optional_key(r, t, "description_from", ctx);
+    let map_with = optional_key(r, t, "map_with", ctx);
     Some(Trigger {
         conditions: conditions?,
-        title_from: title_from?,
+        title_from,
         description_from,
         map_with,
     })
+}
+
+/// An optional key field (`title_from`, ...): an empty one is not set, as Callgoose leaves an empty
+/// field of its form.
+fn optional_key(
+    r: &mut Reader<'_>,
+    t: &TableRef<'_, '_>,
+    field: &str,
+    ctx: Option<&str>,
+) -> Option<KeyPath> {
+    r.optional::<String>(t, field, ctx)
+        .filter(|k| !k.get_ref().is_empty())
+        .map(|k| KeyPath::parse(k.get_ref()))
 }
 
 fn resolve(r: &mut Reader<'_>, t: &TableRef<'_, '_>, ctx: Option<&str>) -> Option<Resolve> {
@@ -164,21 +235,38 @@ fn resolve(r: &mut Reader<'_>, t: &TableRef<'_, '_>, ctx: Option<&str>) -> Optio
     })
 }
 
-/// The `conditions` of a trigger or resolve part, which Callgoose allows `allowed` of.
+/// The `conditions` of a trigger or resolve part, which Callgoose allows `allowed` of. A part that may
+/// have none may leave the field out.
 fn conditions(
     r: &mut Reader<'_>,
     part: &TableRef<'_, '_>,
     allowed: RangeInclusive<usize>,
     ctx: Option<&str>,
 ) -> Option<Vec<Condition>> {
+    let required = *allowed.start() > 0;
+    if !required && !part.table.contains_key("conditions") {
+        return Some(Vec::new());
+    }
     let list = r.tables(part, "conditions", true, ctx)?;
     let span = list.span();
     let list = list.into_inner();
     if !allowed.contains(&list.len()) {
-        let (name, rule) = if *allowed.end() == 1 {
-            ("resolve part", "exactly 1 condition".to_owned())
+        let (name, rule, help) = if required {
+            (
+                "resolve part",
+                "exactly 1 condition".to_owned(),
+                if list.is_empty() {
+                    "add a condition such as { key = \"status\", contains = [\"firing\"] }"
+                } else {
+                    "a second resolve condition needs a filter of its own"
+                },
+            )
         } else {
-            ("trigger part", format!("1 or {} conditions", allowed.end()))
+            (
+                "trigger part",
+                format!("at most {} conditions", allowed.end()),
+                "a third condition needs a filter of its own, or a longer contains list",
+            )
         };
         r.error(
             format!(
@@ -187,11 +275,7 @@ fn conditions(
             ),
             span,
             ctx,
-            match (list.len(), *allowed.end()) {
-                (0, _) => "add a condition such as { key = \"status\", contains = [\"firing\"] }",
-                (_, 1) => "a second resolve condition needs a filter of its own",
-                _ => "a third condition needs a filter of its own, or a longer contains list",
-            },
+            help,
         );
     }
     let read: Vec<Option<Condition>> = list.into_iter().map(|c| condition(r, &c?, ctx)).collect();
@@ -314,8 +398,7 @@ mapped_with = "id"
         assert_eq!(both(VALID), (true, true));
         // Each structural change breaks both; limits (not structure) are the reader's alone.
         for (from, to) in [
-            ("urgency = \"P2\"\n", ""),
-            ("title_from = \"t\"\n", ""),
+            ("urgency = \"P2\"", "priority = 2"),
             ("mapped_with = \"id\"\n", ""),
             ("key = \"s\", contains = [\"ok\"]", "key = \"s\""),
             ("key = \"s\", contains = [\"ok\"]", "contains = [\"ok\"]"),
@@ -332,11 +415,97 @@ mapped_with = "id"
             assert_eq!(both(&text), (false, false), "{to}");
         }
         let optional = VALID
+            .replace("title_from = \"t\"\n", "")
+            .replace("conditions = [{ key = \"s\", contains = [\"x\"] }, { key = \"t\", contains = [\"y\", \"z\"] }]\n", "")
             .replace("description_from = \"d\"\n", "")
             .replace("map_with = \"id\"\n", "")
             .replace("name = \"a\"\n", "")
             .replace("[semantics]\ncase_sensitive = true\n", "");
         assert_eq!(both(&optional), (true, true));
+    }
+
+    fn service(text: &str) -> Result<Service, Vec<String>> {
+        let src = SourceFile {
+            name: "f.toml",
+            text,
+        };
+        read(src, Path::new("f.toml"), SemanticsLayer::default())
+            .map_err(|errors| errors.into_iter().map(|d| d.message).collect())
+    }
+
+    #[test]
+    fn urgency_and_priority_give_each_other_or_must_agree() {
+        let with = |fields: &str| service(&VALID.replace("urgency = \"P2\"", fields));
+        let level = |fields: &str| {
+            let f = &with(fields).unwrap().filters[0];
+            (f.urgency, f.priority.map(Priority::as_str))
+        };
+        assert_eq!(level("urgency = \"high\""), (Urgency::High, None));
+        assert_eq!(level("urgency = \"p4\""), (Urgency::Low, Some("P4")));
+        assert_eq!(level("priority = \"P4\""), (Urgency::Low, Some("P4")));
+        assert_eq!(
+            level("urgency = \"High\"\npriority = \"P3\""),
+            (Urgency::High, Some("P3"))
+        );
+        assert_eq!(
+            level("urgency = \"P5\"\npriority = \"P5\""),
+            (Urgency::Low, Some("P5"))
+        );
+        assert_eq!(
+            with("urgency = \"low\"\npriority = \"P2\"").unwrap_err(),
+            ["`priority = \"P2\"` pages with high urgency, but `urgency = \"low\"`"]
+        );
+        assert_eq!(
+            with("urgency = \"P2\"\npriority = \"P3\"").unwrap_err(),
+            ["`priority = \"P3\"` and `urgency = \"P2\"` give two different priorities"]
+        );
+        assert_eq!(
+            with("priority = \"high\"").unwrap_err(),
+            ["unknown priority `high`"]
+        );
+        assert_eq!(
+            with("").unwrap_err(),
+            ["missing field `urgency` or `priority`"]
+        );
+    }
+
+    #[test]
+    fn empty_optional_keys_and_from_are_not_set() {
+        let text = VALID
+            .replace("from = \"F\"", "from = \"\"")
+            .replace("title_from = \"t\"", "title_from = \"\"")
+            .replace("description_from = \"d\"", "description_from = \"\"")
+            .replace("map_with = \"id\"", "map_with = \"\"");
+        let s = service(&text).unwrap();
+        let t = &s.filters[0].trigger;
+        assert_eq!(s.from, None);
+        assert_eq!(
+            (&t.title_from, &t.description_from, &t.map_with),
+            (&None, &None, &None)
+        );
+    }
+
+    #[test]
+    fn a_trigger_may_have_no_conditions_but_not_three() {
+        let two = "conditions = [{ key = \"s\", contains = [\"x\"] }, { key = \"t\", contains = [\"y\", \"z\"] }]";
+        for none in ["conditions = []", ""] {
+            let s = service(&VALID.replace(two, none)).unwrap();
+            assert!(s.filters[0].trigger.conditions.is_empty(), "{none:?}");
+        }
+        let three = two.replace("] }]", "] }, { key = \"u\", contains = [\"w\"] }]");
+        assert_eq!(
+            service(&VALID.replace(two, &three)).unwrap_err(),
+            ["the trigger part has 3 conditions: Callgoose allows at most 2 conditions"]
+        );
+        // A resolve part still needs its one condition.
+        let no_resolve_condition = VALID.replace(
+            "[filter.resolve]\nconditions = [{ key = \"s\", contains = [\"ok\"] }]\n",
+            "[filter.resolve]\n",
+        );
+        assert_eq!(
+            service(&no_resolve_condition).unwrap_err(),
+            ["missing field `conditions`"]
+        );
     }
 
     #[test]

@@ -59,6 +59,28 @@ shape!(
 );
 
 shape!(
+    /// `priority = "P2"` in a filter: P1 to P5, any case.
+    PriorityWord, _generator => {
+        let words = ["P1", "P2", "P3", "P4", "P5"];
+        json_schema!({
+            "type": "string",
+            "anyOf": [
+                { "enum": words },
+                { "pattern": "^[pP][1-5]$" },
+            ],
+        })
+    }
+);
+
+shape!(
+    /// `priority = "P2"` in an expectation: the priority as reports show it.
+    ExpectedPriority, _generator => json_schema!({
+        "type": "string",
+        "enum": ["P1", "P2", "P3", "P4", "P5"],
+    })
+);
+
+shape!(
     /// `code = 201` in an expectation: a response code of the process endpoint.
     ExpectedCode, _generator => {
         let codes = [Code::Created, Code::Resolved, Code::Discarded];
@@ -148,6 +170,14 @@ fn any_case(word: &str) -> String {
 /// so plainly.
 pub(crate) fn require_filters(schema: &mut Schema) {
     require(schema, "filter");
+}
+
+/// A filter gives its urgency, its priority, or both.
+pub(crate) fn urgency_or_priority(schema: &mut Schema) {
+    schema.insert(
+        "anyOf".into(),
+        json!([{ "required": ["urgency"] }, { "required": ["priority"] }]),
+    );
 }
 
 /// A scenario without steps is refused, as [`require_filters`].

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::filter::Service;
-use crate::filter::schema::{ConditionDoc, FileDoc, FilterDoc};
+use crate::filter::schema::{ConditionDoc, FileDoc, FilterDoc, conditions_span, set_key};
 use crate::keypath::KeyPath;
 use crate::semantics::Combine;
 use crate::strict_toml::SourceFile;
@@ -39,6 +39,16 @@ pub fn check(src: &SourceFile<'_>, doc: &FileDoc, service: &Service) -> Vec<Diag
                 name.span(),
                 &ctx,
                 "give each filter its own name, so that reports and case files can tell them apart",
+            );
+        }
+        if filter.trigger.get_ref().conditions().is_empty() {
+            out.push(
+                Severity::Warning,
+                "catch-all",
+                "this trigger has no conditions: every request the service receives creates an incident, bodies that are not JSON included".into(),
+                conditions_span(&filter.trigger),
+                &ctx,
+                "keep a catch-all only as the last filter, for what no other filter takes (it is the only way to take a body that is not JSON); otherwise add a condition such as { key = \"status\", contains = [\"firing\"] }",
             );
         }
         mapping(&mut out, filter, &ctx);
@@ -120,8 +130,7 @@ fn context(position: usize, f: &FilterDoc) -> String {
 fn trigger_conditions(f: &FilterDoc) -> impl Iterator<Item = &ConditionDoc> {
     f.trigger
         .get_ref()
-        .conditions
-        .get_ref()
+        .conditions()
         .iter()
         .map(Spanned::get_ref)
 }
@@ -130,7 +139,7 @@ fn trigger_conditions(f: &FilterDoc) -> impl Iterator<Item = &ConditionDoc> {
 fn mapping(out: &mut Findings<'_>, f: &FilterDoc, ctx: &str) {
     let Some(resolve) = &f.resolve else { return };
     let mapped_with = &resolve.get_ref().mapped_with;
-    match &f.trigger.get_ref().map_with {
+    match set_key(&f.trigger.get_ref().map_with) {
         None => out.push(
             Severity::Error,
             "resolve-without-map-with",
@@ -170,9 +179,9 @@ fn keys(f: &FilterDoc) -> impl Iterator<Item = &Spanned<String>> {
     });
     trigger_conditions(f)
         .map(|c| &c.key)
-        .chain([&t.title_from])
-        .chain(&t.description_from)
-        .chain(&t.map_with)
+        .chain(set_key(&t.title_from))
+        .chain(set_key(&t.description_from))
+        .chain(set_key(&t.map_with))
         .chain(resolve)
 }
 
@@ -315,13 +324,16 @@ fn shadowed(out: &mut Findings<'_>, filters: &[(usize, &Spanned<FilterDoc>)], co
         for &(a_pos, a) in &filters[..b_index] {
             let earlier: Vec<&ConditionDoc> = trigger_conditions(a.get_ref()).collect();
             let covered = |cb: &ConditionDoc| earlier.iter().any(|ca| implies(out, cb, ca));
-            let always = match combine {
+            let always = match (earlier.is_empty(), later.is_empty(), combine) {
+                // A catch-all holds for every request, and is never implied by conditions.
+                (true, _, _) => true,
+                (false, true, _) => false,
                 // `all`: some condition of B implies each of A's.
-                Combine::All => earlier
+                (false, false, Combine::All) => earlier
                     .iter()
                     .all(|ca| later.iter().any(|cb| implies(out, cb, ca))),
                 // `any`: whichever condition of B holds, one of A's holds too.
-                Combine::Any => later.iter().all(|cb| covered(cb)),
+                (false, false, Combine::Any) => later.iter().all(|cb| covered(cb)),
             };
             if always {
                 let b_doc = b.get_ref();
@@ -332,7 +344,7 @@ fn shadowed(out: &mut Findings<'_>, filters: &[(usize, &Spanned<FilterDoc>)], co
                         "this filter can never fire: filter #{a_pos} \"{}\" comes first and holds whenever it does",
                         a.get_ref().name.as_ref().map_or("", |n| n.get_ref().as_str())
                     ),
-                    b_doc.trigger.get_ref().conditions.span(),
+                    conditions_span(&b_doc.trigger),
                     &context(b_pos, b_doc),
                     "the first filter that holds wins: move the narrower filter above the broader one",
                 );

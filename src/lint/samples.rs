@@ -8,6 +8,7 @@ use crate::command_line::CommandLine;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::envelope::{self, EnvelopeMode};
 use crate::eval::{condition_holds, evaluate, trigger_holds};
+use crate::filter::schema::{conditions_span, set_key};
 use crate::input::{self, Source};
 use crate::outcome::Code;
 use crate::payload::Payload;
@@ -67,14 +68,14 @@ pub(super) fn check(options: &LintOptions, sets: &[FilterSet<'_>]) -> Result<Vec
             };
             let f = fdoc.get_ref();
             let t = f.trigger.get_ref();
-            let mut keys: Vec<&Spanned<String>> = t
-                .conditions
-                .get_ref()
-                .iter()
-                .map(|c| &c.get_ref().key)
-                .collect();
-            keys.push(&t.title_from);
-            keys.extend(t.description_from.iter().chain(&t.map_with));
+            let mut keys: Vec<&Spanned<String>> =
+                t.conditions().iter().map(|c| &c.get_ref().key).collect();
+            keys.extend(
+                set_key(&t.title_from)
+                    .into_iter()
+                    .chain(set_key(&t.description_from))
+                    .chain(set_key(&t.map_with)),
+            );
             if let Some(r) = &f.resolve {
                 let r = r.get_ref();
                 keys.extend(r.conditions.get_ref().iter().map(|c| &c.get_ref().key));
@@ -95,14 +96,16 @@ pub(super) fn check(options: &LintOptions, sets: &[FilterSet<'_>]) -> Result<Vec
                     "check the key against a real body from Callgoose's API log: keys are case-sensitive and may be nested".into(),
                 ));
             }
-            if !json
+            // A catch-all fires on every sample, text ones included.
+            let fires = json
                 .iter()
                 .any(|j| trigger_holds(filter, *j, service.semantics))
-            {
+                || (filter.trigger.conditions.is_empty() && !samples.is_empty());
+            if !fires {
                 out.push(finding(
                     "fires-on-no-sample",
                     "no sample fires this filter's trigger part".into(),
-                    t.conditions.span(),
+                    conditions_span(&f.trigger),
                     format!(
                         "add a sample of the alert it is for, or see why none fires it with `{see}`"
                     ),
@@ -178,10 +181,10 @@ fn null_values(
                 .and_then(|r| doc.filter[r.filter.position - 1].get_ref().resolve.as_ref());
             for w in &outcome.warnings {
                 let key = match (w, fired) {
-                    (Warning::NullTitle { .. }, Some(t)) => Some(&t.title_from),
-                    (Warning::NullDescription { .. }, Some(t)) => t.description_from.as_ref(),
+                    (Warning::NullTitle { .. }, Some(t)) => set_key(&t.title_from),
+                    (Warning::NullDescription { .. }, Some(t)) => set_key(&t.description_from),
                     (Warning::NullMapKey { key }, _) => fired
-                        .and_then(|t| t.map_with.as_ref())
+                        .and_then(|t| set_key(&t.map_with))
                         .filter(|k| k.get_ref() == key)
                         .or(resolved.map(|r| &r.get_ref().mapped_with)),
                     _ => None,

@@ -62,6 +62,9 @@ impl<'w> HumanCheck<'w> {
         if let Some(i) = &o.trigger {
             self.field("filter", &filter_ref(&i.filter, mask))?;
             self.field("urgency", i.urgency.as_str())?;
+            if let Some(priority) = i.priority {
+                self.field("priority", priority.as_str())?;
+            }
             self.field("title", &shown(&i.title, mask, false))?;
             let description = self.description(&mask.apply(i.description.text(raw)));
             self.field("description", &description)?;

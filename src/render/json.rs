@@ -3,6 +3,7 @@
 
 use super::sanitize::masked;
 use super::{CheckReport, CheckSummary, RequestResult, ServiceResult, trace_json};
+use crate::filter::Priority;
 use crate::outcome::{Incident, Resolution};
 use crate::secrets::Mask;
 use crate::warning::Warning;
@@ -54,6 +55,7 @@ struct TriggerJson<'a> {
     filter: Cow<'a, str>,
     position: usize,
     urgency: &'static str,
+    priority: Option<&'static str>,
     title: Cow<'a, str>,
     description: Cow<'a, str>,
     map_key: Option<Cow<'a, str>>,
@@ -79,6 +81,7 @@ impl<'a> TriggerJson<'a> {
             filter: masked(&i.filter.name, mask),
             position: i.filter.position,
             urgency: i.urgency.as_str(),
+            priority: i.priority.map(Priority::as_str),
             title: masked(&i.title, mask),
             description: masked(i.description.text(raw), mask),
             map_key: i.map_key.as_deref().map(|k| masked(k, mask)),

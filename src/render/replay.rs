@@ -5,6 +5,7 @@
 
 use super::Palette;
 use super::sanitize::{escape, masked, shown};
+use crate::filter::Priority;
 use crate::outcome::Description;
 use crate::replay::{Change, Counts, Field, Record, ResolveAction, TriggerAction};
 use crate::secrets::Mask;
@@ -74,11 +75,12 @@ impl<'w> HumanReplay<'w> {
                         let mut parts = Vec::new();
                         match &a.trigger {
                             Some(TriggerAction::Created(i, _)) => parts.push(format!(
-                                "{} #{} \"{}\" {}",
+                                "{} #{} \"{}\" {}{}",
                                 p.created("created incident"),
                                 i.id,
                                 shown(&i.title, mask, false),
-                                key(&i.map_key, mask)
+                                key(&i.map_key, mask),
+                                i.priority.map_or(String::new(), |p| format!(" {p}"))
                             )),
                             Some(TriggerAction::Duplicate(made)) => {
                                 parts.push(format!("duplicate of incident #{}", made.id))
@@ -458,6 +460,7 @@ enum TriggerJson<'a> {
         incident: usize,
         title: Cow<'a, str>,
         map_key: Option<Cow<'a, str>>,
+        priority: Option<&'static str>,
     },
     Duplicate {
         incident: usize,
@@ -492,6 +495,7 @@ fn record_json<'a>(r: &'a Record, mask: Mask<'_>) -> RecordJson<'a> {
                     incident: i.id,
                     title: masked(&i.title, mask),
                     map_key: i.map_key.as_deref().map(|k| masked(k, mask)),
+                    priority: i.priority.map(Priority::as_str),
                 },
                 TriggerAction::Duplicate(made) => TriggerJson::Duplicate { incident: made.id },
             }),

@@ -54,6 +54,13 @@ impl<'w, 'm> WhyWriter<'w, 'm> {
             Verdict::Missed => p.hint("does not hold"),
         };
         writeln!(self.out, "        {name} {verdict}")?;
+        if part.conditions.is_empty() {
+            writeln!(
+                self.out,
+                "          {}",
+                p.hint("no conditions: a catch-all, which holds for every request")
+            )?;
+        }
         for c in &part.conditions {
             self.condition(c)?;
         }

@@ -25,7 +25,7 @@ pub use compare::{Change, Field, changes};
 use crate::envelope::Request;
 use crate::eval::evaluate_from;
 use crate::explain::Fragility;
-use crate::filter::Service;
+use crate::filter::{self, Service};
 use crate::keypath::KeyPath;
 use crate::outcome::{Code, Description};
 use crate::semantics::Reading;
@@ -221,7 +221,7 @@ impl<'s> Replayer<'s> {
             _ => None,
         };
         for (index, service) in self.services.iter().enumerate() {
-            let from = request.from.as_deref().or(service.from.as_deref());
+            let from = filter::request_from(request.from.as_deref(), service);
             let outcome = evaluate_from(service, &request.payload, from);
             if outcome.code == Code::Discarded {
                 continue;

@@ -85,6 +85,31 @@ impl<'s> Reader<'s> {
         self.optional(table, field, ctx)
     }
 
+    /// Records an error when `table` has none of `fields` (one of which it must have), unless the
+    /// unknown-field check has explained the absence of one of them already.
+    pub fn require_one_of(
+        &mut self,
+        table: &TableRef<'_, '_>,
+        fields: &[&'static str],
+        ctx: Option<&str>,
+    ) {
+        let start = table.span.start;
+        if fields
+            .iter()
+            .any(|f| table.table.contains_key(*f) || self.explained.contains(&(start, *f)))
+        {
+            return;
+        }
+        let named: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+        let d = self.src.error(
+            format!("missing field {}", named.join(" or ")),
+            table.span.clone(),
+        );
+        let help = format!("add one of them to this table; {}", self.help);
+        self.errors
+            .push(d.in_context(ctx.map(str::to_owned)).with_help(help));
+    }
+
     /// `field` of `table`, if it is there; `None` also when it cannot be read (the error is recorded).
     pub fn optional<T: DeserializeOwned>(
         &mut self,

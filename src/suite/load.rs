@@ -7,7 +7,7 @@ use super::schema::{CaseDoc, CaseFileDoc, ExpectDoc, ResolveExpectDoc, ScenarioD
 use super::val::Val;
 use super::{Case, CaseBody, CaseFile, Field, Stated, Step};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::filter::{self, Service};
+use crate::filter::{self, Priority, Service};
 use crate::input::Bodies;
 use crate::payload::Payload;
 use crate::semantics::SemanticsLayer;
@@ -307,8 +307,9 @@ impl Loader<'_> {
                 return None;
             }
         };
+        // An empty `from` is no `from` parameter: the filter file's does not apply either.
         if let Some(from) = from.or(self.defaults.from.as_ref()) {
-            service.from = Some(from.get_ref().clone());
+            service.from = filter::from_parameter(Some(from.get_ref().clone()));
         }
         Some(service)
     }
@@ -384,6 +385,7 @@ impl Loader<'_> {
             (Field::Code, &e.code),
             (Field::Filter, &e.filter),
             (Field::Urgency, &e.urgency),
+            (Field::Priority, &e.priority),
             (Field::Title, &e.title),
             (Field::Description, &e.description),
             (Field::MapKey, &e.map_key),
@@ -485,6 +487,12 @@ fn expected_value(field: Field, value: &toml::Value) -> Result<Val, &'static str
         (Field::Filter, _) => return Err("a filter name, its position from 1, or false"),
         (Field::Urgency, V::String(u)) if u == "high" || u == "low" => true,
         (Field::Urgency, _) => return Err("\"high\", \"low\" or false"),
+        // As written by `--bless` and shown in output: `P1`..`P5`.
+        (Field::Priority, V::String(p)) if Priority::parse(p).is_some_and(|q| q.as_str() == p) => {
+            true
+        }
+        (Field::Priority, V::Boolean(false)) => true,
+        (Field::Priority, _) => return Err("\"P1\" to \"P5\", or false for none"),
         (Field::Title | Field::Description, V::String(_)) => true,
         (Field::Title | Field::Description, _) => return Err("a string, or false"),
         (Field::MapKey, V::String(_) | V::Boolean(false)) => true,

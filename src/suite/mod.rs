@@ -101,6 +101,8 @@ pub enum Field {
     Filter,
     /// The incident's urgency.
     Urgency,
+    /// The incident's priority, or `false` for none.
+    Priority,
     /// The incident's title.
     Title,
     /// The incident's description.
@@ -119,10 +121,11 @@ pub enum Field {
 
 impl Field {
     /// The fields of `[case.expect]`, in the order they are shown and blessed.
-    pub const REQUEST: [(Field, &'static str); 8] = [
+    pub const REQUEST: [(Field, &'static str); 9] = [
         (Field::Code, "code"),
         (Field::Filter, "filter"),
         (Field::Urgency, "urgency"),
+        (Field::Priority, "priority"),
         (Field::Title, "title"),
         (Field::Description, "description"),
         (Field::MapKey, "map_key"),

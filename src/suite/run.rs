@@ -101,6 +101,10 @@ pub fn run(case: &Case) -> Ran {
                 .filter(|(field, _)| match field {
                     Field::Code => true,
                     Field::Description => described,
+                    Field::Priority => outcome
+                        .trigger
+                        .as_ref()
+                        .is_some_and(|i| i.priority.is_some()),
                     Field::Resolve => outcome.resolve.is_some() || outcome.trigger.is_some(),
                     Field::Warnings => !outcome.warnings.is_empty(),
                     _ => outcome.trigger.is_some(),
@@ -209,6 +213,9 @@ fn request_field(field: Field, stated: &Val, o: &Outcome, raw: &str) -> Val {
         Field::Code => Val::Int(i64::from(o.code.status())),
         Field::Filter => incident.map_or(none, |i| filter(&i.filter, Some(stated))),
         Field::Urgency => incident.map_or(none, |i| Val::str(i.urgency.as_str())),
+        Field::Priority => incident
+            .and_then(|i| i.priority)
+            .map_or(none, |p| Val::str(p.as_str())),
         Field::Title => incident.map_or(none, |i| Val::str(i.title.clone())),
         Field::Description => incident.map_or(none, |i| Val::str(i.description.text(raw))),
         Field::MapKey => incident.map_or(none, |i| key(&i.map_key)),

@@ -80,6 +80,9 @@ pub(super) struct ExpectDoc {
     /// The incident's urgency, `high` or `low`; `false`: no incident.
     #[schemars(with = "Option<shapes::FalseOr<shapes::ExpectedUrgency>>")]
     pub urgency: Option<Spanned<toml::Value>>,
+    /// The incident's priority, `"P1"` to `"P5"` as reports show it; `false`: the filter gives none.
+    #[schemars(with = "Option<shapes::FalseOr<shapes::ExpectedPriority>>")]
+    pub priority: Option<Spanned<toml::Value>>,
     /// The incident's title, exactly; `false`: no incident.
     #[schemars(with = "Option<shapes::FalseOr<String>>")]
     pub title: Option<Spanned<toml::Value>>,

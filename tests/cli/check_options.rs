@@ -53,6 +53,7 @@ fn both_conditions_must_hold_unless_conditions_any() {
               k8s: 201 creates an incident
                 filter       #1 "production"
                 urgency      high
+                priority     P2
                 title        Alertmanager - DiskFull
                 description  {"status": "firing", "groupKey": "g1", "commonLabels": {"alertname": "DiskFull"}, "alerts": [{"label … (31 more characters; --full shows all)
                 map key      g1
@@ -107,7 +108,7 @@ fn case_sensitive_flag_turns_a_match_into_a_discard() {
         .stdin(body)
         .expect(
             0,
-            r#"{"input":"<stdin>","index":1,"service":"tigera","code":201,"trigger":{"filter":"security alert","position":1,"urgency":"high","title":"Incident from Tigera","description":"{\"status\": \"FIRING\", \"alert_id\": \"1\"}","map_key":"1"},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `alert_name` not found: the title falls back to \"Incident from Tigera\""},{"kind":"description_fallback","message":"description key `description` not found: the whole payload becomes the description"}]}
+            r#"{"input":"<stdin>","index":1,"service":"tigera","code":201,"trigger":{"filter":"security alert","position":1,"urgency":"high","priority":null,"title":"Incident from Tigera","description":"{\"status\": \"FIRING\", \"alert_id\": \"1\"}","map_key":"1"},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `alert_name` not found: the title falls back to \"Incident from Tigera\""},{"kind":"description_fallback","message":"description key `description` not found: the whole payload becomes the description"}]}
             "#,
             "",
         );
@@ -211,7 +212,7 @@ fn filters_path_from_the_environment() {
         .stdin(r#"{"status": "firing", "groupKey": "g"}"#)
         .expect(
             0,
-            r#"{"input":"<stdin>","index":1,"service":"k8s","code":201,"trigger":{"filter":"production","position":1,"urgency":"high","title":"Incident from Alertmanager","description":"{\"status\": \"firing\", \"groupKey\": \"g\"}","map_key":"g"},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `commonLabels.alertname` not found: the title falls back to \"Incident from Alertmanager\""}]}
+            r#"{"input":"<stdin>","index":1,"service":"k8s","code":201,"trigger":{"filter":"production","position":1,"urgency":"high","priority":"P2","title":"Incident from Alertmanager","description":"{\"status\": \"firing\", \"groupKey\": \"g\"}","map_key":"g"},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `commonLabels.alertname` not found: the title falls back to \"Incident from Alertmanager\""}]}
             "#,
             "",
         );

@@ -84,7 +84,7 @@ fn every_broken_limit_is_reported_with_what_is_allowed() {
           = note: in filter #1 "one"
           = help: use "high" or "low" (any case), or a priority "P1" to "P5"
 
-        error: the trigger part has 3 conditions: Callgoose allows 1 or 2 conditions
+        error: the trigger part has 3 conditions: Callgoose allows at most 2 conditions
          --> filters/bad.toml:5:14
           |
         5 | conditions = [
@@ -165,7 +165,7 @@ fn an_unknown_field_does_not_hide_the_other_errors_of_the_file() {
         4 | severity = "page"
           | ^^^^^^^^
           = note: in filter #1 "one"
-          = help: allowed here: name, urgency, trigger, resolve
+          = help: allowed here: name, urgency, priority, trigger, resolve
 
         error: unknown urgency `urgent`
           --> filters/bad.toml:11:11
@@ -205,7 +205,7 @@ fn an_unknown_field_does_not_hide_the_other_errors_of_the_file() {
 #[test]
 fn every_filter_missing_a_field_gets_its_own_error() {
     let five: String = (1..=5)
-        .map(|n| filter(n).replace("title_from = \"t\"\n", ""))
+        .map(|n| filter(n).replace("urgency = \"low\"\n", ""))
         .collect();
     let out = with_filters(&five).output();
     assert_eq!((out.code, out.stdout.as_str()), (2, ""));
@@ -218,8 +218,8 @@ fn every_filter_missing_a_field_gets_its_own_error() {
     let expected: Vec<String> = (1..=5)
         .flat_map(|n| {
             [
-                "error: missing field `title_from`".to_owned(),
-                format!("--> filters/bad.toml:{}:1", 4 * n - 1),
+                "error: missing field `urgency` or `priority`".to_owned(),
+                format!("--> filters/bad.toml:{}:1", 4 * n - 3),
                 format!("= note: in filter #{n} \"filter {n}\""),
             ]
         })
@@ -248,21 +248,13 @@ fn wrong_types_and_missing_fields_of_one_filter_are_all_reported() {
         2,
         "",
         r#"
-        error: missing field `urgency`
+        error: missing field `urgency` or `priority`
          --> filters/bad.toml:1:1
           |
         1 | [[filter]]
           | ^^^^^^^^^^
           = note: in filter #1 "one"
-          = help: add `urgency = ...` to this table; see the filter-file format in the README
-
-        error: missing field `title_from`
-         --> filters/bad.toml:3:1
-          |
-        3 | [filter.trigger]
-          | ^^^^^^^^^^^^^^^^
-          = note: in filter #1 "one"
-          = help: add `title_from = ...` to this table; see the filter-file format in the README
+          = help: add one of them to this table; see the filter-file format in the README
 
         error: invalid type: string "firing", expected a sequence
          --> filters/bad.toml:4:39
@@ -463,11 +455,12 @@ fn syntax_errors_point_at_the_line() {
 
 #[test]
 fn missing_required_fields_and_bad_semantics_values() {
-    let out = with_filters(&filter(1).replace("title_from = \"t\"\n", "")).output();
+    let out = with_filters(&filter(1).replace("urgency = \"low\"\n", "")).output();
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr
-            .starts_with("error: missing field `title_from`\n --> filters/bad.toml:3:1\n"),
+        out.stderr.starts_with(
+            "error: missing field `urgency` or `priority`\n --> filters/bad.toml:1:1\n"
+        ),
         "{}",
         out.stderr
     );
@@ -517,7 +510,7 @@ fn a_folder_loads_every_toml_file_as_a_service() {
             0,
             r#"
             {"input":"<stdin>","index":1,"service":"a","code":202,"trigger":null,"resolve":null,"warnings":[]}
-            {"input":"<stdin>","index":1,"service":"b","code":201,"trigger":{"filter":"filter 1","position":1,"urgency":"low","title":"Incident from unknown source","description":"{\"k2\": \"v\"}","map_key":null},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `t` not found: the title falls back to \"Incident from unknown source\""},{"kind":"no_map_with","message":"filter \"filter 1\" has no map_with: this incident can never be resolved through the API, and every repeat creates a new one"}]}
+            {"input":"<stdin>","index":1,"service":"b","code":201,"trigger":{"filter":"filter 1","position":1,"urgency":"low","priority":null,"title":"Incident from unknown source","description":"{\"k2\": \"v\"}","map_key":null},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `t` not found: the title falls back to \"Incident from unknown source\""},{"kind":"no_map_with","message":"filter \"filter 1\" has no map_with: this incident can never be resolved through the API, and every repeat creates a new one"}]}
             "#,
             "",
         );

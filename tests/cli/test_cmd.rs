@@ -2,7 +2,7 @@ use crate::support::{Output, Test, unindent};
 
 /// `Test::expect` for `test` output: per-case times vary, so `(1.23 ms)` becomes `(T)` first.
 #[track_caller]
-fn expect_timed(t: Test, code: i32, stdout: &str, stderr: &str) {
+pub(crate) fn expect_timed(t: Test, code: i32, stdout: &str, stderr: &str) {
     let out = t.output();
     let stdout_got = without_times(&out.stdout);
     assert_eq!(
