@@ -26,8 +26,19 @@ pub fn run(
     report: &mut dyn CheckReport,
     messages: &mut Messages<'_>,
 ) -> io::Result<ExitStatus> {
+    // A disabled service evaluates nothing and keeps no log: it is left out, with a note.
+    let (active, disabled): (Vec<&Service>, Vec<&Service>) = services
+        .iter()
+        .partition(|s| s.state != filter::State::Disabled);
+    for s in disabled {
+        messages.note(&format!(
+            "service \"{}\" is disabled (state = \"disabled\" in {}): it evaluates nothing",
+            s.name,
+            s.file.display()
+        ));
+    }
     let mut summary = CheckSummary {
-        services: services.len(),
+        services: active.len(),
         ..CheckSummary::default()
     };
     let keys = Arc::new(KeySet::of(services, std::iter::empty()));
@@ -59,12 +70,13 @@ pub fn run(
                 return Ok(());
             }
         };
-        let outcomes: Vec<_> = services
+        let outcomes: Vec<_> = active
             .iter()
             .map(|service| result(settings, service, &request))
             .collect();
         summary.requests += 1;
         for r in &outcomes {
+            summary.suppressed += usize::from(r.outcome.suppressed.is_some());
             match r.outcome.code {
                 Code::Created => summary.created += 1,
                 Code::Resolved => summary.resolved += 1,
@@ -99,7 +111,9 @@ fn result<'a>(
     let from = filter::request_from(request.from.as_deref(), service);
     let outcome = evaluate_from(service, payload, from);
     let human = settings.format == Format::Human;
-    let traced = settings.explain || (human && outcome.code == Code::Discarded);
+    // Near misses explain a discard; a suppressed incident is no miss.
+    let missed = outcome.code == Code::Discarded && outcome.suppressed.is_none();
+    let traced = settings.explain || (human && missed);
     ServiceResult {
         service,
         trace: traced.then(|| explain::trace(service, payload)),
@@ -139,6 +153,7 @@ mod tests {
             created,
             resolved,
             discarded,
+            suppressed: 0,
             skipped,
         }
     }

@@ -2,6 +2,7 @@
 //! them (colour, standard input, defaults) is `settings`' work.
 
 use crate::json_schema::SchemaKind;
+use crate::secrets::Secret;
 use crate::semantics::{Combine, EmptyMapValue, NullValues, ResolveScope};
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -94,16 +95,12 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub envelope: bool,
 
-    /// The API token the service expects: requests carrying another token, or none, answer 401 and
-    /// change nothing. Never shown in any output.
-    #[arg(
-        long,
-        value_name = "SECRET",
-        env = "SQIBS_TOKEN",
-        hide_env_values = true,
-        value_parser = token
-    )]
-    pub token: Option<String>,
+    /// An API token Callgoose knows: SECRET (global: its requests reach every service) or
+    /// SERVICE=SECRET (that service's filters only); repeatable. Given: a request without a token
+    /// answers 401, one with another token 403. Default: the white-space separated tokens of
+    /// SQIBS_TOKEN; neither: tokens are not checked. Never shown in any output.
+    #[arg(long, value_name = "[SERVICE=]SECRET", value_parser = token)]
+    pub token: Vec<Secret>,
 
     /// Fold exact repeats of a body within this long (90s, 5m, 1h) into the earlier request's incident.
     #[arg(long, value_name = "DURATION", value_parser = crate::timestamp::parse_duration)]
@@ -129,14 +126,16 @@ pub struct ReplayArgs {
 
 /// A token must be one: an empty `--token` (`--token "$TOKEN"` with `TOKEN` unset) would refuse every
 /// request in silence.
-fn token(value: &str) -> Result<String, String> {
+fn token(value: &str) -> Result<Secret, String> {
     if value.is_empty() {
-        return Err("the token is empty (an unset variable, as in --token \"$TOKEN\", or an empty \
-             SQIBS_TOKEN, gives an empty one); give the token the service expects, or leave --token \
-             out to replay without checking tokens"
-            .into());
+        return Err(
+            "the token is empty (an unset variable, as in --token \"$TOKEN\", gives an \
+             empty one); give a token Callgoose knows, or leave --token out to replay without \
+             checking tokens"
+                .into(),
+        );
     }
-    Ok(value.to_owned())
+    Ok(Secret::new(value))
 }
 
 /// How inputs are read; shared by every command that reads payloads.
@@ -230,6 +229,11 @@ pub struct FilterArgs {
     // No clap default: `test` must tell a path the user gave (which has to exist) from the default.
     #[arg(long, value_name = "PATH", env = "SQIBS_FILTERS")]
     pub filters: Option<PathBuf>,
+
+    /// Put this service in maintenance (repeatable): it evaluates, but creates no incident; the one its
+    /// trigger would create is reported as suppressed, and its resolves still close open incidents.
+    #[arg(long, value_name = "SERVICE")]
+    pub maintenance: Vec<String>,
 
     /// How to read what Callgoose leaves undocumented.
     #[command(flatten)]

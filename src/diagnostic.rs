@@ -4,6 +4,7 @@
 //! characters, escaped invisible ones), and a long line or value is never echoed whole.
 
 use crate::render::sanitize::escape;
+use crate::secrets::Mask;
 use std::fmt;
 use std::ops::Range;
 use unicode_width::UnicodeWidthChar;
@@ -52,6 +53,22 @@ const CUT: &str = "...";
 const TAB: &str = "    ";
 
 impl Location {
+    /// This location with the secrets of `mask` hidden in the line shown. A line that held one is
+    /// underlined whole: the mask changes its width, and the message says what is wrong.
+    pub fn hiding(mut self, mask: Mask<'_>) -> Location {
+        let hidden = mask.hidden(&self.shown);
+        if !hidden.is_empty() {
+            self.shown = hidden.apply(&self.shown).into_owned();
+            let width = self
+                .shown
+                .chars()
+                .map(|c| UnicodeWidthChar::width(c).unwrap_or(0))
+                .sum::<usize>();
+            self.underline = 0..width.max(1);
+        }
+        self
+    }
+
     /// Locates the byte range `span` of `source` (the text of `file`).
     pub fn from_span(file: &str, source: &str, span: Range<usize>) -> Location {
         let start = floor_char_boundary(source, span.start.min(source.len()));

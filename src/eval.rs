@@ -3,7 +3,7 @@
 //! the title, description and mapping key extracted with their fallbacks.
 
 use crate::document::{Document, LazyRef};
-use crate::filter::{Condition, Filter, Service};
+use crate::filter::{Condition, Filter, Service, State};
 use crate::keypath::KeyPath;
 use crate::outcome::{Code, Description, FilterRef, Incident, Outcome, Resolution};
 use crate::payload::{Json, Payload};
@@ -17,7 +17,20 @@ pub fn evaluate(service: &Service, payload: &Payload) -> Outcome {
 }
 
 /// [`evaluate`] for a request whose `from=` parameter is `from` (captured traffic carries its own).
+/// The service's state applies: a disabled one does nothing, one in maintenance suppresses the
+/// incident its trigger would create.
 pub fn evaluate_from(service: &Service, payload: &Payload, from: Option<&str>) -> Outcome {
+    let mut outcome = match service.state {
+        State::Disabled => return Outcome::nothing(),
+        State::Enabled | State::Maintenance => evaluate_payload(service, payload, from),
+    };
+    if service.state == State::Maintenance {
+        outcome.suppress();
+    }
+    outcome
+}
+
+fn evaluate_payload(service: &Service, payload: &Payload, from: Option<&str>) -> Outcome {
     match &payload.json {
         Ok(Json::Full(value)) => {
             let mut outcome = evaluate_document(service, value, from);
@@ -112,6 +125,7 @@ fn evaluate_document<D: Document + ?Sized>(
         code,
         trigger,
         resolve,
+        suppressed: None,
         warnings,
     }
 }

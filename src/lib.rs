@@ -3,6 +3,7 @@
 //! Filter files (TOML) describe the ordered API filters of Callgoose services; [`eval::evaluate`] tells
 //! what Callgoose would do with a request body. The binary is a thin shell over [`run`].
 
+pub mod access;
 pub mod check;
 pub mod cli;
 pub mod command_line;

@@ -106,6 +106,33 @@ pub struct Outcome {
     pub trigger: Option<Incident>,
     /// The resolve part that matched, if any.
     pub resolve: Option<Resolution>,
+    /// The incident a trigger part would have created, had its service not been in maintenance.
+    pub suppressed: Option<Incident>,
     /// Findings worth showing.
     pub warnings: Vec<Warning>,
+}
+
+impl Outcome {
+    /// Nothing at all: what a disabled service does with any request.
+    pub fn nothing() -> Outcome {
+        Outcome {
+            code: Code::Discarded,
+            trigger: None,
+            resolve: None,
+            suppressed: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The same request for a service in maintenance: the incident is not created but kept as
+    /// suppressed, and the code is the one the resolve side alone earns.
+    pub fn suppress(&mut self) {
+        if let Some(incident) = self.trigger.take() {
+            self.suppressed = Some(incident);
+            self.code = match self.resolve {
+                Some(_) => Code::Resolved,
+                None => Code::Discarded,
+            };
+        }
+    }
 }

@@ -1,15 +1,14 @@
 //! The `test` command: find case files, run the selected cases, bless if asked, work out coverage, and
 //! report, with the JUnit file written beside. A case file that cannot be loaded or blessed is reported,
 //! named in the summary, and the others still run; the exit status then says the suite could not run.
-//! Cases carry no token of their own: what their reports hide is text shaped like a secret (see
-//! `secrets`).
+//! What a case's reports hide is text shaped like a secret (see `secrets`) and the tokens its
+//! scenario names.
 
 use crate::diagnostic::Diagnostics;
 use crate::diff::diff;
 use crate::exit::ExitStatus;
 use crate::filter::Service;
 use crate::render::{CaseRecord, CaseStatus, Messages, TestError, TestReport, TestSummary, junit};
-use crate::secrets::Mask;
 use crate::select::selected;
 use crate::settings::TestSettings;
 use crate::suite::run::{Hit, Ran, run};
@@ -28,7 +27,7 @@ pub fn run_suite(
     report: &mut dyn TestReport,
     messages: &mut Messages<'_>,
 ) -> Result<ExitStatus> {
-    let mut cache = ServiceCache::default();
+    let mut cache = ServiceCache::new(settings.maintenance.clone());
     if settings.filters_given {
         // Loaded whether or not a case file uses them: a mistyped --filters must not pass silently.
         cache.get(&settings.default_filters, settings.semantics)?;
@@ -96,6 +95,20 @@ pub fn run_suite(
             "--filters {} was not used: every case file names its own filters",
             settings.default_filters.display()
         ));
+    }
+    // A `--maintenance` that reached no service is a mistake the run must not pass over.
+    let loaded = cache.services();
+    for name in &settings.maintenance {
+        if !loaded.iter().any(|s| &s.name == name) {
+            let what = format!(
+                "--maintenance {name}: no service \"{name}\" in the filters the case files use"
+            );
+            messages.error(&what);
+            summary.errors.push(TestError {
+                path: settings.default_filters.display().to_string(),
+                what,
+            });
+        }
     }
     summary.uncovered = coverage::uncovered(&used, &hits);
     for r in &records {
@@ -181,7 +194,7 @@ fn run_file(
             let ran = run(case);
             let status = match (ran.passed() && !ran.compared.is_empty(), settings.bless) {
                 (true, _) => CaseStatus::Passed,
-                (false, true) => match bless::secret(case, &ran, Mask::SHAPES) {
+                (false, true) => match bless::secret(case, &ran, case.secrets.mask(None)) {
                     None => CaseStatus::Blessed,
                     Some((field, kind)) => {
                         messages.error(&format!(
@@ -218,7 +231,7 @@ fn run_file(
             expect_line: differing.first().map(|c| c.line),
             diff: ran
                 .as_ref()
-                .map(|r| diff(&r.compared, Mask::SHAPES))
+                .map(|r| diff(&r.compared, case.secrets.mask(None)))
                 .unwrap_or_default(),
             fragile: ran.as_ref().map(|r| r.fragile.clone()).unwrap_or_default(),
         };

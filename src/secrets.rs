@@ -27,6 +27,29 @@ pub const MASK: &str = "***";
 /// Secrets shorter than this many characters are hidden only where they stand alone.
 pub const SHORT: usize = 8;
 
+/// A secret as the program holds it: its text is reached only through [`Secret::expose`], and its
+/// `Debug` form never shows it, so no formatting of a settings or options value can leak one.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Holds `text` as a secret.
+    pub fn new(text: impl Into<String>) -> Secret {
+        Secret(text.into())
+    }
+
+    /// The secret's text, for comparing and masking; never for showing.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret({MASK})")
+    }
+}
+
 /// The secrets a whole run knows: its `--token`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Secrets {
@@ -518,5 +541,13 @@ mod tests {
         assert_eq!(hidden.map(5..7), 3..6);
         assert_eq!(hidden.starting_at(3), Some(3..12));
         assert_eq!(Mask::SHAPES.hidden("Bearer x1").first(), Some(Kind::Bearer));
+    }
+
+    #[test]
+    fn a_secret_is_never_formatted() {
+        let secret = Secret::new("s3cr3t-42");
+        assert_eq!(format!("{secret:?}"), "Secret(***)");
+        assert_eq!(format!("{:?}", Some(secret.clone())), "Some(Secret(***))");
+        assert_eq!(secret.expose(), "s3cr3t-42");
     }
 }

@@ -2,6 +2,7 @@
 //! conflicting flags is made here, once, from the arguments and a snapshot of the environment. The rest
 //! of the program sees only [`Settings`].
 
+use crate::access::Tokens;
 use crate::cli::{
     Args, CheckArgs, ColorChoice, Command, DenyLevel, FilterArgs, Format, LintArgs, ReplayArgs,
     RequestArgs, SemanticsArgs, TestArgs,
@@ -12,6 +13,7 @@ use crate::json_schema::SchemaKind;
 use crate::lint::LintOptions;
 use crate::replay::ReplayOptions;
 use crate::replay::run::ReplaySettings;
+use crate::secrets::Secret;
 use crate::semantics::SemanticsLayer;
 use anyhow::{Result, bail};
 use std::path::PathBuf;
@@ -29,6 +31,8 @@ pub struct Environment {
     pub stdout_tty: bool,
     /// Standard error is a terminal.
     pub stderr_tty: bool,
+    /// `SQIBS_TOKEN`, when set: the tokens Callgoose knows, separated by white space.
+    pub tokens: Option<Secret>,
 }
 
 impl Environment {
@@ -41,6 +45,7 @@ impl Environment {
             stdin_tty: std::io::stdin().is_terminal(),
             stdout_tty: std::io::stdout().is_terminal(),
             stderr_tty: std::io::stderr().is_terminal(),
+            tokens: std::env::var("SQIBS_TOKEN").ok().map(Secret::new),
         }
     }
 }
@@ -66,7 +71,7 @@ pub enum CommandSettings {
     /// `lint`.
     Lint(LintSettings),
     /// `replay`.
-    Replay(ReplayCommand),
+    Replay(Box<ReplayCommand>),
     /// `schema`: the file format whose schema to print.
     Schema(SchemaKind),
 }
@@ -117,6 +122,8 @@ pub struct TestSettings {
     pub allow_outside: bool,
     /// Where to write a JUnit report.
     pub junit: Option<PathBuf>,
+    /// Services put in maintenance by the command line.
+    pub maintenance: Vec<String>,
     /// Output format.
     pub format: Format,
 }
@@ -150,7 +157,7 @@ impl Settings {
             Command::Check(check) => CommandSettings::Check(check_settings(check, env)?),
             Command::Test(test) => CommandSettings::Test(test_settings(test)),
             Command::Lint(lint) => CommandSettings::Lint(lint_settings(lint)),
-            Command::Replay(replay) => CommandSettings::Replay(replay_settings(replay, env)?),
+            Command::Replay(replay) => CommandSettings::Replay(Box::new(replay_settings(replay, env)?)),
             Command::Schema(schema) => CommandSettings::Schema(schema.kind),
         };
         let json = match &command {
@@ -191,6 +198,7 @@ fn test_settings(args: TestArgs) -> TestSettings {
         deny_uncovered: args.deny_uncovered,
         allow_outside: args.allow_outside,
         junit: args.junit,
+        maintenance: args.filters.maintenance,
         format: args.format,
     }
 }
@@ -226,8 +234,9 @@ fn replay_settings(args: ReplayArgs, env: &Environment) -> Result<ReplayCommand>
     Ok(ReplayCommand {
         settings: ReplaySettings {
             paths: input_paths(args.paths, env)?,
+            tokens: replay_tokens(args.token, env)?,
             options: ReplayOptions {
-                token: args.token,
+                tokens: Tokens::default(),
                 dedup_window: args.dedup_window,
                 time_key: args.time_key,
             },
@@ -243,6 +252,28 @@ fn replay_settings(args: ReplayArgs, env: &Environment) -> Result<ReplayCommand>
         diff,
         format: args.format,
     })
+}
+
+/// The tokens of `--token`, else of `SQIBS_TOKEN`. A variable that is set but holds no token (a CI
+/// secret that is missing) is an error, not a replay without token checks.
+fn replay_tokens(given: Vec<Secret>, env: &Environment) -> Result<Vec<Secret>> {
+    if !given.is_empty() {
+        return Ok(given);
+    }
+    let Some(tokens) = &env.tokens else {
+        return Ok(Vec::new());
+    };
+    let tokens: Vec<Secret> = tokens
+        .expose()
+        .split_whitespace()
+        .map(Secret::new)
+        .collect();
+    if tokens.is_empty() {
+        bail!(
+            "SQIBS_TOKEN is set but holds no token (a CI secret that is not defined gives an empty one): give the tokens Callgoose knows, separated by white space, or unset it to replay without checking tokens"
+        );
+    }
+    Ok(tokens)
 }
 
 fn lint_settings(args: LintArgs) -> LintSettings {
@@ -270,6 +301,7 @@ fn filter_options(filters: FilterArgs, request: RequestArgs) -> FilterOptions {
         path: filters.filters.unwrap_or_else(default_filters),
         flag: "--filters",
         service: request.service,
+        maintenance: filters.maintenance,
         from: match (request.from, request.no_from) {
             (_, true) => FromChoice::Clear,
             // An empty `from` parameter is none at all.

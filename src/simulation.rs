@@ -9,6 +9,8 @@
 //!   incident. Each resolve also says what the other scope would have closed, when that differs.
 //!   Duplicates are found across the service under either scope.
 //! - Within one request the trigger is applied first, then the resolve (the order Callgoose documents).
+//! - A service in maintenance creates nothing: a trigger that holds is suppressed (not a duplicate
+//!   either), while its resolves close open incidents as ever.
 //!
 //! Memory grows with the number of open incidents only: closed incidents are handed back, not kept.
 
@@ -86,6 +88,8 @@ pub struct Step {
     pub triggered: Option<Triggered>,
     /// The resolve side, if a resolve part matched.
     pub resolved: Option<Resolved>,
+    /// A trigger held in maintenance: the incident it would have created was not.
+    pub suppressed: bool,
     /// When the other resolve scope would have closed other incidents than this step did: the ids it
     /// would have closed (none: empty).
     pub other_scope_closes: Option<Vec<usize>>,
@@ -129,18 +133,30 @@ pub enum Action {
     Resolved,
     /// A resolve part matched but nothing was open with its mapping value.
     NoOpenIncident,
+    /// A trigger held, but its service is in maintenance: no incident was created.
+    Suppressed,
     /// Nothing matched.
     Discarded,
+    /// `401`: tokens are checked and the request carries none.
+    Unauthorized,
+    /// `403`: the request's token is not one Callgoose knows.
+    Forbidden,
+    /// The request's token is valid, but for other services only: this one never saw it.
+    Unreached,
 }
 
 impl Action {
     /// Every action, with its name.
-    pub const ALL: [(Action, &'static str); 5] = [
+    pub const ALL: [(Action, &'static str); 9] = [
         (Action::Created, "created"),
         (Action::Duplicate, "duplicate"),
         (Action::Resolved, "resolved"),
         (Action::NoOpenIncident, "no-open-incident"),
+        (Action::Suppressed, "suppressed"),
         (Action::Discarded, "discarded"),
+        (Action::Unauthorized, "unauthorized"),
+        (Action::Forbidden, "forbidden"),
+        (Action::Unreached, "unreached"),
     ];
 
     /// Reads an action's name.
@@ -173,6 +189,7 @@ impl Step {
         match &self.triggered {
             Some(Triggered::Created(_)) => actions.push(Action::Created),
             Some(Triggered::Duplicate(_)) => actions.push(Action::Duplicate),
+            None if self.suppressed => actions.push(Action::Suppressed),
             None => {}
         }
         match &self.resolved {
@@ -211,7 +228,10 @@ impl Simulation {
         request: usize,
         scope: ResolveScope,
     ) -> Step {
-        let mut step = Step::default();
+        let mut step = Step {
+            suppressed: outcome.suppressed.is_some(),
+            ..Step::default()
+        };
         if let Some(i) = &outcome.trigger {
             step.triggered = Some(match &i.map_key {
                 Some(key) => match self.open_mut(service, key) {
@@ -353,6 +373,7 @@ mod tests {
                 map_key: key.map(str::to_owned),
             }),
             resolve: None,
+            suppressed: None,
             warnings: vec![],
         }
     }
@@ -368,6 +389,7 @@ mod tests {
                 },
                 map_key: key.map(str::to_owned),
             }),
+            suppressed: None,
             warnings: vec![],
         }
     }
@@ -377,6 +399,7 @@ mod tests {
             code: Code::Discarded,
             trigger: None,
             resolve: None,
+            suppressed: None,
             warnings: vec![],
         }
     }

@@ -28,6 +28,8 @@ pub struct FilterOptions {
     pub flag: &'static str,
     /// Keep only this service.
     pub service: Option<String>,
+    /// Put these services in maintenance.
+    pub maintenance: Vec<String>,
     /// The request's `from` parameter.
     pub from: FromChoice,
     /// Readings that win over the files'.
@@ -52,19 +54,31 @@ pub fn load(options: &FilterOptions) -> Result<Vec<Service>> {
         options.flag
     );
     let mut services = load::load_set(&options.path, options.semantics, &remedy)?;
-    if let Some(wanted) = &options.service {
+    let known = |wanted: &str, flag: &str| {
         let names = services.iter().map(|s| s.name.as_str());
-        if !services.iter().any(|s| &s.name == wanted) {
-            let hint = match suggest::closest(wanted, names.clone()) {
-                Some(close) => format!("did you mean \"{close}\"?"),
-                None => format!("loaded: {}", names.collect::<Vec<_>>().join(", ")),
-            };
-            bail!(
-                "no service \"{wanted}\" in {}: {hint}",
-                options.path.display()
-            );
+        if services.iter().any(|s| s.name == wanted) {
+            return Ok(());
         }
+        let hint = match suggest::closest(wanted, names.clone()) {
+            Some(close) => format!("did you mean \"{close}\"?"),
+            None => format!("loaded: {}", names.collect::<Vec<_>>().join(", ")),
+        };
+        bail!(
+            "{flag} {wanted}: no service \"{wanted}\" in {}: {hint}",
+            options.path.display()
+        )
+    };
+    for name in &options.maintenance {
+        known(name, "--maintenance")?;
+    }
+    if let Some(wanted) = &options.service {
+        known(wanted, "--service")?;
         services.retain(|s| &s.name == wanted);
+    }
+    for service in &mut services {
+        if options.maintenance.contains(&service.name) {
+            service.state = State::Maintenance;
+        }
     }
     for service in &mut services {
         match &options.from {
@@ -113,8 +127,49 @@ pub struct Service {
     pub from: Option<String>,
     /// The readings of ambiguous behaviour in force for this service.
     pub semantics: Semantics,
+    /// Whether it takes requests: its file's `state`, or `--maintenance`.
+    pub state: State,
     /// The filters, in the order Callgoose tries them.
     pub filters: Vec<Filter>,
+}
+
+/// A service's state, as Callgoose's service settings have it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum State {
+    /// It evaluates requests and creates incidents.
+    #[default]
+    Enabled,
+    /// It evaluates nothing and keeps no log of the request.
+    Disabled,
+    /// It evaluates requests but creates no incident while the maintenance lasts: the incident a
+    /// trigger would create is suppressed. Resolves still close open incidents (the documented reading:
+    /// maintenance stops new incidents, nothing else).
+    Maintenance,
+}
+
+impl State {
+    /// Every state, as filter files spell it.
+    pub const ALL: [(State, &'static str); 3] = [
+        (State::Enabled, "enabled"),
+        (State::Disabled, "disabled"),
+        (State::Maintenance, "maintenance"),
+    ];
+
+    /// Reads a state as filter and case files spell it.
+    pub fn parse(text: &str) -> Option<State> {
+        State::ALL
+            .iter()
+            .find(|(_, word)| *word == text)
+            .map(|&(state, _)| state)
+    }
+
+    /// The state as filter files spell it.
+    pub fn as_str(self) -> &'static str {
+        State::ALL
+            .iter()
+            .find(|(state, _)| *state == self)
+            .map_or("", |(_, word)| word)
+    }
 }
 
 impl Service {
@@ -126,6 +181,14 @@ impl Service {
         }
         other.semantics = semantics;
         other
+    }
+
+    /// This service in another state.
+    pub fn in_state(&self, state: State) -> Service {
+        Service {
+            state,
+            ..self.clone()
+        }
     }
 
     /// Reads every key of every filter as a path (`nested`) or as one top-level key.

@@ -38,6 +38,15 @@ pub(crate) struct FileDoc {
         reason = "declares the field; read field by field by `validate`"
     )]
     pub from: Option<Spanned<String>>,
+    /// The service's state: `enabled` (the default), `disabled` (it evaluates nothing and logs
+    /// nothing) or `maintenance` (it evaluates, but the incidents its triggers would create are
+    /// suppressed; resolves still close open incidents). `--maintenance SERVICE` puts it in maintenance.
+    #[schemars(with = "Option<shapes::StateWord>")]
+    #[allow(
+        dead_code,
+        reason = "declares the field; read field by field by `validate`"
+    )]
+    pub state: Option<Spanned<String>>,
     /// Readings of what Callgoose's documentation leaves open; command-line switches win over them.
     #[allow(
         dead_code,
@@ -247,7 +256,7 @@ mod tests {
         );
         assert_eq!(
             Table::Root.fields(),
-            ["service", "from", "semantics", "filter"]
+            ["service", "from", "state", "semantics", "filter"]
         );
     }
 }

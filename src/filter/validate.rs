@@ -4,7 +4,7 @@
 //! run shows everything to fix.
 
 use super::schema::{Table, filter_context};
-use super::{Condition, Filter, Priority, Resolve, Service, Trigger, Urgency, limits};
+use super::{Condition, Filter, Priority, Resolve, Service, State, Trigger, Urgency, limits};
 use crate::diagnostic::Diagnostic;
 use crate::filter;
 use crate::keypath::KeyPath;
@@ -39,6 +39,18 @@ pub(super) fn read(
         r.optional::<String>(&root, "from", None)
             .map(Spanned::into_inner),
     );
+    let state = r.optional::<String>(&root, "state", None).and_then(|s| {
+        let read = State::parse(s.get_ref());
+        if read.is_none() {
+            r.error(
+                format!("unknown state `{}`", s.get_ref()),
+                s.span(),
+                None,
+                "use \"enabled\", \"disabled\" or \"maintenance\"",
+            );
+        }
+        read
+    });
     let semantics = r
         .table(&root, "semantics", false, None)
         .and_then(|t| r.all_optional::<SemanticsLayer>(&t, Table::Semantics.fields(), None));
@@ -89,6 +101,7 @@ pub(super) fn read(
                 file: path.to_owned(),
                 from,
                 semantics,
+                state: state.unwrap_or_default(),
                 filters,
             };
             if !semantics.nested_keys {

@@ -3,7 +3,7 @@
 //! scenario actions), and rules across fields (a case gives a payload or a body). Each is built from
 //! the same lists the readers use, so that a new urgency word or action reaches the schema too.
 
-use crate::filter::Urgency;
+use crate::filter::{State, Urgency};
 use crate::outcome::Code;
 use crate::simulation::Action;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -56,6 +56,14 @@ shape!(
             ],
         })
     }
+);
+
+shape!(
+    /// `state = "maintenance"` in a filter or case file: a word of [`State::ALL`], as written there.
+    StateWord, _generator => json_schema!({
+        "type": "string",
+        "enum": State::ALL.map(|(_, word)| word),
+    })
 );
 
 shape!(

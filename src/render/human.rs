@@ -48,6 +48,12 @@ impl<'w> HumanCheck<'w> {
     fn outcome(&mut self, service: &str, o: &Outcome, raw: &str, mask: Mask<'_>) -> io::Result<()> {
         let p = self.palette;
         let headline = match (o.code, &o.resolve) {
+            _ if o.suppressed.is_some() => {
+                let code = o.code;
+                p.warning(&format!(
+                    "{code} in maintenance: the incident it would create is suppressed"
+                ))
+            }
             (Code::Created, _) => p.created("201 creates an incident"),
             (Code::Resolved, Some(r)) if r.map_key.is_some() => {
                 p.resolved("200 resolves the open incident(s) with its mapping value")
@@ -59,7 +65,7 @@ impl<'w> HumanCheck<'w> {
         };
         let service = shown(service, mask, false);
         writeln!(self.out, "  {}: {headline}", p.service(&service))?;
-        if let Some(i) = &o.trigger {
+        if let Some(i) = o.trigger.as_ref().or(o.suppressed.as_ref()) {
             self.field("filter", &filter_ref(&i.filter, mask))?;
             self.field("urgency", i.urgency.as_str())?;
             if let Some(priority) = i.priority {
@@ -88,6 +94,9 @@ impl<'w> HumanCheck<'w> {
                 )?;
             }
             (None, Code::Created) => self.field("resolve", &p.hint("no resolve part matched"))?,
+            (None, _) if o.suppressed.is_some() => {
+                self.field("resolve", &p.hint("no resolve part matched"))?
+            }
             (None, _) => {}
         }
         for w in &o.warnings {
@@ -182,6 +191,9 @@ impl CheckReport for HumanCheck<'_> {
             s.resolved,
             s.discarded
         );
+        if s.suppressed > 0 {
+            line.push_str(&format!(" ({} suppressed: maintenance)", s.suppressed));
+        }
         if s.skipped.total() > 0 {
             let mut why = Vec::new();
             if s.skipped.inputs > 0 {

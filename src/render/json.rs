@@ -35,6 +35,9 @@ struct Line<'a> {
     code: u16,
     trigger: Option<TriggerJson<'a>>,
     resolve: Option<ResolveJson<'a>>,
+    /// Only for a service in maintenance whose trigger held: the incident it did not create.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<TriggerJson<'a>>,
     warnings: Vec<WarningJson>,
     /// With `--explain` only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,6 +124,10 @@ fn line<'a>(result: &'a RequestResult<'_>, r: &'a ServiceResult<'_>) -> Line<'a>
             .as_ref()
             .map(|i| TriggerJson::new(i, &result.payload.raw, mask)),
         resolve: o.resolve.as_ref().map(|r| ResolveJson::new(r, mask)),
+        suppressed: o
+            .suppressed
+            .as_ref()
+            .map(|i| TriggerJson::new(i, &result.payload.raw, mask)),
         warnings: o
             .warnings
             .iter()

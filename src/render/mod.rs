@@ -77,6 +77,8 @@ pub struct CheckSummary {
     pub resolved: usize,
     /// Request-service pairs that were discarded (202).
     pub discarded: usize,
+    /// Of those, incidents a service in maintenance did not create.
+    pub suppressed: usize,
     /// Bodies and inputs that could not be read.
     pub skipped: Skipped,
 }

@@ -65,8 +65,9 @@ impl<'w> HumanReplay<'w> {
     fn what(&self, r: &Record, mask: Mask<'_>) -> String {
         let p = self.palette;
         match r.code {
-            401 => p.error("401 unauthorized: the request's token is missing or does not match"),
-            202 => p.discarded("202 discarded"),
+            401 => p.error("401 unauthorized: the request carries no API token"),
+            403 => p.error("403 forbidden: the request's API token is none Callgoose knows"),
+            202 if r.actions.is_empty() => p.discarded("202 discarded"),
             code => {
                 let actions: Vec<String> = r
                     .actions
@@ -85,6 +86,12 @@ impl<'w> HumanReplay<'w> {
                             Some(TriggerAction::Duplicate(made)) => {
                                 parts.push(format!("duplicate of incident #{}", made.id))
                             }
+                            Some(TriggerAction::Suppressed(i)) => parts.push(format!(
+                                "{} \"{}\" {}",
+                                p.warning("in maintenance: suppressed incident"),
+                                shown(&i.title, mask, false),
+                                key(&i.map_key, mask),
+                            )),
                             None => {}
                         }
                         match &a.resolve {
@@ -124,7 +131,7 @@ impl<'w> HumanReplay<'w> {
 }
 
 /// The counts of a diff, as labelled rows: `left open` is what was created and not resolved.
-fn diff_rows(old: &Counts, new: &Counts) -> [(&'static str, usize, usize); 9] {
+fn diff_rows(old: &Counts, new: &Counts) -> [(&'static str, usize, usize); 11] {
     let open = |c: &Counts| c.created.saturating_sub(c.resolved);
     [
         ("incidents created", old.created, new.created),
@@ -144,6 +151,8 @@ fn diff_rows(old: &Counts, new: &Counts) -> [(&'static str, usize, usize); 9] {
         ),
         ("triggers without a mapping key", old.keyless, new.keyless),
         ("unauthorized (401)", old.unauthorized, new.unauthorized),
+        ("forbidden (403)", old.forbidden, new.forbidden),
+        ("suppressed (maintenance)", old.suppressed, new.suppressed),
     ]
 }
 
@@ -228,6 +237,7 @@ fn field_text(r: &Record, index: Option<usize>, field: Field, raw: &str, mask: M
                     made.created_by
                 )
             }
+            Some(TriggerAction::Suppressed(_)) => "suppresses an incident (maintenance)".into(),
         },
     }
 }
@@ -283,6 +293,15 @@ impl ReplayReport for HumanReplay<'_> {
             ("triggers without a mapping key", c.keyless),
             ("unauthorized (401)", c.unauthorized),
         ];
+        // Rows of what only some runs can do, shown when it happened.
+        for (label, n) in [
+            ("forbidden (403)", c.forbidden),
+            ("suppressed (maintenance)", c.suppressed),
+        ] {
+            if n > 0 {
+                rows.push((label, n));
+            }
+        }
         if skipped > 0 {
             rows.push(("skipped (unreadable)", skipped));
         }
@@ -371,6 +390,11 @@ impl ReplayReport for HumanReplay<'_> {
             "", "old", "new", "change"
         ))?;
         for (label, a, b) in diff_rows(old, new) {
+            // As in the summary: the rows of what only some runs do, when either side did it.
+            let rare = ["forbidden (403)", "suppressed (maintenance)"].contains(&label);
+            if rare && a == 0 && b == 0 {
+                continue;
+            }
             let row = if a == b {
                 format!("  {label:<31} {a:>8} {b:>8}")
             } else {
@@ -412,8 +436,7 @@ struct RecordJson<'a> {
     number: usize,
     name: &'a str,
     code: u16,
-    triggered: TriggeredJson,
-    resolved: ResolvedJson,
+    response: ResponseJson,
     actions: Vec<ActionJson<'a>>,
     warnings: Vec<WarningJson>,
 }
@@ -422,6 +445,21 @@ struct RecordJson<'a> {
 struct WarningJson {
     kind: &'static str,
     message: String,
+}
+
+/// The body Callgoose answers with: its documented shape for a processed request, an error for a
+/// refused one (Callgoose documents no body for those).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ResponseJson {
+    Processed {
+        id: usize,
+        triggered: TriggeredJson,
+        resolved: ResolvedJson,
+    },
+    Refused {
+        error: &'static str,
+    },
 }
 
 #[derive(Serialize)]
@@ -465,6 +503,11 @@ enum TriggerJson<'a> {
     Duplicate {
         incident: usize,
     },
+    Suppressed {
+        title: Cow<'a, str>,
+        map_key: Option<Cow<'a, str>>,
+        priority: Option<&'static str>,
+    },
 }
 
 #[derive(Serialize)]
@@ -498,6 +541,11 @@ fn record_json<'a>(r: &'a Record, mask: Mask<'_>) -> RecordJson<'a> {
                     priority: i.priority.map(Priority::as_str),
                 },
                 TriggerAction::Duplicate(made) => TriggerJson::Duplicate { incident: made.id },
+                TriggerAction::Suppressed(i) => TriggerJson::Suppressed {
+                    title: masked(&i.title, mask),
+                    map_key: i.map_key.as_deref().map(|k| masked(k, mask)),
+                    priority: i.priority.map(Priority::as_str),
+                },
             }),
             resolve: a.resolve.as_ref().map(|r| match r {
                 ResolveAction::Closed(closed) => ResolveJson::Resolved {
@@ -527,13 +575,24 @@ fn record_json<'a>(r: &'a Record, mask: Mask<'_>) -> RecordJson<'a> {
         number: r.number,
         name: &r.name,
         code: r.code,
-        triggered: TriggeredJson {
-            created: r.created,
-            duplicate: r.duplicate,
-        },
-        resolved: ResolvedJson {
-            resolved: r.resolved,
-            duplicate: r.resolve_duplicate,
+        response: match r.code {
+            401 => ResponseJson::Refused {
+                error: "unauthorized: the request carries no API token",
+            },
+            403 => ResponseJson::Refused {
+                error: "forbidden: the request's API token is none Callgoose knows",
+            },
+            _ => ResponseJson::Processed {
+                id: r.number,
+                triggered: TriggeredJson {
+                    created: r.created,
+                    duplicate: r.duplicate,
+                },
+                resolved: ResolvedJson {
+                    resolved: r.resolved,
+                    duplicate: r.resolve_duplicate,
+                },
+            },
         },
         actions,
         warnings: r
@@ -548,7 +607,7 @@ fn record_json<'a>(r: &'a Record, mask: Mask<'_>) -> RecordJson<'a> {
 }
 
 /// The counts under their JSON names.
-fn counts_fields(c: &Counts) -> [(&'static str, usize); 9] {
+fn counts_fields(c: &Counts) -> [(&'static str, usize); 11] {
     [
         ("requests", c.requests),
         ("created", c.created),
@@ -559,6 +618,8 @@ fn counts_fields(c: &Counts) -> [(&'static str, usize); 9] {
         ("unmapped_resolves", c.unmapped_resolves),
         ("keyless", c.keyless),
         ("unauthorized", c.unauthorized),
+        ("forbidden", c.forbidden),
+        ("suppressed", c.suppressed),
     ]
 }
 
@@ -610,6 +671,7 @@ fn field_json(r: &Record, index: Option<usize>, field: Field, raw: &str, mask: M
             Some(TriggerAction::Duplicate(made)) => {
                 json!({"action": "duplicate", "created_by": made.created_by})
             }
+            Some(TriggerAction::Suppressed(_)) => json!({"action": "suppressed"}),
         },
     }
 }

@@ -124,6 +124,7 @@ enum TriggerIdentity {
     None,
     Created,
     FoldsInto(usize),
+    Suppressed,
 }
 
 fn trigger_identity(t: &Option<TriggerAction>) -> TriggerIdentity {
@@ -131,6 +132,7 @@ fn trigger_identity(t: &Option<TriggerAction>) -> TriggerIdentity {
         None => TriggerIdentity::None,
         Some(TriggerAction::Created(..)) => TriggerIdentity::Created,
         Some(TriggerAction::Duplicate(made)) => TriggerIdentity::FoldsInto(made.created_by),
+        Some(TriggerAction::Suppressed(_)) => TriggerIdentity::Suppressed,
     }
 }
 

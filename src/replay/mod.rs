@@ -3,7 +3,11 @@
 //! the counts of the whole stream. Pure: requests in, records out; `run` does the reading and writing.
 //!
 //! Rules, besides the simulation's (see `simulation`):
-//! - With an expected token, a request carrying another token, or none, answers 401 and changes nothing.
+//! - With tokens known (`--token`), a request without a token answers 401 and one whose token is none
+//!   of them 403, and either changes nothing; a request whose token is scoped reaches only its
+//!   services (see `access`). Without tokens, every request reaches every service.
+//! - A disabled service sees nothing; one in maintenance evaluates, and the incident its trigger would
+//!   create is suppressed (reported with what it would have been), while its resolves close as ever.
 //! - A captured `from` wins over the filter file's for that request.
 //! - With a duplicate window, a request whose body repeats one the same service saw within the window
 //!   is folded into the earlier request's incident (`triggered.duplicate`), even without a mapping key,
@@ -22,12 +26,13 @@ pub mod run;
 
 pub use compare::{Change, Field, changes};
 
+use crate::access::{Admission, Tokens};
 use crate::envelope::Request;
 use crate::eval::evaluate_from;
 use crate::explain::Fragility;
-use crate::filter::{self, Service};
+use crate::filter::{self, Service, State};
 use crate::keypath::KeyPath;
-use crate::outcome::{Code, Description};
+use crate::outcome::{self, Code, Description};
 use crate::semantics::Reading;
 use crate::simulation::{Incident, IncidentRef, Resolved, Simulation, Triggered, closing_words};
 use crate::timestamp::{self, Millis};
@@ -39,8 +44,8 @@ use std::hash::{Hash, Hasher};
 /// How a replay runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReplayOptions {
-    /// The token the service expects; `None`: tokens are not checked.
-    pub token: Option<String>,
+    /// The tokens Callgoose knows; none: tokens are not checked.
+    pub tokens: Tokens,
     /// Repeats of one body within this long are duplicates.
     pub dedup_window: Option<Millis>,
     /// Where a bare body keeps its time.
@@ -92,6 +97,8 @@ pub enum TriggerAction {
     Created(Incident, Description),
     /// Folded into this open incident.
     Duplicate(IncidentRef),
+    /// Not created: the service is in maintenance. What it would have been.
+    Suppressed(Box<outcome::Incident>),
 }
 
 /// The resolve side of an action.
@@ -127,8 +134,12 @@ pub struct Counts {
     pub unmapped_resolves: usize,
     /// Triggers without a mapping value: each a new incident that can never auto-resolve.
     pub keyless: usize,
-    /// Requests refused for their token (401).
+    /// Requests refused without a token (401).
     pub unauthorized: usize,
+    /// Requests refused for a token that is none Callgoose knows (403).
+    pub forbidden: usize,
+    /// Incidents not created because their service was in maintenance.
+    pub suppressed: usize,
 }
 
 /// A replay in progress.
@@ -201,13 +212,19 @@ impl<'s> Replayer<'s> {
             actions: Vec::new(),
             warnings: Vec::new(),
         };
-        if let Some(expected) = &self.options.token
-            && request.token.as_deref() != Some(expected.as_str())
-        {
-            self.counts.unauthorized += 1;
-            record.code = 401;
-            return record;
-        }
+        let reach = match self.options.tokens.admit(request.token.as_deref()) {
+            Admission::Reaches(reach) => reach,
+            Admission::NoToken => {
+                self.counts.unauthorized += 1;
+                record.code = 401;
+                return record;
+            }
+            Admission::UnknownToken => {
+                self.counts.forbidden += 1;
+                record.code = 403;
+                return record;
+            }
+        };
         let (time, no_time) = self.time_of(request);
         if let Some(t) = time {
             self.last_time = Some(self.last_time.map_or(t, |last| last.max(t)));
@@ -221,9 +238,13 @@ impl<'s> Replayer<'s> {
             _ => None,
         };
         for (index, service) in self.services.iter().enumerate() {
+            // A disabled service keeps no log of the request: it is not shown at all.
+            if service.state == State::Disabled || !reach.reaches(&service.name) {
+                continue;
+            }
             let from = filter::request_from(request.from.as_deref(), service);
             let outcome = evaluate_from(service, &request.payload, from);
-            if outcome.code == Code::Discarded {
+            if outcome.code == Code::Discarded && outcome.suppressed.is_none() {
                 continue;
             }
             let seen = body.map(|(hash, now)| ((index, hash), now));
@@ -306,11 +327,16 @@ impl<'s> Replayer<'s> {
                         let made = match &action.trigger {
                             Some(TriggerAction::Created(i, _)) => Some(i.reference()),
                             Some(TriggerAction::Duplicate(made)) => Some(*made),
-                            None => None,
+                            Some(TriggerAction::Suppressed(_)) | None => None,
                         };
                         window.insert(key, now, made);
                     }
                 }
+            }
+            if action.trigger.is_none()
+                && let Some(incident) = &outcome.suppressed
+            {
+                action.trigger = Some(TriggerAction::Suppressed(Box::new(incident.clone())));
             }
             self.count(&action);
             record.actions.push(action);
@@ -355,6 +381,7 @@ impl<'s> Replayer<'s> {
                 }
             }
             Some(TriggerAction::Duplicate(_)) => self.counts.duplicates += 1,
+            Some(TriggerAction::Suppressed(_)) => self.counts.suppressed += 1,
             None => {}
         }
         match &action.resolve {
@@ -371,13 +398,14 @@ impl<'s> Replayer<'s> {
         record.duplicate = any(|a| matches!(a.trigger, Some(TriggerAction::Duplicate(_))));
         record.resolved = any(|a| matches!(a.resolve, Some(ResolveAction::Closed(_))));
         record.resolve_duplicate = any(|a| matches!(a.resolve, Some(ResolveAction::Repeated)));
+        // A suppressed trigger alone answers as nothing matched: no incident, nothing resolved.
         record.code = if any(|a| a.code == Code::Created) {
             201
-        } else if record.actions.is_empty() {
+        } else if any(|a| a.code == Code::Resolved) {
+            200
+        } else {
             self.counts.discarded += 1;
             202
-        } else {
-            200
         };
     }
 

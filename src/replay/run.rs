@@ -1,9 +1,10 @@
 //! The `replay` command: read captured traffic as a stream, turn each body or envelope into a request,
 //! replay it (or, with `--diff-filters`, replay it through two filter sets at once) and report as it
 //! goes. Memory holds the open incidents and the duplicate window, never the stream. Each request's
-//! report hides the run's `--token` and the request's own token.
+//! report hides the run's tokens and the request's own token.
 
 use super::{ReplayOptions, Replayer, changes};
+use crate::access::Tokens;
 use crate::document::KeySet;
 use crate::envelope::{EnvelopeMode, request_of};
 use crate::exit::ExitStatus;
@@ -11,7 +12,7 @@ use crate::filter::Service;
 use crate::input::{self, Item};
 use crate::keypath::KeyPath;
 use crate::render::{Messages, ReplayReport};
-use crate::secrets::Secrets;
+use crate::secrets::{Secret, Secrets};
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,6 +22,9 @@ use std::sync::Arc;
 pub struct ReplaySettings {
     /// Inputs, with `-` for standard input.
     pub paths: Vec<PathBuf>,
+    /// The tokens Callgoose knows, as written (`SECRET` or `SERVICE=SECRET`); read against the
+    /// services once they are loaded.
+    pub tokens: Vec<Secret>,
     /// Replay rules.
     pub options: ReplayOptions,
     /// How bodies are read.
@@ -43,9 +47,34 @@ pub fn replay(
     report: &mut dyn ReplayReport,
     messages: &mut Messages<'_>,
 ) -> io::Result<ExitStatus> {
-    let secrets = Secrets::new(settings.options.token.clone());
-    let mut main = Replayer::new(services, settings.options.clone());
-    let mut other = diff.map(|d| Replayer::new(d, settings.options.clone()));
+    let mut names: Vec<&str> = services
+        .iter()
+        .chain(diff.unwrap_or_default())
+        .map(|s| s.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let (tokens, found) = Tokens::parse(settings.tokens.iter().map(Secret::expose), &names);
+    if let Some((position, service)) = found.empty.first() {
+        messages.error(&format!(
+            "token #{position} is `{service}=` with no secret after it (an unset variable, as in {service}=$TOKEN, gives one); give the token Callgoose knows for {service}"
+        ));
+        return Ok(ExitStatus::Error);
+    }
+    for position in found.read_as_global {
+        // The token is named by its position only: the text before `=` may be part of the secret.
+        messages.note(&format!(
+            "token #{position} is written NAME=SECRET but NAME is no loaded service, so the whole text is one global token; write SERVICE=SECRET with a service of the filters ({}), or *=SECRET to say it is global",
+            names.join(", ")
+        ));
+    }
+    let secrets = Secrets::new(tokens.secrets());
+    let options = ReplayOptions {
+        tokens,
+        ..settings.options.clone()
+    };
+    let mut main = Replayer::new(services, options.clone());
+    let mut other = diff.map(|d| Replayer::new(d, options.clone()));
     let mut skipped = 0;
     let mut changed = 0;
     let time_key = settings.options.time_key.as_deref().map(KeyPath::parse);

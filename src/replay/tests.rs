@@ -91,24 +91,27 @@ fn a_lifecycle_creates_folds_and_resolves_one_incident() {
             unmapped_resolves: 0,
             keyless: 0,
             unauthorized: 0,
+            forbidden: 0,
+            suppressed: 0,
         }
     );
     assert!(r.open().is_empty());
 }
 
-#[test]
-fn another_token_or_none_is_refused_and_changes_nothing() {
-    let services = tigera(true);
-    let options = ReplayOptions {
-        token: Some("right".into()),
+fn with_tokens(specs: &[&str], services: &[Service]) -> ReplayOptions {
+    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    ReplayOptions {
+        tokens: Tokens::parse(specs.iter().copied(), &names).0,
         ..ReplayOptions::default()
-    };
-    let mut r = Replayer::new(&services, options);
-    assert_eq!(
-        r.apply("a", &request(firing("k"), Some("wrong"), None))
-            .code,
-        401
-    );
+    }
+}
+
+#[test]
+fn no_token_is_401_another_token_403_and_neither_changes_anything() {
+    let services = tigera(true);
+    let mut r = Replayer::new(&services, with_tokens(&["right"], &services));
+    let wrong = r.apply("a", &request(firing("k"), Some("wrong"), None));
+    assert_eq!((wrong.code, wrong.actions.len()), (403, 0));
     assert_eq!(r.apply("b", &request(firing("k"), None, None)).code, 401);
     assert!(r.open().is_empty());
     assert_eq!(
@@ -116,7 +119,52 @@ fn another_token_or_none_is_refused_and_changes_nothing() {
             .code,
         201
     );
-    assert_eq!((r.counts().unauthorized, r.counts().created), (2, 1));
+    let c = r.counts();
+    assert_eq!((c.unauthorized, c.forbidden, c.created), (1, 1, 1));
+}
+
+#[test]
+fn a_scoped_token_reaches_only_its_service() {
+    let mut services = tigera(true);
+    let mut other = services[0].clone();
+    other.name = "other".into();
+    services.push(other);
+    let mut r = Replayer::new(&services, with_tokens(&["other=o-1", "g-1"], &services));
+    let scoped = r.apply("a", &request(firing("k"), Some("o-1"), None));
+    let served: Vec<&str> = scoped.actions.iter().map(|a| a.service.as_str()).collect();
+    assert_eq!((scoped.code, served), (201, vec!["other"]));
+    let global = r.apply("b", &request(firing("j"), Some("g-1"), None));
+    assert_eq!(
+        global.actions.len(),
+        2,
+        "a global token reaches every service"
+    );
+}
+
+#[test]
+fn a_disabled_service_sees_nothing_and_one_in_maintenance_suppresses_but_resolves() {
+    let mut services = tigera(true);
+    services[0].state = State::Maintenance;
+    let mut r = Replayer::new(&services, ReplayOptions::default());
+    let suppressed = r.apply("a", &request(firing("k"), None, None));
+    assert_eq!(suppressed.code, 202);
+    assert!(!suppressed.created && !suppressed.duplicate);
+    assert!(matches!(
+        suppressed.actions[0].trigger,
+        Some(TriggerAction::Suppressed(ref i)) if i.map_key.as_deref() == Some("k")
+    ));
+    assert!(r.open().is_empty());
+    // Nothing was opened, so the resolve finds nothing: but it is evaluated, and answers 200.
+    let resolve = r.apply("b", &request(resolved("k"), None, None));
+    assert_eq!(
+        (resolve.code, &resolve.actions[0].resolve),
+        (200, &Some(ResolveAction::NoOpenIncident("k".into())))
+    );
+    assert_eq!((r.counts().suppressed, r.counts().discarded), (1, 1));
+    services[0].state = State::Disabled;
+    let mut r = Replayer::new(&services, ReplayOptions::default());
+    let unseen = r.apply("c", &request(firing("k"), None, None));
+    assert_eq!((unseen.code, unseen.actions.len()), (202, 0));
 }
 
 #[test]

@@ -294,9 +294,15 @@ mod tests {
             skip: false,
             service: parse_service(Path::new("s.toml"), FILTERS, SemanticsLayer::default())
                 .unwrap(),
+            secrets: Default::default(),
             body: if scenario {
                 CaseBody::Scenario {
-                    steps: vec![Step { payload: payload() }],
+                    tokens: Default::default(),
+                    steps: vec![Step {
+                        payload: payload(),
+                        token: None,
+                        state: None,
+                    }],
                     expect: vec![],
                 }
             } else {

@@ -6,10 +6,13 @@ use super::reach::Reach;
 use super::schema::{CaseDoc, CaseFileDoc, ExpectDoc, ResolveExpectDoc, ScenarioDoc, Table};
 use super::val::Val;
 use super::{Case, CaseBody, CaseFile, Field, Stated, Step};
+use crate::access::Tokens;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::filter::State;
 use crate::filter::{self, Priority, Service};
 use crate::input::Bodies;
 use crate::payload::Payload;
+use crate::secrets::Secrets;
 use crate::semantics::SemanticsLayer;
 use crate::simulation::Action;
 use crate::strict_toml::{self, SourceFile};
@@ -24,13 +27,27 @@ use toml::Spanned;
 #[derive(Debug, Default)]
 pub struct ServiceCache {
     loaded: HashMap<PathBuf, Vec<Service>>,
+    maintenance: Vec<String>,
 }
 
 impl ServiceCache {
+    /// A cache that puts the services named in `maintenance` in maintenance as it loads them.
+    pub fn new(maintenance: Vec<String>) -> ServiceCache {
+        ServiceCache {
+            loaded: HashMap::new(),
+            maintenance,
+        }
+    }
+
     /// The services of the filters at `path`, loaded on first use.
     pub fn get(&mut self, path: &Path, semantics: SemanticsLayer) -> Result<&[Service]> {
         if !self.loaded.contains_key(path) {
-            let services = filter::load_services(path, semantics)?;
+            let mut services = filter::load_services(path, semantics)?;
+            for service in &mut services {
+                if self.maintenance.contains(&service.name) {
+                    service.state = State::Maintenance;
+                }
+            }
             self.loaded.insert(path.to_owned(), services);
         }
         Ok(self.loaded.get(path).map_or(&[], Vec::as_slice))
@@ -114,7 +131,17 @@ pub fn load_case_file(
         );
     }
     if !loader.errors.is_empty() {
-        return Err(Diagnostics(loader.errors).into());
+        // A line shown with an error may hold a token the file names: never shown.
+        let secrets = named_tokens(&doc);
+        let errors = loader
+            .errors
+            .into_iter()
+            .map(|mut d| {
+                d.location = d.location.map(|l| l.hiding(secrets.mask(None)));
+                d
+            })
+            .collect();
+        return Err(Diagnostics(errors).into());
     }
     cases.sort_by_key(|c| c.line);
     let default_filters = doc.filters.is_none();
@@ -124,6 +151,31 @@ pub fn load_case_file(
         default_filters,
         cases,
     })
+}
+
+/// Every token a case file names, as written and as the secret after a scope: the secrets of its
+/// errors.
+fn named_tokens(doc: &CaseFileDoc) -> Secrets {
+    let scenarios = doc.scenario.iter().map(Spanned::get_ref);
+    let known = scenarios
+        .clone()
+        .flat_map(|s| s.tokens.iter().flat_map(|t| t.get_ref()));
+    let carried = scenarios.flat_map(|s| {
+        s.step
+            .iter()
+            .filter_map(|step| step.get_ref().token.as_ref())
+    });
+    Secrets::new(
+        known
+            .flat_map(|t| {
+                [
+                    t.clone(),
+                    t.split_once('=')
+                        .map_or_else(String::new, |(_, s)| s.to_owned()),
+                ]
+            })
+            .chain(carried.map(|t| t.get_ref().clone())),
+    )
 }
 
 struct Loader<'a> {
@@ -174,6 +226,7 @@ impl Loader<'_> {
             index,
             skip: doc.skip,
             service: service?,
+            secrets: Secrets::default(),
             body: CaseBody::Request {
                 payload: payload?,
                 expect,
@@ -193,11 +246,35 @@ impl Loader<'_> {
                 "add [[scenario.step]] tables, each with a payload and the action it should take",
             );
         }
+        let tokens = self.tokens(doc.tokens.as_ref(), &ctx);
         let mut steps = Vec::new();
         let mut expect = Vec::new();
         for (i, step) in doc.step.iter().enumerate() {
             let s = step.get_ref();
             let payload = self.payload(s.payload.as_ref(), s.body.as_ref(), step.span(), &ctx);
+            let token = s.token.as_ref().and_then(|t| {
+                if t.get_ref().is_empty() {
+                    self.error(
+                        format!("step {} carries an empty token", i + 1),
+                        t.span(),
+                        &ctx,
+                        "give the token the request carries, or leave `token` out for a request without one",
+                    );
+                }
+                Some(t.get_ref().clone()).filter(|t| !t.is_empty())
+            });
+            let state = s.state.as_ref().and_then(|t| {
+                let state = State::parse(t.get_ref());
+                if state.is_none() {
+                    self.error(
+                        format!("unknown state `{}`", t.get_ref()),
+                        t.span(),
+                        &ctx,
+                        "use \"enabled\", \"disabled\" or \"maintenance\"",
+                    );
+                }
+                state
+            });
             match &s.expect {
                 Some(e) => {
                     if let Some(value) = self.actions(e, &ctx) {
@@ -219,7 +296,11 @@ impl Loader<'_> {
                 ),
                 None => {}
             }
-            steps.extend(payload.map(|payload| Step { payload }));
+            steps.extend(payload.map(|payload| Step {
+                payload,
+                token,
+                state,
+            }));
         }
         if let Some(open) = &doc.open {
             expect.push(Stated {
@@ -229,15 +310,67 @@ impl Loader<'_> {
             });
         }
         let complete = steps.len() == doc.step.len();
+        // Every token the scenario names is a secret of its reports, known or carried.
+        let secrets = Secrets::new(
+            tokens
+                .secrets()
+                .chain(steps.iter().filter_map(|s: &Step| s.token.clone())),
+        );
         Some(Case {
             name: doc.name.get_ref().clone(),
             line: self.line(scenario.span()),
             index,
             skip: doc.skip,
             service: service?,
-            body: CaseBody::Scenario { steps, expect },
+            secrets,
+            body: CaseBody::Scenario {
+                tokens,
+                steps,
+                expect,
+            },
         })
         .filter(|_| complete)
+    }
+
+    /// The tokens a scenario says Callgoose knows, read against the services of its filters. A token
+    /// is named by its position only, never quoted.
+    fn tokens(&mut self, tokens: Option<&Spanned<Vec<String>>>, ctx: &str) -> Tokens {
+        let Some(tokens) = tokens else {
+            return Tokens::default();
+        };
+        if tokens.get_ref().iter().any(String::is_empty) {
+            self.error(
+                "a token in `tokens` is empty".into(),
+                tokens.span(),
+                ctx,
+                "give each token Callgoose knows, as \"SECRET\" or \"SERVICE=SECRET\"",
+            );
+        }
+        let names: Vec<&str> = self.services.iter().map(|s| s.name.as_str()).collect();
+        let specs = tokens.get_ref().iter().filter(|t| !t.is_empty());
+        let (read, found) = Tokens::parse(specs.map(String::as_str), &names);
+        for (position, service) in found.empty {
+            self.error(
+                format!("token {position} of `tokens` is `{service}=` with no secret after it"),
+                tokens.span(),
+                ctx,
+                &format!("give the token Callgoose knows for {service}"),
+            );
+        }
+        for position in found.read_as_global {
+            self.error(
+                format!(
+                    "token {position} of `tokens` is written NAME=SECRET, but NAME is no service of the filters"
+                ),
+                tokens.span(),
+                ctx,
+                &format!(
+                    "name one of: {} (or write a global token that holds `=` as \"*=SECRET\")",
+                    names.join(", ")
+                ),
+            );
+        }
+        read
     }
 
     /// `"created"` or `"created+resolved"`, checked and kept as written.

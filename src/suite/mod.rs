@@ -19,8 +19,10 @@ pub mod val;
 pub use discover::{Unusable, discover, is_case_file};
 pub use load::{LoadOptions, ServiceCache, load_case_file};
 
-use crate::filter::Service;
+use crate::access::Tokens;
+use crate::filter::{Service, State};
 use crate::payload::Payload;
+use crate::secrets::Secrets;
 use std::fmt;
 use std::path::PathBuf;
 use val::Val;
@@ -51,6 +53,8 @@ pub struct Case {
     pub skip: bool,
     /// The service it runs against, with the case's `from` applied.
     pub service: Service,
+    /// The secrets its reports hide: the tokens it names.
+    pub secrets: Secrets,
     /// What it sends and expects.
     pub body: CaseBody,
 }
@@ -67,6 +71,8 @@ pub enum CaseBody {
     },
     /// Several requests through one simulation.
     Scenario {
+        /// The tokens Callgoose knows; none: tokens are not checked.
+        tokens: Tokens,
         /// The requests, in order.
         steps: Vec<Step>,
         /// The expected actions of the steps and the incidents open at the end.
@@ -79,6 +85,10 @@ pub enum CaseBody {
 pub struct Step {
     /// The body sent.
     pub payload: Payload,
+    /// The token it carries.
+    pub token: Option<String>,
+    /// The service's state when it arrives, when the step says.
+    pub state: Option<State>,
 }
 
 /// One expected value, where the case file states it.

@@ -3,6 +3,7 @@
 
 use super::val::Val;
 use super::{Case, CaseBody, Field, Stated};
+use crate::access::Admission;
 use crate::eval::evaluate;
 use crate::explain::Fragility;
 use crate::outcome::{Description, FilterRef, Outcome};
@@ -80,7 +81,9 @@ pub fn run(case: &Case) -> Ran {
             position: f.position,
             part,
         };
-        hits.extend(o.trigger.as_ref().map(|i| hit(&i.filter, Part::Trigger)));
+        // A trigger that held in maintenance exercised its part, though nothing was created.
+        let held = o.trigger.as_ref().or(o.suppressed.as_ref());
+        hits.extend(held.map(|i| hit(&i.filter, Part::Trigger)));
         hits.extend(o.resolve.as_ref().map(|r| hit(&r.filter, Part::Resolve)));
     };
     let mut hits = Vec::new();
@@ -121,29 +124,47 @@ pub fn run(case: &Case) -> Ran {
                 fragile: Vec::new(),
             }
         }
-        CaseBody::Scenario { steps, expect } => {
+        CaseBody::Scenario {
+            tokens,
+            steps,
+            expect,
+        } => {
             let mut sim = Simulation::new();
             let mut fragile = Vec::new();
             let mut actual = Vec::new();
             for (i, step) in steps.iter().enumerate() {
-                let outcome = evaluate(service, &step.payload);
-                hits_of(&outcome, &mut hits);
-                let step = sim.apply(
-                    &service.name,
-                    &outcome,
-                    i + 1,
-                    service.semantics.resolve_scope,
-                );
-                if let Some(ids) = &step.other_scope_closes {
-                    fragile.push((
-                        i,
-                        Fragility {
-                            reading: service.semantics.flipped(Reading::ResolveScope).1,
-                            outcome: closing_words(ids),
-                        },
-                    ));
-                }
-                let actions = step.actions();
+                let actions = match tokens.admit(step.token.as_deref()) {
+                    Admission::NoToken => vec![Action::Unauthorized],
+                    Admission::UnknownToken => vec![Action::Forbidden],
+                    Admission::Reaches(reach) if !reach.reaches(&service.name) => {
+                        vec![Action::Unreached]
+                    }
+                    Admission::Reaches(_) => {
+                        let outcome = match step.state {
+                            Some(state) if state != service.state => {
+                                evaluate(&service.in_state(state), &step.payload)
+                            }
+                            _ => evaluate(service, &step.payload),
+                        };
+                        hits_of(&outcome, &mut hits);
+                        let step = sim.apply(
+                            &service.name,
+                            &outcome,
+                            i + 1,
+                            service.semantics.resolve_scope,
+                        );
+                        if let Some(ids) = &step.other_scope_closes {
+                            fragile.push((
+                                i,
+                                Fragility {
+                                    reading: service.semantics.flipped(Reading::ResolveScope).1,
+                                    outcome: closing_words(ids),
+                                },
+                            ));
+                        }
+                        step.actions()
+                    }
+                };
                 actual.push((Field::Step(i), Val::str(join_actions(&actions))));
             }
             let open = sim
@@ -245,7 +266,8 @@ fn request_field(field: Field, stated: &Val, o: &Outcome, raw: &str) -> Val {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filter::parse_service;
+    use crate::access::Tokens;
+    use crate::filter::{State, parse_service};
     use crate::payload::Payload;
     use crate::semantics::SemanticsLayer;
     use crate::suite::Step;
@@ -277,6 +299,7 @@ mapped_with = "id"
             skip: false,
             service: parse_service(Path::new("s.toml"), FILTERS, SemanticsLayer::default())
                 .unwrap(),
+            secrets: Default::default(),
             body,
         }
     }
@@ -345,11 +368,16 @@ mapped_with = "id"
                 r#"{"status": "firing", "id": "k"}"#,
                 r#"{"status": "acked", "id": "k"}"#,
             ]
-            .map(|b| Step { payload: body(b) })
+            .map(|b| Step {
+                payload: body(b),
+                token: None,
+                state: None,
+            })
             .into();
             run(&Case {
                 service: parse_service(Path::new("s.toml"), &filters, layer).unwrap(),
                 ..case(CaseBody::Scenario {
+                    tokens: Tokens::default(),
                     steps,
                     expect: vec![stated(Field::Step(1), Val::str("resolved"))],
                 })
@@ -389,9 +417,14 @@ mapped_with = "id"
             r#"{"status": "firing"}"#,
             r#"{"status": "resolved", "id": "k"}"#,
         ]
-        .map(|b| Step { payload: body(b) })
+        .map(|b| Step {
+            payload: body(b),
+            token: None,
+            state: None,
+        })
         .into();
         let ran = run(&case(CaseBody::Scenario {
+            tokens: Tokens::default(),
             steps,
             expect: vec![
                 stated(Field::Step(1), Val::str("duplicate")),
@@ -403,5 +436,81 @@ mapped_with = "id"
         let open = &ran.compared[2];
         assert_eq!(open.actual, Val::Array(vec![Val::str("")]));
         assert!(ran.compared[0].holds() && ran.compared[1].holds());
+    }
+
+    fn step(json: &str, token: Option<&str>, state: Option<State>) -> Step {
+        Step {
+            payload: body(json),
+            token: token.map(str::to_owned),
+            state,
+        }
+    }
+
+    /// The actions of each step of a scenario through the filters above, as `test` reports them.
+    fn actions_of(tokens: &[&str], steps: Vec<Step>) -> Vec<Val> {
+        let ran = run(&case(CaseBody::Scenario {
+            tokens: Tokens::parse(tokens.iter().copied(), &["s", "other"]).0,
+            steps,
+            expect: vec![],
+        }));
+        ran.actual
+            .into_iter()
+            .filter(|(f, _)| matches!(f, Field::Step(_)))
+            .map(|(_, v)| v)
+            .collect()
+    }
+
+    #[test]
+    fn scenario_steps_are_admitted_by_their_token() {
+        let firing = r#"{"status": "firing", "id": "k"}"#;
+        let got = actions_of(
+            &["s=mine", "other=theirs", "all"],
+            vec![
+                step(firing, None, None),
+                step(firing, Some("nobody"), None),
+                step(firing, Some("theirs"), None),
+                step(firing, Some("mine"), None),
+                step(firing, Some("all"), None),
+            ],
+        );
+        let want = [
+            "unauthorized",
+            "forbidden",
+            "unreached",
+            "created",
+            "duplicate",
+        ];
+        assert_eq!(got, want.map(Val::str));
+        // Without tokens, none are checked.
+        let got = actions_of(&[], vec![step(firing, Some("anything"), None)]);
+        assert_eq!(got, [Val::str("created")]);
+    }
+
+    #[test]
+    fn maintenance_suppresses_new_incidents_and_resolves_still_close() {
+        let firing = r#"{"status": "firing", "id": "k"}"#;
+        let other = r#"{"status": "firing", "id": "j"}"#;
+        let resolved = r#"{"status": "resolved", "id": "k"}"#;
+        let m = Some(State::Maintenance);
+        let got = actions_of(
+            &[],
+            vec![
+                step(firing, None, None),
+                step(other, None, m),
+                step(firing, None, m),
+                step(resolved, None, m),
+                step(other, None, Some(State::Disabled)),
+                step(other, None, None),
+            ],
+        );
+        let want = [
+            "created",
+            "suppressed",
+            "suppressed",
+            "resolved",
+            "discarded",
+            "created",
+        ];
+        assert_eq!(got, want.map(Val::str));
     }
 }

@@ -130,6 +130,12 @@ pub(super) struct ScenarioDoc {
     /// Report the scenario as skipped instead of running it.
     #[serde(default)]
     pub skip: bool,
+    /// The API tokens Callgoose knows, as `--token` takes them: `"SECRET"` (global: every service) or
+    /// `"SERVICE=SECRET"` (that service only). Given: a step without a `token` is refused with 401, one
+    /// whose token is none of these with 403, and one whose token is another service's never reaches
+    /// this one (`unreached`). Absent: tokens are not checked.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub tokens: Option<Spanned<Vec<String>>>,
     /// The requests, in order, each with the action it must take.
     #[schemars(with = "Vec<StepDoc>", length(min = 1))]
     #[serde(default)]
@@ -151,6 +157,13 @@ pub(super) struct StepDoc {
     /// The request body itself. Give this or `payload`.
     #[schemars(with = "Option<String>")]
     pub body: Option<Spanned<String>>,
+    /// The API token the request carries (checked against the scenario's `tokens`).
+    #[schemars(with = "Option<String>", length(min = 1))]
+    pub token: Option<Spanned<String>>,
+    /// The service's state when this request arrives: `enabled`, `disabled` or `maintenance`;
+    /// default: the filter file's (or `--maintenance`).
+    #[schemars(with = "Option<shapes::StateWord>")]
+    pub state: Option<Spanned<String>>,
     /// The action the request must take, or the actions joined with `+` (`created+resolved`). Needed
     /// unless `--bless` is about to write it.
     #[schemars(with = "Option<shapes::ExpectedActions>")]

@@ -198,7 +198,7 @@ fn an_unknown_service_suggests_the_closest() {
         .expect(
             2,
             "",
-            "error: no service \"tigerra\" in filters: did you mean \"tigera\"?\n",
+            "error: --service tigerra: no service \"tigerra\" in filters: did you mean \"tigera\"?\n",
         );
 }
 

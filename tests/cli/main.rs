@@ -5,6 +5,8 @@ mod support;
 
 /// Filters Callgoose accepts: no title key, catch-alls and text bodies, priorities, an empty `from`.
 mod accepts;
+/// Tokens and service states as Callgoose scopes them, and the process endpoint's response body.
+mod access;
 /// `check` on the shipped filters and samples, on stdin, on streams and on bad payloads.
 mod check;
 /// Options that change evaluation: `--service`, `--from`, semantics switches.

@@ -84,7 +84,7 @@ fn repeats_a_missing_mapping_key_an_unmatched_resolve_and_a_stale_token_are_coun
                #3  samples/replay/troubles.jsonl#3  201 tigera: created incident #2 "Tigera - Port Scan Detected" [no mapping key]
                #4  samples/replay/troubles.jsonl#4  201 tigera: created incident #3 "Tigera - Port Scan Detected" [no mapping key]
                #5  samples/replay/troubles.jsonl#5  200 tigera: resolve found no open incident [tigera-sec-404]
-               #6  samples/replay/troubles.jsonl#6  401 unauthorized: the request's token is missing or does not match
+               #6  samples/replay/troubles.jsonl#6  403 forbidden: the request's API token is none Callgoose knows
                #7  samples/replay/troubles.jsonl#7  202 discarded
                #8  samples/replay/troubles.jsonl#8  202 discarded
 
@@ -97,7 +97,8 @@ fn repeats_a_missing_mapping_key_an_unmatched_resolve_and_a_stale_token_are_coun
               resolves with no open incident  1
               resolves with no mapping value  0
               triggers without a mapping key  2
-              unauthorized (401)              1
+              unauthorized (401)              0
+              forbidden (403)                 1
             left open:
               #1 tigera: "Tigera - DNS Exfiltration" [tigera-sec-002], created by request #1, 1 duplicate folded, open 7m 00s
               #2 tigera: "Tigera - Port Scan Detected" [no mapping key], created by request #3, open 5m 00s
@@ -208,7 +209,7 @@ fn tokens_never_appear_in_any_output() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("#2  <stdin>#2  401 unauthorized"),
+        out.stdout.contains("#2  <stdin>#2  403 forbidden"),
         "{}",
         out.stdout
     );
@@ -254,8 +255,8 @@ fn the_duplicate_window_folds_repeats_timed_by_a_payload_key() {
         .iter()
         .map(|l| {
             (
-                l["triggered"]["created"].as_bool().unwrap(),
-                l["triggered"]["duplicate"].as_bool().unwrap(),
+                l["response"]["triggered"]["created"].as_bool().unwrap(),
+                l["response"]["triggered"]["duplicate"].as_bool().unwrap(),
             )
         })
         .collect();
@@ -665,7 +666,7 @@ fn resolve_scope_filter_closes_only_what_the_same_filter_opened() {
         .collect();
     // The first request touched nothing another reading would change: no `fragile` at all.
     assert_eq!(lines[0]["actions"][0].get("fragile"), None);
-    assert_eq!(lines[1]["resolved"]["resolved"], false);
+    assert_eq!(lines[1]["response"]["resolved"]["resolved"], false);
     assert_eq!(
         lines[1]["actions"][0]["resolve"]["action"],
         "no-open-incident"

@@ -336,7 +336,7 @@ fn a_refused_request_shows_nothing_of_its_token_and_check_hides_it_too() {
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
     assert!(
         out.stdout.contains(
-            "#2  <stdin>#2  401 unauthorized: the request's token is missing or does not match"
+            "#2  <stdin>#2  403 forbidden: the request's API token is none Callgoose knows"
         ),
         "{}",
         out.stdout
@@ -543,14 +543,16 @@ fn twenty_thousand_distinct_tokens_replay_in_linear_time() {
 
 #[test]
 fn an_empty_token_is_a_usage_error_naming_the_flag() {
-    const MESSAGE: &str = "error: invalid value '' for '--token <SECRET>': the token is empty (an unset variable, as in --token \"$TOKEN\", or an empty SQIBS_TOKEN, gives an empty one); give the token the service expects, or leave --token out to replay without checking tokens\n\nFor more information, try '--help'.\n";
     Test::new()
         .args(&["replay", "samples/replay/troubles.jsonl", "--token", ""])
-        .expect(2, "", MESSAGE);
-    Test::new()
-        .args(&["replay", "samples/replay/troubles.jsonl"])
-        .env("SQIBS_TOKEN", "")
-        .expect(2, "", MESSAGE);
+        .expect(2, "", "error: invalid value '' for '--token <[SERVICE=]SECRET>': the token is empty (an unset variable, as in --token \"$TOKEN\", gives an empty one); give a token Callgoose knows, or leave --token out to replay without checking tokens\n\nFor more information, try '--help'.\n");
+    // A CI secret that is not defined leaves SQIBS_TOKEN set and empty, or blank.
+    for blank in ["", " \n"] {
+        Test::new()
+            .args(&["replay", "samples/replay/troubles.jsonl"])
+            .env("SQIBS_TOKEN", blank)
+            .expect(2, "", "error: SQIBS_TOKEN is set but holds no token (a CI secret that is not defined gives an empty one): give the tokens Callgoose knows, separated by white space, or unset it to replay without checking tokens\n");
+    }
 }
 
 #[test]

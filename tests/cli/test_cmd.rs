@@ -396,7 +396,7 @@ fn a_bad_case_file_is_located_and_the_suite_cannot_run() {
             13 | expect = "closed"
                |          ^^^^^^^^
                = note: in scenario #1 "bad action"
-               = help: use "created", "duplicate", "resolved", "no-open-incident", "discarded", or two joined with + (created+resolved)
+               = help: use "created", "duplicate", "resolved", "no-open-incident", "suppressed", "discarded", "unauthorized", "forbidden", "unreached", or two joined with + (created+resolved)
             "#
         )
     );
