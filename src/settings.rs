@@ -157,7 +157,9 @@ impl Settings {
             Command::Check(check) => CommandSettings::Check(check_settings(check, env)?),
             Command::Test(test) => CommandSettings::Test(test_settings(test)),
             Command::Lint(lint) => CommandSettings::Lint(lint_settings(lint)),
-            Command::Replay(replay) => CommandSettings::Replay(Box::new(replay_settings(replay, env)?)),
+            Command::Replay(replay) => {
+                CommandSettings::Replay(Box::new(replay_settings(replay, env)?))
+            }
             Command::Schema(schema) => CommandSettings::Schema(schema.kind),
         };
         let json = match &command {
