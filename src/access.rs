@@ -23,8 +23,8 @@ pub struct Tokens {
 }
 
 /// What one token reaches.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Scope {
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Scope {
     /// Every service.
     Global,
     /// This service only.
@@ -57,17 +57,6 @@ impl Reach {
         match self {
             Reach::All => true,
             Reach::Only(names) => names.contains(service),
-        }
-    }
-}
-
-impl Admission {
-    /// The HTTP status of a refused request.
-    pub fn refusal(&self) -> Option<u16> {
-        match self {
-            Admission::Reaches(_) => None,
-            Admission::NoToken => Some(401),
-            Admission::UnknownToken => Some(403),
         }
     }
 }
@@ -195,8 +184,6 @@ mod tests {
         assert_eq!(t.admit(None), Admission::NoToken);
         assert_eq!(t.admit(Some("")), Admission::NoToken);
         assert_eq!(t.admit(Some("g-2")), Admission::UnknownToken);
-        assert_eq!(t.admit(None).refusal(), Some(401));
-        assert_eq!(t.admit(Some("g-2")).refusal(), Some(403));
         assert_eq!(t.admit(Some("g-1")), Admission::Reaches(Reach::All));
         // Tokens compare exactly: case and padding count.
         assert_eq!(t.admit(Some("G-1")), Admission::UnknownToken);

@@ -75,11 +75,7 @@ pub fn load(options: &FilterOptions) -> Result<Vec<Service>> {
         known(wanted, "--service")?;
         services.retain(|s| &s.name == wanted);
     }
-    for service in &mut services {
-        if options.maintenance.contains(&service.name) {
-            service.state = State::Maintenance;
-        }
-    }
+    put_in_maintenance(&mut services, &options.maintenance);
     for service in &mut services {
         match &options.from {
             FromChoice::Files => {}
@@ -163,12 +159,22 @@ impl State {
             .map(|&(state, _)| state)
     }
 
-    /// The state as filter files spell it.
-    pub fn as_str(self) -> &'static str {
-        State::ALL
-            .iter()
-            .find(|(state, _)| *state == self)
-            .map_or("", |(_, word)| word)
+    /// What to write instead of an unknown state.
+    pub fn help() -> String {
+        let words: Vec<String> = State::ALL.iter().map(|(_, w)| format!("\"{w}\"")).collect();
+        match words.split_last() {
+            Some((last, rest)) => format!("use {} or {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    }
+}
+
+/// Puts the services named in `names` in maintenance, as `--maintenance` does.
+pub fn put_in_maintenance(services: &mut [Service], names: &[String]) {
+    for service in services {
+        if names.contains(&service.name) {
+            service.state = State::Maintenance;
+        }
     }
 }
 

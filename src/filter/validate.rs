@@ -46,7 +46,7 @@ pub(super) fn read(
                 format!("unknown state `{}`", s.get_ref()),
                 s.span(),
                 None,
-                "use \"enabled\", \"disabled\" or \"maintenance\"",
+                State::help(),
             );
         }
         read

@@ -45,6 +45,19 @@ pub trait ReplayReport {
     ) -> io::Result<()>;
 }
 
+/// What a refused request's status means: the human timeline and the JSON `error` say the same.
+fn refusal(code: u16) -> Option<&'static str> {
+    match code {
+        401 => Some("unauthorized: the request carries no API token"),
+        403 => Some("forbidden: the request's API token is none Callgoose knows"),
+        _ => None,
+    }
+}
+
+/// Rows of the counts shown only when some run did what they count: refusals for a token that only
+/// runs with tokens see, and incidents only services in maintenance suppress.
+const ONLY_WHEN_SEEN: [&str; 2] = ["forbidden (403)", "suppressed (maintenance)"];
+
 /// Human `replay` output.
 pub struct HumanReplay<'w> {
     out: &'w mut dyn Write,
@@ -64,9 +77,10 @@ impl<'w> HumanReplay<'w> {
     /// What a request did, in words.
     fn what(&self, r: &Record, mask: Mask<'_>) -> String {
         let p = self.palette;
+        if let Some(words) = refusal(r.code) {
+            return p.error(&format!("{} {words}", r.code));
+        }
         match r.code {
-            401 => p.error("401 unauthorized: the request carries no API token"),
-            403 => p.error("403 forbidden: the request's API token is none Callgoose knows"),
             202 if r.actions.is_empty() => p.discarded("202 discarded"),
             code => {
                 let actions: Vec<String> = r
@@ -282,7 +296,7 @@ impl ReplayReport for HumanReplay<'_> {
         let p = self.palette;
         self.line(String::new())?;
         self.line(p.heading(&format!("replayed {} requests", c.requests)))?;
-        let mut rows = vec![
+        let rows = [
             ("incidents created", c.created),
             ("duplicates folded", c.duplicates),
             ("resolved", c.resolved),
@@ -292,16 +306,13 @@ impl ReplayReport for HumanReplay<'_> {
             ("resolves with no mapping value", c.unmapped_resolves),
             ("triggers without a mapping key", c.keyless),
             ("unauthorized (401)", c.unauthorized),
-        ];
-        // Rows of what only some runs can do, shown when it happened.
-        for (label, n) in [
             ("forbidden (403)", c.forbidden),
             ("suppressed (maintenance)", c.suppressed),
-        ] {
-            if n > 0 {
-                rows.push((label, n));
-            }
-        }
+        ];
+        let mut rows: Vec<_> = rows
+            .into_iter()
+            .filter(|&(label, n)| n > 0 || !ONLY_WHEN_SEEN.contains(&label))
+            .collect();
         if skipped > 0 {
             rows.push(("skipped (unreadable)", skipped));
         }
@@ -390,9 +401,7 @@ impl ReplayReport for HumanReplay<'_> {
             "", "old", "new", "change"
         ))?;
         for (label, a, b) in diff_rows(old, new) {
-            // As in the summary: the rows of what only some runs do, when either side did it.
-            let rare = ["forbidden (403)", "suppressed (maintenance)"].contains(&label);
-            if rare && a == 0 && b == 0 {
+            if a == 0 && b == 0 && ONLY_WHEN_SEEN.contains(&label) {
                 continue;
             }
             let row = if a == b {
@@ -575,14 +584,9 @@ fn record_json<'a>(r: &'a Record, mask: Mask<'_>) -> RecordJson<'a> {
         number: r.number,
         name: &r.name,
         code: r.code,
-        response: match r.code {
-            401 => ResponseJson::Refused {
-                error: "unauthorized: the request carries no API token",
-            },
-            403 => ResponseJson::Refused {
-                error: "forbidden: the request's API token is none Callgoose knows",
-            },
-            _ => ResponseJson::Processed {
+        response: match refusal(r.code) {
+            Some(error) => ResponseJson::Refused { error },
+            None => ResponseJson::Processed {
                 id: r.number,
                 triggered: TriggeredJson {
                     created: r.created,

@@ -43,11 +43,7 @@ impl ServiceCache {
     pub fn get(&mut self, path: &Path, semantics: SemanticsLayer) -> Result<&[Service]> {
         if !self.loaded.contains_key(path) {
             let mut services = filter::load_services(path, semantics)?;
-            for service in &mut services {
-                if self.maintenance.contains(&service.name) {
-                    service.state = State::Maintenance;
-                }
-            }
+            filter::put_in_maintenance(&mut services, &self.maintenance);
             self.loaded.insert(path.to_owned(), services);
         }
         Ok(self.loaded.get(path).map_or(&[], Vec::as_slice))
@@ -270,7 +266,7 @@ impl Loader<'_> {
                         format!("unknown state `{}`", t.get_ref()),
                         t.span(),
                         &ctx,
-                        "use \"enabled\", \"disabled\" or \"maintenance\"",
+                        &State::help(),
                     );
                 }
                 state
