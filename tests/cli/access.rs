@@ -2,7 +2,7 @@
 //! and 403 with an unknown one, disabled services and services in maintenance, in `replay`, `check`
 //! and `test` scenarios; and the process endpoint's documented response body. No token ever shows.
 
-use crate::support::Test;
+use crate::support::{Output, Test, json_lines};
 
 const TRAFFIC: &str = "samples/access/traffic.jsonl";
 const FILTERS: &str = "samples/access/filters";
@@ -80,10 +80,8 @@ fn the_environment_holds_the_same_tokens_separated_by_white_space() {
     let open = Test::new()
         .args(&["replay", TRAFFIC, "--filters", FILTERS, "--format", "json"])
         .output();
-    let codes: Vec<u64> = open
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    let codes: Vec<u64> = json_lines(&open.stdout)
+        .into_iter()
         .filter(|l| l["type"] == "request")
         .map(|l| l["code"].as_u64().unwrap())
         .collect();
@@ -105,11 +103,7 @@ fn the_response_body_is_the_documented_one_with_its_status() {
         .output();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
     hides_every_token(&out.stdout);
-    let lines: Vec<serde_json::Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out.stdout);
     let response = |n: usize| (lines[n]["code"].clone(), lines[n]["response"].clone());
     let processed = |id: usize| {
         serde_json::json!({"id": id, "triggered": {"created": false, "duplicate": false},
@@ -169,10 +163,8 @@ fn the_response_flags_follow_the_documented_rules() {
         .stdin(stream)
         .output();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    let got: Vec<(u64, serde_json::Value)> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    let got: Vec<(u64, serde_json::Value)> = json_lines(&out.stdout)
+        .into_iter()
         .filter(|l| l["type"] == "request")
         .map(|l| (l["code"].as_u64().unwrap(), l["response"].clone()))
         .collect();
@@ -326,6 +318,16 @@ fn the_access_scenarios_pass_and_fail_under_maintenance() {
     hides_every_token(&out.stdout);
 }
 
+/// `test` run in a fresh folder holding the sample's alerts filters as `filters.toml` and `cases`.
+fn test_beside_the_alerts_filters(name: &str, cases: &str) -> Output {
+    let filters = std::fs::read_to_string("samples/access/filters/alerts.toml").unwrap();
+    Test::in_temp()
+        .file("filters.toml", &filters)
+        .file(name, cases)
+        .args(&["test", "."])
+        .output()
+}
+
 #[test]
 fn a_failing_scenario_never_shows_the_tokens_it_names() {
     let cases = r#"
@@ -341,12 +343,7 @@ body = '{"status": "firing", "id": "tok-global-5d18", "title": "t"}'
 token = "tok-global-5d18"
 expect = "created"
 "#;
-    let filters = std::fs::read_to_string("samples/access/filters/alerts.toml").unwrap();
-    let out = Test::in_temp()
-        .file("filters.toml", &filters)
-        .file("leak.cases.toml", cases)
-        .args(&["test", "."])
-        .output();
+    let out = test_beside_the_alerts_filters("leak.cases.toml", cases);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stdout.contains("+open = [\"***\"]"), "{}", out.stdout);
     hides_every_token(&format!("{}{}", out.stdout, out.stderr));
@@ -367,12 +364,7 @@ token = ""
 state = "paused"
 expect = "created"
 "#;
-    let filters = std::fs::read_to_string("samples/access/filters/alerts.toml").unwrap();
-    let out = Test::in_temp()
-        .file("filters.toml", &filters)
-        .file("bad.cases.toml", cases)
-        .args(&["test", "."])
-        .output();
+    let out = test_beside_the_alerts_filters("bad.cases.toml", cases);
     assert_eq!(out.code, 2);
     for message in [
         "error: a token in `tokens` is empty",

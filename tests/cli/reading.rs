@@ -2,7 +2,7 @@
 //! broken bodies only where the input does not parse, lone surrogates read alike by every command, the
 //! per-body limit, FIFOs, readers that go away early, and what big inputs cost in memory.
 
-use crate::support::{Output, Test, peak_memory};
+use crate::support::{Output, Test, json_lines, peak_memory};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -13,14 +13,6 @@ fn tigera() -> Test {
         "filters/tigera.toml",
         &std::fs::read("filters/tigera.toml").unwrap(),
     )
-}
-
-/// The lines of a `--format json` output, parsed.
-fn json_lines(out: &Output) -> Vec<serde_json::Value> {
-    out.stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
 }
 
 /// As `json.dumps(body, indent=0)` writes it: every nested line starts in column 0.
@@ -48,7 +40,7 @@ fn a_pretty_body_whose_nested_lines_start_in_column_0_is_one_request() {
         .args(&["check", "in.json", "--format", "json"])
         .output();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    let lines = json_lines(&out);
+    let lines = json_lines(&out.stdout);
     assert_eq!(lines.len(), 1, "{}", out.stdout);
     assert_eq!(
         (&lines[0]["input"], &lines[0]["index"], &lines[0]["code"]),
@@ -60,13 +52,13 @@ fn a_pretty_body_whose_nested_lines_start_in_column_0_is_one_request() {
         .args(&["check", "in.json", "--format", "json"])
         .output();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    let seen: Vec<_> = json_lines(&out)
+    let seen: Vec<_> = json_lines(&out.stdout)
         .iter()
         .map(|l| (l["index"].as_u64().unwrap(), l["code"].as_u64().unwrap()))
         .collect();
     assert_eq!(seen, [(1, 201), (2, 201)]);
     assert_eq!(
-        json_lines(&out)[0]["trigger"]["description"],
+        json_lines(&out.stdout)[0]["trigger"]["description"],
         COLUMN_0.trim_end()
     );
 }
@@ -85,7 +77,7 @@ fn a_truncated_line_is_recovered_from_and_the_lines_after_it_are_evaluated() {
             "error: in.jsonl#1: line 1, column 38: EOF while parsing a value: the body is skipped\n"
         )
     );
-    let codes: Vec<_> = json_lines(&out)
+    let codes: Vec<_> = json_lines(&out.stdout)
         .iter()
         .map(|l| (l["index"].as_u64().unwrap(), l["code"].as_u64().unwrap()))
         .collect();
@@ -100,7 +92,7 @@ fn lone_surrogates_read_as_the_replacement_character_in_every_command() {
     let t = || tigera().raw_file("in.json", SURROGATES.as_bytes());
     let out = t().args(&["check", "in.json", "--format", "json"]).output();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    let trigger = &json_lines(&out)[0]["trigger"];
+    let trigger = &json_lines(&out.stdout)[0]["trigger"];
     assert_eq!(trigger["title"], "Tigera - Disk \u{fffd} full");
     assert_eq!(trigger["map_key"], "a\u{fffd}");
 
@@ -177,7 +169,7 @@ fn max_body_refuses_a_longer_body_and_reads_the_other_inputs() {
             "error: big.json: line 1: the line is longer than --max-body (1 KB): the rest of the input is skipped; raise --max-body to read it\n"
         )
     );
-    let lines = json_lines(&out);
+    let lines = json_lines(&out.stdout);
     assert_eq!(lines.len(), 1);
     assert_eq!(
         (&lines[0]["input"], &lines[0]["code"]),
@@ -341,7 +333,7 @@ fn a_fifo_in_a_folder_is_skipped_with_a_note_and_one_named_is_read() {
     );
     writer.join().unwrap();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    assert_eq!(json_lines(&out)[0]["code"], 200);
+    assert_eq!(json_lines(&out.stdout)[0]["code"], 200);
 }
 
 /// Runs `check` on `input` with its output read by a reader that stops after the first line, as

@@ -1,4 +1,4 @@
-use crate::support::Test;
+use crate::support::{Test, json_lines};
 
 const TOKEN: &str = "tok-demo-7f3a9c";
 
@@ -41,11 +41,7 @@ fn both_integrations_open_and_close_in_one_replay() {
         ])
         .output();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    let lines: Vec<serde_json::Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out.stdout);
     let closed: Vec<(String, String)> = lines
         .iter()
         .flat_map(|l| l["actions"].as_array().cloned().unwrap_or_default())
@@ -246,11 +242,7 @@ fn the_duplicate_window_folds_repeats_timed_by_a_payload_key() {
         .stdin(&input)
         .output();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let lines: Vec<serde_json::Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out.stdout);
     let flags: Vec<(bool, bool)> = lines[..3]
         .iter()
         .map(|l| {
@@ -369,11 +361,7 @@ fn diff_filters_json_names_each_changed_field_and_count() {
         ])
         .output();
     assert_eq!((out.code, out.stderr.as_str()), (1, ""));
-    let lines: Vec<serde_json::Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out.stdout);
     let changes: Vec<(u64, String)> = lines
         .iter()
         .filter(|l| l["type"] == "change")
@@ -430,11 +418,7 @@ fn a_resolve_without_a_mapping_value_is_counted_apart_in_json() {
         ])
         .output();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    let lines: Vec<serde_json::Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out.stdout);
     // Sedai's resolve also matches Tigera's resolve part, but carries no `alert_id`.
     assert_eq!(
         lines[4]["actions"][0]["resolve"],
@@ -502,10 +486,8 @@ fn an_unreadable_time_key_value_warns_instead_of_silently_disabling_the_window()
     json_args.extend(["--format", "json"]);
     let out = Test::new().args(&json_args).stdin(&input).output();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    let kinds: Vec<String> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    let kinds: Vec<String> = json_lines(&out.stdout)
+        .into_iter()
         .filter(|l| l["type"] == "request")
         .map(|l| l["warnings"].to_string())
         .collect();
@@ -567,10 +549,8 @@ fn captured_tokens_are_read_by_one_rule() {
         out.stderr,
         "error: <stdin>#4: the envelope's `url` has the `token` parameter more than once, with different values: a request carries one\n"
     );
-    let codes: Vec<u64> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    let codes: Vec<u64> = json_lines(&out.stdout)
+        .into_iter()
         .filter(|l| l["type"] == "request")
         .map(|l| l["code"].as_u64().unwrap())
         .collect();
@@ -659,11 +639,7 @@ fn resolve_scope_filter_closes_only_what_the_same_filter_opened() {
         .stdin(OPEN_THEN_CLOSED)
         .output();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    let lines: Vec<serde_json::Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out.stdout);
     // The first request touched nothing another reading would change: no `fragile` at all.
     assert_eq!(lines[0]["actions"][0].get("fragile"), None);
     assert_eq!(lines[1]["response"]["resolved"]["resolved"], false);

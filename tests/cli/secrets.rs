@@ -3,7 +3,7 @@
 //! JSON output, error messages, the JUnit report and blessed files; and hiding them never corrupts the
 //! output or changes a verdict.
 
-use crate::support::{Output, Test};
+use crate::support::{Output, Test, json_lines};
 use serde_json::Value;
 
 const URL_TOKEN: &str = "u7-url-token-9f2c";
@@ -48,15 +48,6 @@ fn assert_hidden(out: &Output, context: &str) {
             out.stderr
         );
     }
-}
-
-/// Every line of JSON Lines output, parsed; each line must be exactly one JSON value.
-#[track_caller]
-fn json_lines(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
 }
 
 #[test]

@@ -191,3 +191,12 @@ pub fn peak_memory(dir: &Path, args: &[&str]) -> (i32, u64) {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
+
+/// Every line of JSON Lines output, parsed; each line must be exactly one JSON value.
+#[track_caller]
+pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
