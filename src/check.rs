@@ -8,6 +8,7 @@ use crate::envelope::{self, EnvelopeMode, Request};
 use crate::eval::evaluate_from;
 use crate::exit::ExitStatus;
 use crate::explain;
+use crate::filter::locate::Origin;
 use crate::filter::{self, Service};
 use crate::input::{self, Item};
 use crate::outcome::Code;
@@ -26,6 +27,19 @@ pub fn run(
     report: &mut dyn CheckReport,
     messages: &mut Messages<'_>,
 ) -> io::Result<ExitStatus> {
+    // A trace explains a decision, and which filters made it is part of that when neither a flag nor
+    // the current folder's filters/ gave them: a folder found above, or SQIBS_FILTERS.
+    let found_above = settings.filters.path.starts_with("..");
+    let origin = &settings.filters.origin;
+    if settings.explain
+        && (*origin == Origin::Environment || (*origin == Origin::Found && found_above))
+    {
+        messages.note(&format!(
+            "filters from {} ({})",
+            settings.filters.path.display(),
+            settings.filters.origin.describe()
+        ));
+    }
     // A disabled service evaluates nothing and keeps no log: it is left out, with a note.
     let (active, disabled): (Vec<&Service>, Vec<&Service>) = services
         .iter()

@@ -148,6 +148,14 @@ fn execute(
             stdout.write_all(json_schema::text(*kind).as_bytes())?;
             ExitStatus::Success
         }
+        CommandSettings::Completions(shell) => {
+            cli::manual::completions(*shell, stdout)?;
+            ExitStatus::Success
+        }
+        CommandSettings::Man => {
+            cli::manual::man_page(stdout)?;
+            ExitStatus::Success
+        }
     };
     Ok(status)
 }

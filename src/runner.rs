@@ -7,7 +7,8 @@
 use crate::diagnostic::Diagnostics;
 use crate::diff::diff;
 use crate::exit::ExitStatus;
-use crate::filter::Service;
+use crate::filter::locate::Origin;
+use crate::filter::{self, Service};
 use crate::render::{CaseRecord, CaseStatus, Messages, TestError, TestReport, TestSummary, junit};
 use crate::select::selected;
 use crate::settings::TestSettings;
@@ -28,9 +29,14 @@ pub fn run_suite(
     messages: &mut Messages<'_>,
 ) -> Result<ExitStatus> {
     let mut cache = ServiceCache::new(settings.maintenance.clone());
-    if settings.filters_given {
+    let defaults = &settings.default_filters;
+    if defaults.origin.given() {
         // Loaded whether or not a case file uses them: a mistyped --filters must not pass silently.
-        cache.get(&settings.default_filters, settings.semantics)?;
+        if defaults.origin == Origin::Environment {
+            // Said first, so that the error names the variable to fix.
+            filter::filter_files(&defaults.path, &defaults.origin.remedy())?;
+        }
+        cache.get(&defaults.path, settings.semantics)?;
     }
     let mut summary = TestSummary {
         deny_uncovered: settings.deny_uncovered,
@@ -46,7 +52,7 @@ pub fn run_suite(
     }
     let current_dir = std::env::current_dir().context("cannot find the current folder")?;
     let options = LoadOptions {
-        default_filters: &settings.default_filters,
+        default_filters: &defaults.path,
         semantics: settings.semantics,
         bless: settings.bless,
         current_dir: &current_dir,
@@ -90,10 +96,14 @@ pub fn run_suite(
             messages.report(&e.context(format!("cannot bless {}", path.display())));
         }
     }
-    if settings.filters_given && !default_filters_used && summary.errors.is_empty() {
+    if defaults.origin.given() && !default_filters_used && summary.errors.is_empty() {
+        let source = match defaults.origin {
+            Origin::Environment => "SQIBS_FILTERS=",
+            _ => "--filters ",
+        };
         messages.note(&format!(
-            "--filters {} was not used: every case file names its own filters",
-            settings.default_filters.display()
+            "{source}{} was not used: every case file names its own filters",
+            defaults.path.display()
         ));
     }
     // A `--maintenance` that reached no service is a mistake the run must not pass over.
@@ -105,7 +115,7 @@ pub fn run_suite(
             );
             messages.error(&what);
             summary.errors.push(TestError {
-                path: settings.default_filters.display().to_string(),
+                path: defaults.path.display().to_string(),
                 what,
             });
         }

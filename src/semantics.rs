@@ -32,7 +32,7 @@ impl fmt::Display for Combine {
 #[serde(rename_all = "lowercase")]
 pub enum ResolveScope {
     /// Every open incident of the service with an equal mapping value, whichever filter opened it (the
-    /// default: the documentation speaks of "resolved Incident(s)").
+    /// default: the documentation speaks of `resolved Incident(s)`).
     Service,
     /// Only those opened by the filter whose resolve part matched.
     Filter,

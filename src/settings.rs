@@ -8,6 +8,7 @@ use crate::cli::{
     RequestArgs, SemanticsArgs, TestArgs,
 };
 use crate::envelope::EnvelopeMode;
+use crate::filter::locate::{self, Located, Origin};
 use crate::filter::{FilterOptions, FromChoice};
 use crate::json_schema::SchemaKind;
 use crate::lint::LintOptions;
@@ -33,6 +34,10 @@ pub struct Environment {
     pub stderr_tty: bool,
     /// `SQIBS_TOKEN`, when set: the tokens Callgoose knows, separated by white space.
     pub tokens: Option<Secret>,
+    /// The nearest `filters/` folder, from the current folder up to the repository root.
+    pub filters_found: Option<PathBuf>,
+    /// `SQIBS_FILTERS`, when set and not empty.
+    pub filters_env: Option<PathBuf>,
 }
 
 impl Environment {
@@ -46,6 +51,12 @@ impl Environment {
             stdout_tty: std::io::stdout().is_terminal(),
             stderr_tty: std::io::stderr().is_terminal(),
             tokens: std::env::var("SQIBS_TOKEN").ok().map(Secret::new),
+            filters_found: std::env::current_dir()
+                .ok()
+                .and_then(|cwd| locate::find(&cwd)),
+            filters_env: std::env::var_os("SQIBS_FILTERS")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
         }
     }
 }
@@ -74,6 +85,10 @@ pub enum CommandSettings {
     Replay(Box<ReplayCommand>),
     /// `schema`: the file format whose schema to print.
     Schema(SchemaKind),
+    /// `completions`: the shell to print a completion script for.
+    Completions(clap_complete::Shell),
+    /// `man`.
+    Man,
 }
 
 /// `replay`, resolved.
@@ -105,11 +120,9 @@ pub struct LintSettings {
 pub struct TestSettings {
     /// Case files and folders.
     pub paths: Vec<PathBuf>,
-    /// Filters for case files that name none.
-    pub default_filters: PathBuf,
-    /// `default_filters` came from `--filters` or `SQIBS_FILTERS`, not from the default: it must load
-    /// even if no case file uses it.
-    pub filters_given: bool,
+    /// Filters for case files that name none, and where they came from: given ones must load even
+    /// if no case file uses them.
+    pub default_filters: Located,
     /// Readings forced by the command line.
     pub semantics: SemanticsLayer,
     /// Name selections; empty: every case.
@@ -155,19 +168,24 @@ impl Settings {
         };
         let command = match args.command {
             Command::Check(check) => CommandSettings::Check(check_settings(check, env)?),
-            Command::Test(test) => CommandSettings::Test(test_settings(test)),
-            Command::Lint(lint) => CommandSettings::Lint(lint_settings(lint)),
+            Command::Test(test) => CommandSettings::Test(test_settings(test, env)),
+            Command::Lint(lint) => CommandSettings::Lint(lint_settings(lint, env)),
             Command::Replay(replay) => {
                 CommandSettings::Replay(Box::new(replay_settings(replay, env)?))
             }
             Command::Schema(schema) => CommandSettings::Schema(schema.kind),
+            Command::Completions(args) => CommandSettings::Completions(args.shell),
+            Command::Man => CommandSettings::Man,
         };
         let json = match &command {
             CommandSettings::Check(c) => c.format == Format::Json,
             CommandSettings::Test(t) => t.format == Format::Json,
             CommandSettings::Lint(l) => l.format == Format::Json,
             CommandSettings::Replay(r) => r.format == Format::Json,
-            CommandSettings::Schema(_) => true,
+            // Scripts and pages for other programs: never coloured.
+            CommandSettings::Schema(_) | CommandSettings::Completions(_) | CommandSettings::Man => {
+                true
+            }
         };
         Ok(Settings {
             // JSON output is a contract for programs: never coloured.
@@ -181,7 +199,7 @@ impl Settings {
 fn check_settings(args: CheckArgs, env: &Environment) -> Result<CheckSettings> {
     Ok(CheckSettings {
         paths: input_paths(args.paths, env)?,
-        filters: filter_options(args.filters, args.request),
+        filters: filter_options(args.filters, args.request, env),
         format: args.format,
         full: args.full,
         explain: args.explain,
@@ -189,12 +207,16 @@ fn check_settings(args: CheckArgs, env: &Environment) -> Result<CheckSettings> {
     })
 }
 
-fn test_settings(args: TestArgs) -> TestSettings {
+fn test_settings(args: TestArgs, env: &Environment) -> TestSettings {
+    let default_filters = filters_path(args.filters.filters, env);
     TestSettings {
-        paths: args.paths,
+        paths: if args.paths.is_empty() {
+            vec![default_filters.samples()]
+        } else {
+            args.paths
+        },
         semantics: semantics_layer(&args.filters.semantics),
-        filters_given: args.filters.filters.is_some(),
-        default_filters: args.filters.filters.unwrap_or_else(default_filters),
+        default_filters,
         names: args.name,
         bless: args.bless,
         deny_uncovered: args.deny_uncovered,
@@ -217,17 +239,17 @@ fn input_paths(paths: Vec<PathBuf>, env: &Environment) -> Result<Vec<PathBuf>> {
 }
 
 fn replay_settings(args: ReplayArgs, env: &Environment) -> Result<ReplayCommand> {
-    let filters = filter_options(args.filters, args.request);
+    let filters = filter_options(args.filters, args.request, env);
     let (filters, diff) = match args.diff_filters.as_deref() {
         Some([old, new]) => (
             FilterOptions {
                 path: old.clone(),
-                flag: "--diff-filters",
+                origin: Origin::Flag("--diff-filters"),
                 ..filters.clone()
             },
             Some(FilterOptions {
                 path: new.clone(),
-                flag: "--diff-filters",
+                origin: Origin::Flag("--diff-filters"),
                 ..filters
             }),
         ),
@@ -278,10 +300,17 @@ fn replay_tokens(given: Vec<Secret>, env: &Environment) -> Result<Vec<Secret>> {
     Ok(tokens)
 }
 
-fn lint_settings(args: LintArgs) -> LintSettings {
+fn lint_settings(args: LintArgs, env: &Environment) -> LintSettings {
+    let given: Vec<Located> = (args.filters.into_iter().chain(args.paths))
+        .map(|path| Located::flag(path, "--filters"))
+        .collect();
     LintSettings {
         options: LintOptions {
-            paths: args.paths,
+            paths: if given.is_empty() {
+                vec![filters_path(None, env)]
+            } else {
+                given
+            },
             samples: args.samples,
             max_body: args.reading.max_body,
             semantics: semantics_layer(&args.semantics),
@@ -291,17 +320,21 @@ fn lint_settings(args: LintArgs) -> LintSettings {
     }
 }
 
-/// Where the filters are when neither `--filters` nor `SQIBS_FILTERS` says.
-fn default_filters() -> PathBuf {
-    PathBuf::from("filters")
+/// The filters `--filters` names, else those found from the current folder, else `SQIBS_FILTERS`'.
+fn filters_path(flag: Option<PathBuf>, env: &Environment) -> Located {
+    match flag {
+        Some(path) => Located::flag(path, "--filters"),
+        None => Located::default(env.filters_found.as_deref(), env.filters_env.as_deref()),
+    }
 }
 
 /// The filter options of the command line.
-fn filter_options(filters: FilterArgs, request: RequestArgs) -> FilterOptions {
+fn filter_options(filters: FilterArgs, request: RequestArgs, env: &Environment) -> FilterOptions {
+    let Located { path, origin } = filters_path(filters.filters, env);
     FilterOptions {
         semantics: semantics_layer(&filters.semantics),
-        path: filters.filters.unwrap_or_else(default_filters),
-        flag: "--filters",
+        path,
+        origin,
         service: request.service,
         maintenance: filters.maintenance,
         from: match (request.from, request.no_from) {
@@ -494,7 +527,7 @@ mod tests {
             panic!("{s:?}")
         };
         assert_eq!(t.paths, [PathBuf::from("samples")]);
-        assert_eq!(t.default_filters, PathBuf::from("filters"));
+        assert_eq!(t.default_filters, Located::default(None, None));
         assert_eq!(t.semantics.case_sensitive, Some(true));
     }
 

@@ -5,6 +5,7 @@
 //! and the Callgoose limits in `validate`.
 
 mod load;
+pub mod locate;
 pub(crate) mod schema;
 mod validate;
 
@@ -24,8 +25,8 @@ use std::path::PathBuf;
 pub struct FilterOptions {
     /// A filter file, or a folder of them.
     pub path: PathBuf,
-    /// The flag that gave `path` (`--filters`, `--diff-filters`), named when it cannot be read.
-    pub flag: &'static str,
+    /// Where `path` came from, said when it cannot be read.
+    pub origin: locate::Origin,
     /// Keep only this service.
     pub service: Option<String>,
     /// Put these services in maintenance.
@@ -49,10 +50,7 @@ pub enum FromChoice {
 
 /// Loads the services `options` name, keeps the one asked for, and applies the `from` choice.
 pub fn load(options: &FilterOptions) -> Result<Vec<Service>> {
-    let remedy = format!(
-        "give an existing filter file or folder with {}",
-        options.flag
-    );
+    let remedy = options.origin.remedy();
     let mut services = load::load_set(&options.path, options.semantics, &remedy)?;
     let known = |wanted: &str, flag: &str| {
         let names = services.iter().map(|s| s.name.as_str());

@@ -8,6 +8,7 @@ mod checks;
 mod samples;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, Severity};
+use crate::filter::locate::Located;
 use crate::filter::schema::FileDoc;
 use crate::filter::{self, Service};
 use crate::semantics::SemanticsLayer;
@@ -16,15 +17,11 @@ use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// What to change when a PATH of `lint` cannot be read.
-const PATH_REMEDY: &str =
-    "give existing filter files or folders as PATH arguments (default: filters)";
-
 /// What to lint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LintOptions {
-    /// Filter files or folders of them.
-    pub paths: Vec<PathBuf>,
+    /// Filter files or folders of them, each one set.
+    pub paths: Vec<Located>,
     /// Sample payloads (files or folders) to check the filters against; none: no sample checks.
     pub samples: Vec<PathBuf>,
     /// The longest sample read.
@@ -70,9 +67,10 @@ struct FilterSet<'p> {
 pub fn lint(options: &LintOptions) -> Result<LintReport> {
     let mut report = LintReport::default();
     let mut sets = Vec::new();
-    for path in &options.paths {
+    for located in &options.paths {
+        let path = located.path.as_path();
         let mut loaded = Vec::new();
-        for file in filter::filter_files(path, PATH_REMEDY)? {
+        for file in filter::filter_files(path, &located.origin.remedy())? {
             report.files += 1;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read filter file {}", file.display()))?;

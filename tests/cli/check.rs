@@ -259,17 +259,6 @@ fn colour_only_when_asked_or_on_a_terminal() {
 }
 
 #[test]
-fn help_documents_the_exit_codes() {
-    let out = Test::new().args(&["check", "--help"]).output();
-    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    assert!(
-        out.stdout.contains(sqibs_filter::cli::EXIT_CODES),
-        "{}",
-        out.stdout
-    );
-}
-
-#[test]
 fn usage_errors_exit_2() {
     let out = Test::new()
         .args(&["check", "--conditions", "some", "x"])

@@ -204,9 +204,10 @@ fn an_unknown_service_suggests_the_closest() {
 
 #[test]
 fn filters_path_from_the_environment() {
+    // Where no filters/ folder is found: here the run's folder, a repository root, has none.
     let t = k8s();
     let other = t.dir().join("filters").display().to_string();
-    Test::new()
+    Test::in_temp()
         .env("SQIBS_FILTERS", &other)
         .args(&["check", "-", "--conditions", "any", "--format", "json"])
         .stdin(r#"{"status": "firing", "groupKey": "g"}"#)

@@ -1,6 +1,7 @@
 //! The exit-code table of every command, one row per code, against the documented table.
 
 use crate::support::Test;
+use sqibs_filter::cli::help;
 
 const FIRING: &str = r#"{"status": "firing", "alert_id": "a"}"#;
 
@@ -106,17 +107,49 @@ fn every_command_exits_as_documented() {
 }
 
 #[test]
-fn the_documented_table_is_in_the_help_and_the_readme() {
+fn each_help_shows_its_own_codes_once_and_the_readme_has_the_table() {
     let readme = std::fs::read_to_string("README.md").unwrap();
     assert!(readme.contains("| code | `check` | `test` | `lint` | `replay` |"));
-    for command in ["check", "test", "lint", "replay", "schema"] {
-        let out = Test::new().args(&[command, "--help"]).output();
-        assert_eq!(out.code, 0);
-        assert!(
-            out.stdout.contains(sqibs_filter::cli::EXIT_CODES),
-            "{command}"
+    for codes in help::EXIT_CODES {
+        let out = Test::new().args(&[codes.command, "--help"]).output();
+        assert_eq!(
+            (out.code, out.stderr.as_str()),
+            (0, ""),
+            "{}",
+            codes.command
         );
+        let table = help::exit_codes(codes.command);
+        assert_eq!(
+            out.stdout.matches("Exit codes:").count(),
+            1,
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.ends_with(&format!("{table}\n")),
+            "{}",
+            out.stdout
+        );
+        // Only the codes that apply: `schema` never answers 1.
+        let listed: Vec<u8> = codes.rows.iter().map(|(code, _)| *code).collect();
+        for code in 0..=2u8 {
+            let row = format!("\n  {code}  ");
+            assert_eq!(
+                table.contains(&row),
+                listed.contains(&code),
+                "{}: {code}",
+                codes.command
+            );
+        }
     }
+    assert_eq!(
+        help::exit_codes("schema"),
+        "Exit codes:\n  0  printed\n  2  usage error"
+    );
     let out = Test::new().args(&["--help"]).output();
-    assert!(out.stdout.contains(sqibs_filter::cli::EXIT_CODES));
+    assert!(
+        out.stdout.ends_with(&format!("{}\n", help::summary())),
+        "{}",
+        out.stdout
+    );
 }

@@ -69,7 +69,11 @@ fn is_flag_of(command: &str, flag: &str) -> bool {
 
 #[test]
 fn a_filter_path_that_cannot_be_read_is_fixed_with_each_command_s_own_flag() {
-    assert_eq!(hints_exist(Test::in_temp(), &["lint", "nope"]), 0);
+    assert_eq!(hints_exist(Test::in_temp(), &["lint", "nope"]), 1);
+    assert_eq!(
+        hints_exist(Test::in_temp(), &["lint", "--filters", "nope"]),
+        1
+    );
     assert_eq!(
         hints_exist(
             Test::in_temp().stdin("{}"),

@@ -244,7 +244,7 @@ fn a_missing_path_means_lint_could_not_run() {
     Test::in_temp().args(&["lint", "nope"]).expect(
         2,
         "",
-        "error: cannot read filters from nope: No such file or directory (os error 2): give existing filter files or folders as PATH arguments (default: filters)\n",
+        "error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters\n",
     );
 }
 

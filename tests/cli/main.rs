@@ -11,6 +11,8 @@ mod access;
 mod check;
 /// Options that change evaluation: `--service`, `--from`, semantics switches.
 mod check_options;
+/// Completions, the man page, help examples and where the filters are found.
+mod conventions;
 /// The exit-code table of every command.
 mod exit_codes;
 /// `--explain` and near misses: each classic mistake is named with its fix.

@@ -368,8 +368,10 @@ fn check_and_replay(input: &Input) -> Result<(), TestCaseError> {
         args.extend(base);
         args.extend(extra);
         let mut known = secrets.clone();
-        if let (Some(expected), "replay") = (&input.expected, command) {
-            args.extend(["--token", expected.as_str()]);
+        // `--token=VALUE`: a token may start with `-`, which clap would take for a flag.
+        let token_arg = input.expected.as_ref().map(|t| format!("--token={t}"));
+        if let (Some(expected), Some(arg), "replay") = (&input.expected, &token_arg, command) {
+            args.push(arg.as_str());
             known.push(expected.clone());
         }
         let out = run(&args);

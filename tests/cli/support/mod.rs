@@ -41,7 +41,9 @@ impl Test {
         let dir =
             Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        // A repository root of its own: the tool looks no further up for a filters/ folder (this one
+        // lies inside the project's, whose filters/ it would find).
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
         Test { dir, ..Test::new() }
     }
 

@@ -4,23 +4,15 @@
 use crate::json_schema::SchemaKind;
 use crate::secrets::Secret;
 use crate::semantics::{Combine, EmptyMapValue, NullValues, ResolveScope};
+pub mod help;
+pub mod manual;
+
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// The exit-code table shown in `--help` and kept in step with [`crate::exit::ExitStatus`].
-pub const EXIT_CODES: &str = "\
-Exit codes:
-  0  check: at least one request made Callgoose act (201 or 200); test: every case passed
-  1  check: every request was discarded (202); test: a case failed, or a part is uncovered
-     under --deny-uncovered
-  2  usage error, bad filter or case file, or an input that could not be read
-lint: 0 no error findings, 1 error findings (or warnings under --deny warnings), 2 could not run
-replay: 0 replayed, 1 --diff-filters found changed outcomes, 2 an input could not be read
-schema: 0 printed, 2 usage error";
-
 /// Payload tester and filter debugger for Callgoose SQIBS API filters.
 #[derive(Debug, Parser)]
-#[command(name = "sqibs-filter", version, after_help = EXIT_CODES)]
+#[command(name = "sqibs-filter", version, after_help = help::summary())]
 pub struct Args {
     /// What to do.
     #[command(subcommand)]
@@ -39,18 +31,18 @@ pub enum Command {
     /// Bodies come from files, from folders (every *.json, *.jsonl and *.ndjson below, in sorted order)
     /// or from standard input (`-`, or no path when input is piped). One input may hold several bodies:
     /// JSON Lines, or JSON values back to back.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = help::after_help("check"))]
     Check(CheckArgs),
 
     /// Run case files: expected incident actions and lifecycle scenarios, diffed against the actual ones.
     ///
     /// With no path, every cases.toml and *.cases.toml under samples/ is run.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = help::after_help("test"))]
     Test(TestArgs),
 
     /// Check filter files before deployment: Callgoose's limits, mapping keys, shadowed filters,
     /// overlapping trigger and resolve conditions, suspicious items; with --samples, against payloads.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = help::after_help("lint"))]
     Lint(LintArgs),
 
     /// Replay captured traffic (API-log bodies, webhook history, JSON Lines exports) in order through one
@@ -59,13 +51,29 @@ pub enum Command {
     /// A line may be a bare body or an envelope carrying the request: {"received_at", "from", "token",
     /// "content_type", "body", "url", "headers"}. Envelopes are detected (an object with a body and only
     /// these keys) unless --envelope says every line is one.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = help::after_help("replay"))]
     Replay(ReplayArgs),
 
     /// Print the JSON Schema of filter files or case files, for editors that check TOML as it is typed
     /// (Even Better TOML, taplo): a `#:schema` comment on a file's first line points them to it.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = help::after_help("schema"))]
     Schema(SchemaArgs),
+
+    /// Print a shell completion script: subcommands, flags and their values complete on Tab.
+    #[command(after_help = help::after_help("completions"))]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff): every command, its options, examples and exit codes.
+    #[command(after_help = help::after_help("man"))]
+    Man,
+}
+
+/// `completions`' arguments.
+#[derive(Debug, ClapArgs)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// `schema`'s arguments.
@@ -155,8 +163,13 @@ pub struct ReadArgs {
 /// `lint`'s arguments.
 #[derive(Debug, ClapArgs)]
 pub struct LintArgs {
-    /// Filter files, or folders of them.
-    #[arg(value_name = "PATH", default_value = "filters")]
+    /// A filter file, or a folder whose *.toml files are each one service (repeatable) [default: the
+    /// filters/ folder found here or above, else SQIBS_FILTERS].
+    #[arg(long, value_name = "PATH")]
+    pub filters: Vec<PathBuf>,
+
+    /// The same as --filters, for `lint PATH...` as older versions took it.
+    #[arg(value_name = "PATH", hide = true)]
     pub paths: Vec<PathBuf>,
 
     /// Also check the filters against the payloads in these files or folders (repeatable): keys no
@@ -225,9 +238,11 @@ pub struct CheckArgs {
 /// that evaluates requests.
 #[derive(Debug, Clone, ClapArgs)]
 pub struct FilterArgs {
-    /// A filter file, or a folder whose *.toml files are each one service [default: filters].
-    // No clap default: `test` must tell a path the user gave (which has to exist) from the default.
-    #[arg(long, value_name = "PATH", env = "SQIBS_FILTERS")]
+    /// A filter file, or a folder whose *.toml files are each one service [default: the filters/
+    /// folder found here or in a parent folder up to the repository root, else SQIBS_FILTERS].
+    // No clap default: the default is looked for (`settings`), and `test` must tell a path the user
+    // gave (which has to exist) from a default.
+    #[arg(long, value_name = "PATH")]
     pub filters: Option<PathBuf>,
 
     /// Put this service in maintenance (repeatable): it evaluates, but creates no incident; the one its
@@ -300,8 +315,9 @@ pub struct RequestArgs {
 /// `test`'s arguments.
 #[derive(Debug, ClapArgs)]
 pub struct TestArgs {
-    /// Case files, or folders searched for cases.toml and *.cases.toml files.
-    #[arg(value_name = "PATH", default_value = "samples")]
+    /// Case files, or folders searched for cases.toml and *.cases.toml files [default: the samples/
+    /// folder beside the filters/ folder found, else samples].
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Filters for case files that do not name their own, and how to read them.
