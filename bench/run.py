@@ -14,17 +14,20 @@ import subprocess
 import sys
 import time
 
-BIN = "target/release/sqibs-filter"
-FLOOR = "target/release/examples/parse_floor"
+# The `dist` profile: fat LTO, one codegen unit, as a distributed binary is built.
+BIN = "target/dist/sqibs-filter"
+FLOOR = "target/dist/examples/parse_floor"
+CORPUS = "target/dist/examples/corpus"
 FILTERS = "bench/filters"
 JQ = ["jq", "-c", "-f", "bench/equivalent.jq"]
 DIR = "target/bench"
 
 
 def corpus(bodies, pretty=False):
-    path = f"{DIR}/corpus-{bodies}{'-pretty.json' if pretty else '.jsonl'}"
+    # `rs`: written by examples/corpus (an older generator's files are not reused).
+    path = f"{DIR}/corpus-rs-{bodies}{'-pretty.json' if pretty else '.jsonl'}"
     if not os.path.exists(path) or os.path.getsize(path) == 0:
-        args = ["python3", "bench/corpus.py", str(bodies), path] + (["--pretty"] if pretty else [])
+        args = [CORPUS, str(bodies), path] + (["--pretty"] if pretty else [])
         subprocess.run(args, check=True)
     return path
 

@@ -10,17 +10,14 @@ use sqibs_filter::semantics::SemanticsLayer;
 use std::path::Path;
 use std::sync::Arc;
 
+/// The benchmark's generator, compiled into this test: the same bodies, and no other program needed.
+#[path = "../../examples/corpus/generate.rs"]
+mod generate;
+
 fn corpus() -> Vec<u8> {
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fast-path-corpus-10000.jsonl");
-    if !path.exists() {
-        let status = std::process::Command::new("python3")
-            .args(["bench/corpus.py", "10000"])
-            .arg(&path)
-            .status()
-            .expect("python3 runs the corpus generator");
-        assert!(status.success());
-    }
-    std::fs::read(path).unwrap()
+    let mut bytes = Vec::new();
+    generate::write(10_000, false, &mut bytes).unwrap();
+    bytes
 }
 
 #[test]
