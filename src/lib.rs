@@ -4,8 +4,8 @@
 //! what Callgoose would do with a request body. The binary is a thin shell over [`run`].
 
 pub mod access;
-pub mod check;
 pub mod cli;
+pub mod command;
 pub mod command_line;
 pub mod diagnostic;
 pub mod diff;
@@ -23,7 +23,6 @@ pub mod outcome;
 pub mod payload;
 pub mod render;
 pub mod replay;
-pub mod runner;
 pub mod secrets;
 pub mod select;
 pub mod semantics;
@@ -35,13 +34,10 @@ pub mod suite;
 pub mod timestamp;
 pub mod warning;
 
-use cli::{Args, Format};
+use cli::Args;
 use exit::ExitStatus;
-use render::{
-    CheckReport, HumanCheck, HumanReplay, HumanTest, JsonCheck, JsonReplay, JsonTest, Messages,
-    Palette, ReplayReport, TestReport,
-};
-use settings::{CommandSettings, Environment, Settings};
+use render::{Messages, Palette};
+use settings::{Environment, Settings};
 use std::io::Write;
 
 /// Runs the command `args` asks for and says how it ended; an error that stops the run is shown once,
@@ -52,13 +48,15 @@ pub fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> ExitStatus {
-    let result = execute(args, env, stdout, stderr).and_then(|status| {
-        match stdout.flush() {
-            // The reader went away after the end (`| head`): the status stands.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
-            flushed => flushed.map(|()| status).map_err(Into::into),
-        }
-    });
+    let result = Settings::resolve(args, env)
+        .and_then(|settings| command::execute(&settings, stdout, stderr))
+        .and_then(|status| {
+            match stdout.flush() {
+                // The reader went away after the end (`| head`): the status stands.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
+                flushed => flushed.map(|()| status).map_err(Into::into),
+            }
+        });
     let status = match result {
         Ok(status) => status,
         // The reader went away (`| head`) from a command that does not stop on it: that is how
@@ -80,82 +78,4 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
-}
-
-fn execute(
-    args: Args,
-    env: &Environment,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> anyhow::Result<ExitStatus> {
-    let settings = Settings::resolve(args, env)?;
-    let mut messages = Messages::new(stderr, Palette::new(settings.color_stderr));
-    let status = match &settings.command {
-        CommandSettings::Check(check) => {
-            let services = filter::load(&check.filters)?;
-            let palette = Palette::new(settings.color_stdout);
-            let mut report: Box<dyn CheckReport + '_> = match check.format {
-                Format::Human => {
-                    Box::new(HumanCheck::new(stdout, palette, check.full, check.explain))
-                }
-                Format::Json => Box::new(JsonCheck::new(stdout)),
-            };
-            check::run(check, &services, report.as_mut(), &mut messages)?
-        }
-        CommandSettings::Test(test) => {
-            let palette = Palette::new(settings.color_stdout);
-            let mut report: Box<dyn TestReport + '_> = match test.format {
-                Format::Human => Box::new(HumanTest::new(stdout, palette)),
-                Format::Json => Box::new(JsonTest::new(stdout)),
-            };
-            runner::run_suite(test, report.as_mut(), &mut messages)?
-        }
-        CommandSettings::Replay(replay) => {
-            let services = filter::load(&replay.filters)?;
-            let diff = replay.diff.as_ref().map(filter::load).transpose()?;
-            let mut report: Box<dyn ReplayReport + '_> = match replay.format {
-                Format::Human => Box::new(HumanReplay::new(
-                    stdout,
-                    Palette::new(settings.color_stdout),
-                )),
-                Format::Json => Box::new(JsonReplay::new(stdout)),
-            };
-            replay::run::replay(
-                &replay.settings,
-                &services,
-                diff.as_deref(),
-                report.as_mut(),
-                &mut messages,
-            )?
-        }
-        CommandSettings::Lint(lint) => {
-            let report = lint::lint(&lint.options)?;
-            match lint.format {
-                Format::Human => {
-                    render::lint::human(stdout, Palette::new(settings.color_stdout), &report)?
-                }
-                Format::Json => render::lint::json(stdout, &report)?,
-            }
-            let errors = report.count(diagnostic::Severity::Error);
-            let warnings = report.count(diagnostic::Severity::Warning);
-            if errors > 0 || (lint.deny_warnings && warnings > 0) {
-                ExitStatus::Failure
-            } else {
-                ExitStatus::Success
-            }
-        }
-        CommandSettings::Schema(kind) => {
-            stdout.write_all(json_schema::text(*kind).as_bytes())?;
-            ExitStatus::Success
-        }
-        CommandSettings::Completions(shell) => {
-            cli::manual::completions(*shell, stdout)?;
-            ExitStatus::Success
-        }
-        CommandSettings::Man => {
-            cli::manual::man_page(stdout)?;
-            ExitStatus::Success
-        }
-    };
-    Ok(status)
 }

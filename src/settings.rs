@@ -1,19 +1,16 @@
 //! Arguments resolved into settings: every decision about colour, standard input, defaults and
-//! conflicting flags is made here, once, from the arguments and a snapshot of the environment. The rest
-//! of the program sees only [`Settings`].
+//! conflicting flags is made from the arguments and a snapshot of the environment, here for what the
+//! commands share and in each command's module for its own flags. The rest of the program sees only
+//! [`Settings`].
 
-use crate::access::Tokens;
-use crate::cli::{
-    Args, CheckArgs, ColorChoice, Command, DenyLevel, FilterArgs, Format, LintArgs, ReplayArgs,
-    RequestArgs, SemanticsArgs, TestArgs,
-};
-use crate::envelope::EnvelopeMode;
-use crate::filter::locate::{self, Located, Origin};
+use crate::cli::{Args, ColorChoice, Command, FilterArgs, Format, RequestArgs, SemanticsArgs};
+use crate::command::check::CheckSettings;
+use crate::command::lint::LintSettings;
+use crate::command::replay::ReplaySettings;
+use crate::command::test::TestSettings;
+use crate::filter::locate::{self, Located};
 use crate::filter::{FilterOptions, FromChoice};
 use crate::json_schema::SchemaKind;
-use crate::lint::LintOptions;
-use crate::replay::ReplayOptions;
-use crate::replay::run::ReplaySettings;
 use crate::secrets::Secret;
 use crate::semantics::SemanticsLayer;
 use anyhow::{Result, bail};
@@ -82,80 +79,13 @@ pub enum CommandSettings {
     /// `lint`.
     Lint(LintSettings),
     /// `replay`.
-    Replay(Box<ReplayCommand>),
+    Replay(Box<ReplaySettings>),
     /// `schema`: the file format whose schema to print.
     Schema(SchemaKind),
     /// `completions`: the shell to print a completion script for.
     Completions(clap_complete::Shell),
     /// `man`.
     Man,
-}
-
-/// `replay`, resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReplayCommand {
-    /// How to replay.
-    pub settings: ReplaySettings,
-    /// The filters to replay through (the old ones under `--diff-filters`).
-    pub filters: FilterOptions,
-    /// The new filters under `--diff-filters`.
-    pub diff: Option<FilterOptions>,
-    /// Output format.
-    pub format: Format,
-}
-
-/// `lint`, resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LintSettings {
-    /// What to lint.
-    pub options: LintOptions,
-    /// Warnings fail the run.
-    pub deny_warnings: bool,
-    /// Output format.
-    pub format: Format,
-}
-
-/// `test`, resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TestSettings {
-    /// Case files and folders.
-    pub paths: Vec<PathBuf>,
-    /// Filters for case files that name none, and where they came from: given ones must load even
-    /// if no case file uses them.
-    pub default_filters: Located,
-    /// Readings forced by the command line.
-    pub semantics: SemanticsLayer,
-    /// Name selections; empty: every case.
-    pub names: Vec<String>,
-    /// Write actual outcomes into the case files.
-    pub bless: bool,
-    /// Uncovered filter parts fail the run.
-    pub deny_uncovered: bool,
-    /// Case files may read outside their project.
-    pub allow_outside: bool,
-    /// Where to write a JUnit report.
-    pub junit: Option<PathBuf>,
-    /// Services put in maintenance by the command line.
-    pub maintenance: Vec<String>,
-    /// Output format.
-    pub format: Format,
-}
-
-/// `check`, resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckSettings {
-    /// Inputs, with `-` for standard input; never empty.
-    pub paths: Vec<PathBuf>,
-    /// The filters to evaluate against.
-    pub filters: FilterOptions,
-    /// Output format.
-    pub format: Format,
-    /// Show descriptions whole.
-    pub full: bool,
-    /// Show the evaluation's trace.
-    pub explain: bool,
-    /// The longest body read.
-    pub max_body: usize,
 }
 
 impl Settings {
@@ -167,11 +97,11 @@ impl Settings {
             ColorChoice::Auto => tty && !env.no_color && !env.dumb_terminal,
         };
         let command = match args.command {
-            Command::Check(check) => CommandSettings::Check(check_settings(check, env)?),
-            Command::Test(test) => CommandSettings::Test(test_settings(test, env)),
-            Command::Lint(lint) => CommandSettings::Lint(lint_settings(lint, env)),
+            Command::Check(check) => CommandSettings::Check(CheckSettings::resolve(check, env)?),
+            Command::Test(test) => CommandSettings::Test(TestSettings::resolve(test, env)),
+            Command::Lint(lint) => CommandSettings::Lint(LintSettings::resolve(lint, env)),
             Command::Replay(replay) => {
-                CommandSettings::Replay(Box::new(replay_settings(replay, env)?))
+                CommandSettings::Replay(Box::new(ReplaySettings::resolve(replay, env)?))
             }
             Command::Schema(schema) => CommandSettings::Schema(schema.kind),
             Command::Completions(args) => CommandSettings::Completions(args.shell),
@@ -196,39 +126,8 @@ impl Settings {
     }
 }
 
-fn check_settings(args: CheckArgs, env: &Environment) -> Result<CheckSettings> {
-    Ok(CheckSettings {
-        paths: input_paths(args.paths, env)?,
-        filters: filter_options(args.filters, args.request, env),
-        format: args.format,
-        full: args.full,
-        explain: args.explain,
-        max_body: args.reading.max_body,
-    })
-}
-
-fn test_settings(args: TestArgs, env: &Environment) -> TestSettings {
-    let default_filters = filters_path(args.filters.filters, env);
-    TestSettings {
-        paths: if args.paths.is_empty() {
-            vec![default_filters.samples()]
-        } else {
-            args.paths
-        },
-        semantics: semantics_layer(&args.filters.semantics),
-        default_filters,
-        names: args.name,
-        bless: args.bless,
-        deny_uncovered: args.deny_uncovered,
-        allow_outside: args.allow_outside,
-        junit: args.junit,
-        maintenance: args.filters.maintenance,
-        format: args.format,
-    }
-}
-
 /// No path means standard input, but only when something is piped in: never wait on a terminal.
-fn input_paths(paths: Vec<PathBuf>, env: &Environment) -> Result<Vec<PathBuf>> {
+pub(crate) fn input_paths(paths: Vec<PathBuf>, env: &Environment) -> Result<Vec<PathBuf>> {
     if !paths.is_empty() {
         return Ok(paths);
     }
@@ -238,90 +137,8 @@ fn input_paths(paths: Vec<PathBuf>, env: &Environment) -> Result<Vec<PathBuf>> {
     Ok(vec![PathBuf::from("-")])
 }
 
-fn replay_settings(args: ReplayArgs, env: &Environment) -> Result<ReplayCommand> {
-    let filters = filter_options(args.filters, args.request, env);
-    let (filters, diff) = match args.diff_filters.as_deref() {
-        Some([old, new]) => (
-            FilterOptions {
-                path: old.clone(),
-                origin: Origin::Flag("--diff-filters"),
-                ..filters.clone()
-            },
-            Some(FilterOptions {
-                path: new.clone(),
-                origin: Origin::Flag("--diff-filters"),
-                ..filters
-            }),
-        ),
-        _ => (filters, None),
-    };
-    Ok(ReplayCommand {
-        settings: ReplaySettings {
-            paths: input_paths(args.paths, env)?,
-            tokens: replay_tokens(args.token, env)?,
-            options: ReplayOptions {
-                tokens: Tokens::default(),
-                dedup_window: args.dedup_window,
-                time_key: args.time_key,
-            },
-            envelope: if args.envelope {
-                EnvelopeMode::Always
-            } else {
-                EnvelopeMode::Detect
-            },
-            progress: env.stderr_tty,
-            max_body: args.reading.max_body,
-        },
-        filters,
-        diff,
-        format: args.format,
-    })
-}
-
-/// The tokens of `--token`, else of `SQIBS_TOKEN`. A variable that is set but holds no token (a CI
-/// secret that is missing) is an error, not a replay without token checks.
-fn replay_tokens(given: Vec<Secret>, env: &Environment) -> Result<Vec<Secret>> {
-    if !given.is_empty() {
-        return Ok(given);
-    }
-    let Some(tokens) = &env.tokens else {
-        return Ok(Vec::new());
-    };
-    let tokens: Vec<Secret> = tokens
-        .expose()
-        .split_whitespace()
-        .map(Secret::new)
-        .collect();
-    if tokens.is_empty() {
-        bail!(
-            "SQIBS_TOKEN is set but holds no token (a CI secret that is not defined gives an empty one): give the tokens Callgoose knows, separated by white space, or unset it to replay without checking tokens"
-        );
-    }
-    Ok(tokens)
-}
-
-fn lint_settings(args: LintArgs, env: &Environment) -> LintSettings {
-    let given: Vec<Located> = (args.filters.into_iter().chain(args.paths))
-        .map(|path| Located::flag(path, "--filters"))
-        .collect();
-    LintSettings {
-        options: LintOptions {
-            paths: if given.is_empty() {
-                vec![filters_path(None, env)]
-            } else {
-                given
-            },
-            samples: args.samples,
-            max_body: args.reading.max_body,
-            semantics: semantics_layer(&args.semantics),
-        },
-        deny_warnings: args.deny == Some(DenyLevel::Warnings),
-        format: args.format,
-    }
-}
-
 /// The filters `--filters` names, else those found from the current folder, else `SQIBS_FILTERS`'.
-fn filters_path(flag: Option<PathBuf>, env: &Environment) -> Located {
+pub(crate) fn filters_path(flag: Option<PathBuf>, env: &Environment) -> Located {
     match flag {
         Some(path) => Located::flag(path, "--filters"),
         None => Located::default(env.filters_found.as_deref(), env.filters_env.as_deref()),
@@ -329,7 +146,11 @@ fn filters_path(flag: Option<PathBuf>, env: &Environment) -> Located {
 }
 
 /// The filter options of the command line.
-fn filter_options(filters: FilterArgs, request: RequestArgs, env: &Environment) -> FilterOptions {
+pub(crate) fn filter_options(
+    filters: FilterArgs,
+    request: RequestArgs,
+    env: &Environment,
+) -> FilterOptions {
     let Located { path, origin } = filters_path(filters.filters, env);
     FilterOptions {
         semantics: semantics_layer(&filters.semantics),
@@ -348,7 +169,7 @@ fn filter_options(filters: FilterArgs, request: RequestArgs, env: &Environment) 
 }
 
 /// The readings the command line forces.
-fn semantics_layer(args: &SemanticsArgs) -> SemanticsLayer {
+pub(crate) fn semantics_layer(args: &SemanticsArgs) -> SemanticsLayer {
     // A pair of flags that clap keeps apart: one says yes, the other no, neither leaves it to the files.
     let either = |yes: bool, no: bool| match (yes, no) {
         (true, _) => Some(true),

@@ -1,9 +1,10 @@
 //! The readable `check` report: per request, per service, the outcome in words and code and the
 //! incident's fields, with payload text escaped and descriptions shortened unless `--full`.
 
+use super::Palette;
 use super::sanitize::{escape, shown};
 use super::why::WhyWriter;
-use super::{CheckReport, CheckSummary, Palette, RequestResult};
+use crate::command::check::{CheckReport, CheckSummary, RequestResult};
 use crate::outcome::{Code, FilterRef, Outcome};
 use crate::secrets::Mask;
 use std::io::{self, Write};

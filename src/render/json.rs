@@ -2,7 +2,8 @@
 //! names and shapes are pinned by the integration tests; change them only with a version bump.
 
 use super::sanitize::masked;
-use super::{CheckReport, CheckSummary, RequestResult, ServiceResult, trace_json};
+use super::trace_json;
+use crate::command::check::{CheckReport, CheckSummary, RequestResult, ServiceResult};
 use crate::filter::Priority;
 use crate::outcome::{Incident, Resolution};
 use crate::secrets::Mask;

@@ -1,7 +1,7 @@
 //! The JUnit XML report that CI systems read: one `<testsuite>` per case file, one `<testcase>` per case,
 //! a `<failure>` carrying the diff, `<skipped/>` for skipped cases.
 
-use super::{CaseRecord, CaseStatus};
+use crate::command::test::{CaseRecord, CaseStatus};
 use crate::diff::DiffLine;
 use std::io::{self, Write};
 

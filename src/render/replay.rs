@@ -5,45 +5,16 @@
 
 use super::Palette;
 use super::sanitize::{escape, masked, shown};
+use crate::command::replay::{OpenIncident, ReplayReport};
 use crate::filter::Priority;
 use crate::outcome::Description;
 use crate::replay::{Change, Counts, Field, Record, ResolveAction, TriggerAction};
 use crate::secrets::Mask;
-use crate::simulation::Incident;
 use crate::timestamp::{Millis, format_duration};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::borrow::Cow;
 use std::io::{self, Write};
-
-/// An incident left open, its age, and the mask of the request that opened it.
-pub type OpenIncident<'a> = (&'a Incident, Option<Millis>, Mask<'a>);
-
-/// A report of `replay`, in one output format.
-pub trait ReplayReport {
-    /// One request replayed, shown with `mask`.
-    fn record(&mut self, r: &Record, mask: Mask<'_>) -> io::Result<()>;
-    /// The end of a replay: counts and the incidents left open.
-    fn summary(&mut self, c: &Counts, open: &[OpenIncident<'_>], skipped: usize) -> io::Result<()>;
-    /// A request whose outcome differs between the old and the new filters, shown with `mask`: what
-    /// differs, and the payload's text (a description may be the whole payload).
-    fn change(
-        &mut self,
-        old: &Record,
-        new: &Record,
-        changes: &[Change],
-        raw: &str,
-        mask: Mask<'_>,
-    ) -> io::Result<()>;
-    /// The end of a filter diff.
-    fn diff_summary(
-        &mut self,
-        old: &Counts,
-        new: &Counts,
-        changed: usize,
-        skipped: usize,
-    ) -> io::Result<()>;
-}
 
 /// What a refused request's status means: the human timeline and the JSON `error` say the same.
 fn refusal(code: u16) -> Option<&'static str> {

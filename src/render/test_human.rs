@@ -2,8 +2,9 @@
 //! parts no case exercised, what could not run, and the closing `N passed, N failed` line, which also
 //! counts whatever else decides the exit status.
 
+use super::Palette;
 use super::sanitize::escape;
-use super::{CaseRecord, CaseStatus, Palette, TestReport, TestSummary};
+use crate::command::test::{CaseRecord, CaseStatus, TestReport, TestSummary};
 use crate::diff::DiffLine;
 use std::io::{self, Write};
 

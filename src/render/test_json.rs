@@ -1,7 +1,7 @@
 //! `test --format json`: one object per case (`"type": "case"`) as it runs, then one summary object
 //! (`"type": "summary"`). Never coloured.
 
-use super::{CaseRecord, TestReport, TestSummary};
+use crate::command::test::{CaseRecord, TestReport, TestSummary};
 use crate::diff::DiffLine;
 use crate::exit::ExitStatus;
 use serde::Serialize;

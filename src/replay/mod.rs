@@ -1,6 +1,6 @@
 //! Replaying captured traffic through one stateful simulation of Callgoose: each request's response
 //! (code, `triggered.created/duplicate`, `resolved.resolved/duplicate`), the incidents it touched, and
-//! the counts of the whole stream. Pure: requests in, records out; `run` does the reading and writing.
+//! the counts of the whole stream. Pure: requests in, records out; the `replay` command does the reading and writing.
 //!
 //! Rules, besides the simulation's (see `simulation`):
 //! - With tokens known (`--token`), a request without a token answers 401 and one whose token is none
@@ -22,7 +22,6 @@
 //!   window, says so (`fragile`): the simulation's rules are readings the documentation leaves open.
 
 mod compare;
-pub mod run;
 
 pub use compare::{Change, Field, changes};
 

@@ -2,21 +2,148 @@
 //! goes. A body or input that cannot be read is reported and counted, and the others go on. A captured
 //! request's token is a secret of its report.
 
-use crate::cli::Format;
+use crate::cli::{CheckArgs, Format};
 use crate::document::KeySet;
 use crate::envelope::{self, EnvelopeMode, Request};
 use crate::eval::evaluate_from;
 use crate::exit::ExitStatus;
-use crate::explain;
+use crate::explain::{self, Fragility, Trace};
 use crate::filter::locate::Origin;
-use crate::filter::{self, Service};
+use crate::filter::{self, FilterOptions, Service};
 use crate::input::{self, Item};
-use crate::outcome::Code;
-use crate::render::{CheckReport, CheckSummary, Messages, RequestResult, ServiceResult};
-use crate::secrets::Secrets;
-use crate::settings::CheckSettings;
-use std::io;
+use crate::outcome::{Code, Outcome};
+use crate::payload::Payload;
+use crate::render::{HumanCheck, JsonCheck, Messages, Palette};
+use crate::secrets::{Mask, Secrets};
+use crate::settings::{Environment, filter_options, input_paths};
+use anyhow::Result;
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::sync::Arc;
+
+/// `check`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckSettings {
+    /// Inputs, with `-` for standard input; never empty.
+    pub paths: Vec<PathBuf>,
+    /// The filters to evaluate against.
+    pub filters: FilterOptions,
+    /// Output format.
+    pub format: Format,
+    /// Show descriptions whole.
+    pub full: bool,
+    /// Show the evaluation's trace.
+    pub explain: bool,
+    /// The longest body read.
+    pub max_body: usize,
+}
+
+impl CheckSettings {
+    /// Resolves `check`'s arguments in `env`.
+    pub fn resolve(args: CheckArgs, env: &Environment) -> Result<CheckSettings> {
+        Ok(CheckSettings {
+            paths: input_paths(args.paths, env)?,
+            filters: filter_options(args.filters, args.request, env),
+            format: args.format,
+            full: args.full,
+            explain: args.explain,
+            max_body: args.reading.max_body,
+        })
+    }
+}
+
+/// One request and what every service made of it.
+#[derive(Debug)]
+pub struct RequestResult<'a> {
+    /// The input's name (`<stdin>` for standard input).
+    pub input: &'a str,
+    /// The request's name: the input's, or `input#N` in a multi-body input.
+    pub name: &'a str,
+    /// 1-based position of the body in its input.
+    pub index: usize,
+    /// The body.
+    pub payload: &'a Payload,
+    /// The secrets this request's report hides: the run's and the request's own token.
+    pub mask: Mask<'a>,
+    /// Each service's result, in loading order.
+    pub outcomes: Vec<ServiceResult<'a>>,
+}
+
+/// What one service made of a request.
+#[derive(Debug)]
+pub struct ServiceResult<'a> {
+    /// The service.
+    pub service: &'a Service,
+    /// Its outcome.
+    pub outcome: Outcome,
+    /// The retraced evaluation, when it is to be shown (`--explain`, or near misses of a discard).
+    pub trace: Option<Trace>,
+    /// The readings under which the outcome would differ, when they are to be shown.
+    pub fragile: Vec<Fragility>,
+}
+
+/// Counts over a whole `check` run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckSummary {
+    /// Requests evaluated.
+    pub requests: usize,
+    /// Services each request was evaluated against.
+    pub services: usize,
+    /// Request-service pairs that created an incident (201).
+    pub created: usize,
+    /// Request-service pairs that only resolved (200).
+    pub resolved: usize,
+    /// Request-service pairs that were discarded (202).
+    pub discarded: usize,
+    /// Of those, incidents a service in maintenance did not create.
+    pub suppressed: usize,
+    /// Bodies and inputs that could not be read.
+    pub skipped: Skipped,
+}
+
+/// What a run could not read, and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// Paths and inputs that could not be read at all (missing, unreadable, empty).
+    pub inputs: usize,
+    /// Bodies of a stream that are not JSON, and envelopes that cannot be opened.
+    pub bodies: usize,
+}
+
+impl Skipped {
+    /// Everything skipped.
+    pub fn total(&self) -> usize {
+        self.inputs + self.bodies
+    }
+}
+
+/// A report of `check`, in one output format.
+pub trait CheckReport {
+    /// Shows one request.
+    fn request(&mut self, result: &RequestResult<'_>) -> io::Result<()>;
+    /// Ends the report.
+    fn summary(&mut self, summary: &CheckSummary) -> io::Result<()>;
+}
+
+/// Loads the filters and runs `check` with the report in the chosen format.
+pub fn execute(
+    settings: &CheckSettings,
+    palette: Palette,
+    stdout: &mut dyn Write,
+    messages: &mut Messages<'_>,
+) -> Result<ExitStatus> {
+    let services = filter::load(&settings.filters)?;
+    let mut report: Box<dyn CheckReport + '_> = match settings.format {
+        Format::Human => Box::new(HumanCheck::new(
+            stdout,
+            palette,
+            settings.full,
+            settings.explain,
+        )),
+        Format::Json => Box::new(JsonCheck::new(stdout)),
+    };
+    Ok(run(settings, &services, report.as_mut(), messages)?)
+}
 
 /// Runs `check`. Only a failure to write the report is an error; everything else is in the status.
 /// When the report's reader goes away (`check | head`), reading stops, and the status is the one the
@@ -154,7 +281,6 @@ fn status(s: &CheckSummary) -> ExitStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Skipped;
 
     fn summary(created: usize, resolved: usize, discarded: usize, skipped: usize) -> CheckSummary {
         let skipped = Skipped {

@@ -4,21 +4,90 @@
 //! What a case's reports hide is text shaped like a secret (see `secrets`) and the tokens its
 //! scenario names.
 
+mod report;
+
+pub use report::{CaseRecord, CaseStatus, TestError, TestReport, TestSummary};
+
+use crate::cli::{Format, TestArgs};
 use crate::diagnostic::Diagnostics;
 use crate::diff::diff;
 use crate::exit::ExitStatus;
-use crate::filter::locate::Origin;
+use crate::filter::locate::{Located, Origin};
 use crate::filter::{self, Service};
-use crate::render::{CaseRecord, CaseStatus, Messages, TestError, TestReport, TestSummary, junit};
+use crate::render::{HumanTest, JsonTest, Messages, Palette, junit};
 use crate::select::selected;
-use crate::settings::TestSettings;
+use crate::semantics::SemanticsLayer;
+use crate::settings::{Environment, filters_path, semantics_layer};
 use crate::suite::run::{Hit, Ran, run};
 use crate::suite::{self, Case, CaseBody, CaseFile, LoadOptions, ServiceCache, bless, coverage};
 use anyhow::{Context, Result, anyhow};
 use std::collections::HashSet;
-use std::io;
-use std::path::Path;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// `test`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestSettings {
+    /// Case files and folders.
+    pub paths: Vec<PathBuf>,
+    /// Filters for case files that name none, and where they came from: given ones must load even
+    /// if no case file uses them.
+    pub default_filters: Located,
+    /// Readings forced by the command line.
+    pub semantics: SemanticsLayer,
+    /// Name selections; empty: every case.
+    pub names: Vec<String>,
+    /// Write actual outcomes into the case files.
+    pub bless: bool,
+    /// Uncovered filter parts fail the run.
+    pub deny_uncovered: bool,
+    /// Case files may read outside their project.
+    pub allow_outside: bool,
+    /// Where to write a JUnit report.
+    pub junit: Option<PathBuf>,
+    /// Services put in maintenance by the command line.
+    pub maintenance: Vec<String>,
+    /// Output format.
+    pub format: Format,
+}
+
+impl TestSettings {
+    /// Resolves `test`'s arguments in `env`.
+    pub fn resolve(args: TestArgs, env: &Environment) -> TestSettings {
+        let default_filters = filters_path(args.filters.filters, env);
+        TestSettings {
+            paths: if args.paths.is_empty() {
+                vec![default_filters.samples()]
+            } else {
+                args.paths
+            },
+            semantics: semantics_layer(&args.filters.semantics),
+            default_filters,
+            names: args.name,
+            bless: args.bless,
+            deny_uncovered: args.deny_uncovered,
+            allow_outside: args.allow_outside,
+            junit: args.junit,
+            maintenance: args.filters.maintenance,
+            format: args.format,
+        }
+    }
+}
+
+/// Runs `test` with the report in the chosen format.
+pub fn execute(
+    settings: &TestSettings,
+    palette: Palette,
+    stdout: &mut dyn Write,
+    messages: &mut Messages<'_>,
+) -> anyhow::Result<ExitStatus> {
+    let mut report: Box<dyn TestReport + '_> = match settings.format {
+        Format::Human => Box::new(HumanTest::new(stdout, palette)),
+        Format::Json => Box::new(JsonTest::new(stdout)),
+    };
+    run_suite(settings, report.as_mut(), messages)
+}
 
 /// Runs `test`. Filters given on the command line that cannot be loaded stop it, as they stop `check`;
 /// everything else that goes wrong is reported, named in the summary and makes the status an error,

@@ -3,17 +3,23 @@
 //! goes. Memory holds the open incidents and the duplicate window, never the stream. Each request's
 //! report hides the run's tokens and the request's own token.
 
-use super::{ReplayOptions, Replayer, changes};
 use crate::access::Tokens;
+use crate::cli::{Format, ReplayArgs};
 use crate::document::KeySet;
 use crate::envelope::{EnvelopeMode, request_of};
 use crate::exit::ExitStatus;
-use crate::filter::Service;
+use crate::filter::locate::Origin;
+use crate::filter::{self, FilterOptions, Service};
 use crate::input::{self, Item};
 use crate::keypath::KeyPath;
-use crate::render::{Messages, ReplayReport};
-use crate::secrets::{Secret, Secrets};
-use std::io;
+use crate::render::{HumanReplay, JsonReplay, Messages, Palette};
+use crate::replay::{Change, Counts, Record, ReplayOptions, Replayer, changes};
+use crate::secrets::{Mask, Secret, Secrets};
+use crate::settings::{Environment, filter_options, input_paths};
+use crate::simulation::Incident;
+use crate::timestamp::Millis;
+use anyhow::{Result, bail};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -22,6 +28,10 @@ use std::sync::Arc;
 pub struct ReplaySettings {
     /// Inputs, with `-` for standard input.
     pub paths: Vec<PathBuf>,
+    /// The filters to replay through (the old ones under `--diff-filters`).
+    pub filters: FilterOptions,
+    /// The new filters under `--diff-filters`.
+    pub diff: Option<FilterOptions>,
     /// The tokens Callgoose knows, as written (`SECRET` or `SERVICE=SECRET`); read against the
     /// services once they are loaded.
     pub tokens: Vec<Secret>,
@@ -33,6 +43,123 @@ pub struct ReplaySettings {
     pub progress: bool,
     /// The longest body read.
     pub max_body: usize,
+    /// Output format.
+    pub format: Format,
+}
+
+impl ReplaySettings {
+    /// Resolves `replay`'s arguments in `env`.
+    pub fn resolve(args: ReplayArgs, env: &Environment) -> Result<ReplaySettings> {
+        let filters = filter_options(args.filters, args.request, env);
+        let (filters, diff) = match args.diff_filters.as_deref() {
+            Some([old, new]) => (
+                FilterOptions {
+                    path: old.clone(),
+                    origin: Origin::Flag("--diff-filters"),
+                    ..filters.clone()
+                },
+                Some(FilterOptions {
+                    path: new.clone(),
+                    origin: Origin::Flag("--diff-filters"),
+                    ..filters
+                }),
+            ),
+            _ => (filters, None),
+        };
+        Ok(ReplaySettings {
+            paths: input_paths(args.paths, env)?,
+            filters,
+            diff,
+            tokens: replay_tokens(args.token, env)?,
+            options: ReplayOptions {
+                tokens: Tokens::default(),
+                dedup_window: args.dedup_window,
+                time_key: args.time_key,
+            },
+            envelope: if args.envelope {
+                EnvelopeMode::Always
+            } else {
+                EnvelopeMode::Detect
+            },
+            progress: env.stderr_tty,
+            max_body: args.reading.max_body,
+            format: args.format,
+        })
+    }
+}
+
+/// The tokens of `--token`, else of `SQIBS_TOKEN`. A variable that is set but holds no token (a CI
+/// secret that is missing) is an error, not a replay without token checks.
+fn replay_tokens(given: Vec<Secret>, env: &Environment) -> Result<Vec<Secret>> {
+    if !given.is_empty() {
+        return Ok(given);
+    }
+    let Some(tokens) = &env.tokens else {
+        return Ok(Vec::new());
+    };
+    let tokens: Vec<Secret> = tokens
+        .expose()
+        .split_whitespace()
+        .map(Secret::new)
+        .collect();
+    if tokens.is_empty() {
+        bail!(
+            "SQIBS_TOKEN is set but holds no token (a CI secret that is not defined gives an empty one): give the tokens Callgoose knows, separated by white space, or unset it to replay without checking tokens"
+        );
+    }
+    Ok(tokens)
+}
+
+/// Loads the filters (both sets under `--diff-filters`) and replays with the report in the chosen
+/// format.
+pub fn execute(
+    settings: &ReplaySettings,
+    palette: Palette,
+    stdout: &mut dyn Write,
+    messages: &mut Messages<'_>,
+) -> Result<ExitStatus> {
+    let services = filter::load(&settings.filters)?;
+    let diff = settings.diff.as_ref().map(filter::load).transpose()?;
+    let mut report: Box<dyn ReplayReport + '_> = match settings.format {
+        Format::Human => Box::new(HumanReplay::new(stdout, palette)),
+        Format::Json => Box::new(JsonReplay::new(stdout)),
+    };
+    Ok(replay(
+        settings,
+        &services,
+        diff.as_deref(),
+        report.as_mut(),
+        messages,
+    )?)
+}
+
+/// An incident left open, its age, and the mask of the request that opened it.
+pub type OpenIncident<'a> = (&'a Incident, Option<Millis>, Mask<'a>);
+
+/// A report of `replay`, in one output format.
+pub trait ReplayReport {
+    /// One request replayed, shown with `mask`.
+    fn record(&mut self, r: &Record, mask: Mask<'_>) -> io::Result<()>;
+    /// The end of a replay: counts and the incidents left open.
+    fn summary(&mut self, c: &Counts, open: &[OpenIncident<'_>], skipped: usize) -> io::Result<()>;
+    /// A request whose outcome differs between the old and the new filters, shown with `mask`: what
+    /// differs, and the payload's text (a description may be the whole payload).
+    fn change(
+        &mut self,
+        old: &Record,
+        new: &Record,
+        changes: &[Change],
+        raw: &str,
+        mask: Mask<'_>,
+    ) -> io::Result<()>;
+    /// The end of a filter diff.
+    fn diff_summary(
+        &mut self,
+        old: &Counts,
+        new: &Counts,
+        changed: usize,
+        skipped: usize,
+    ) -> io::Result<()>;
 }
 
 /// How often progress is shown.
