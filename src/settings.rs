@@ -3,7 +3,9 @@
 //! commands share and in each command's module for its own flags. The rest of the program sees only
 //! [`Settings`].
 
-use crate::cli::{Args, ColorChoice, Command, FilterArgs, Format, RequestArgs, SemanticsArgs};
+use crate::cli::{
+    Args, ColorChoice, Command, FilterArgs, Format, ReportFormat, RequestArgs, SemanticsArgs,
+};
 use crate::command::check::CheckSettings;
 use crate::command::lint::LintSettings;
 use crate::command::replay::ReplaySettings;
@@ -107,10 +109,12 @@ impl Settings {
             Command::Completions(args) => CommandSettings::Completions(args.shell),
             Command::Man => CommandSettings::Man,
         };
-        let json = match &command {
+        // Output for programs is a contract: never coloured. GitHub reads workflow commands and
+        // colours its log itself.
+        let for_programs = match &command {
             CommandSettings::Check(c) => c.format == Format::Json,
-            CommandSettings::Test(t) => t.format == Format::Json,
-            CommandSettings::Lint(l) => l.format == Format::Json,
+            CommandSettings::Test(t) => t.format != ReportFormat::Human,
+            CommandSettings::Lint(l) => l.format != ReportFormat::Human,
             CommandSettings::Replay(r) => r.format == Format::Json,
             // Scripts and pages for other programs: never coloured.
             CommandSettings::Schema(_) | CommandSettings::Completions(_) | CommandSettings::Man => {
@@ -118,8 +122,7 @@ impl Settings {
             }
         };
         Ok(Settings {
-            // JSON output is a contract for programs: never coloured.
-            color_stdout: color(env.stdout_tty) && !json,
+            color_stdout: color(env.stdout_tty) && !for_programs,
             color_stderr: color(env.stderr_tty),
             command,
         })

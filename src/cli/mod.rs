@@ -190,8 +190,8 @@ pub struct LintArgs {
     pub semantics: SemanticsArgs,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 /// `--deny`.
@@ -346,8 +346,8 @@ pub struct TestArgs {
     pub junit: Option<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 /// `--color`.
@@ -368,6 +368,18 @@ pub enum Format {
     Human,
     /// One JSON object per line (JSON Lines): a contract for other tools.
     Json,
+}
+
+/// `--format` of `test` and `lint`, whose findings CI systems show where they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Readable text.
+    Human,
+    /// One JSON object per line (JSON Lines): a contract for other tools.
+    Json,
+    /// The readable log, then GitHub Actions workflow commands that annotate each failing case, lint
+    /// finding and uncovered filter part at its file and line in the pull request.
+    Github,
 }
 
 #[cfg(test)]

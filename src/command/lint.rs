@@ -1,7 +1,7 @@
 //! The `lint` command: lint the filter sets, show every finding, and fail on errors, or on warnings
 //! under `--deny warnings`.
 
-use crate::cli::{DenyLevel, Format, LintArgs};
+use crate::cli::{DenyLevel, LintArgs, ReportFormat};
 use crate::diagnostic::Severity;
 use crate::exit::ExitStatus;
 use crate::filter::locate::Located;
@@ -19,7 +19,7 @@ pub struct LintSettings {
     /// Warnings fail the run.
     pub deny_warnings: bool,
     /// Output format.
-    pub format: Format,
+    pub format: ReportFormat,
 }
 
 impl LintSettings {
@@ -54,8 +54,9 @@ pub fn execute(
 ) -> Result<ExitStatus> {
     let report = lint::lint(&settings.options)?;
     match settings.format {
-        Format::Human => render::lint::human(stdout, palette, &report)?,
-        Format::Json => render::lint::json(stdout, &report)?,
+        ReportFormat::Human => render::lint::human(stdout, palette, &report)?,
+        ReportFormat::Json => render::lint::json(stdout, &report)?,
+        ReportFormat::Github => render::lint::github(stdout, &report)?,
     }
     Ok(status(&report, settings.deny_warnings))
 }

@@ -315,6 +315,8 @@ impl fmt::Display for Priority {
 /// The trigger part of a filter.
 #[derive(Debug, Clone)]
 pub struct Trigger {
+    /// The 1-based line of the part's table in its file, where reports about the part point.
+    pub line: usize,
     /// Up to two conditions; none: a catch-all, which holds for every request (even a body that is
     /// not JSON, from which no key can be read).
     pub conditions: Vec<Condition>,
@@ -343,6 +345,8 @@ impl Trigger {
 /// The resolve part of a filter.
 #[derive(Debug, Clone)]
 pub struct Resolve {
+    /// The 1-based line of the part's table in its file, where reports about the part point.
+    pub line: usize,
     /// Exactly one condition.
     pub condition: Condition,
     /// Incident Mapped With: the key whose value names the incident to resolve.

@@ -217,6 +217,7 @@ fn trigger(r: &mut Reader<'_>, t: &TableRef<'_, '_>, ctx: Option<&str>) -> Optio
     let description_from = optional_key(r, t, "description_from", ctx);
     let map_with = optional_key(r, t, "map_with", ctx);
     Some(Trigger {
+        line: r.line(&t.span),
         conditions: conditions?,
         title_from,
         description_from,
@@ -243,6 +244,7 @@ fn resolve(r: &mut Reader<'_>, t: &TableRef<'_, '_>, ctx: Option<&str>) -> Optio
         .required::<String>(t, "mapped_with", ctx)
         .map(|k| key(r, k, "mapped_with", ctx));
     Some(Resolve {
+        line: r.line(&t.span),
         condition: condition?,
         mapped_with: mapped_with?,
     })

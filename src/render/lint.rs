@@ -1,6 +1,8 @@
-//! The `lint` report: every finding rustc-style (human), or one JSON object per finding and a summary.
+//! The `lint` report: every finding rustc-style (human), one JSON object per finding and a summary, or
+//! the human report and a GitHub annotation per finding.
 
 use super::Palette;
+use super::github::{At, Level, Workflow};
 use super::sanitize::escape;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::LintReport;
@@ -96,4 +98,40 @@ fn finding(d: &Diagnostic) -> FindingJson<'_> {
         context: d.context.as_deref(),
         help: d.help.as_deref(),
     }
+}
+
+/// `lint --format github`: the readable findings as the log, then an annotation per finding (see
+/// `github`).
+pub fn github(out: &mut dyn Write, report: &LintReport) -> io::Result<()> {
+    let mut w = Workflow::start(out)?;
+    human(&mut *w.out, Palette::plain(), report)?;
+    w.annotations()?;
+    for d in &report.findings {
+        annotation(&mut w, d)?;
+    }
+    Ok(())
+}
+
+fn annotation(w: &mut Workflow<'_>, d: &Diagnostic) -> io::Result<()> {
+    let level = match d.severity {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+    };
+    let at = d.location.as_ref().map(|l| At {
+        file: &l.file,
+        line: l.line,
+        column: Some(l.column),
+    });
+    let title = match d.code {
+        Some(code) => format!("lint: {code}"),
+        None => "lint".to_owned(),
+    };
+    let mut message = d.message.clone();
+    if let Some(context) = &d.context {
+        message.push_str(&format!(" ({context})"));
+    }
+    if let Some(help) = &d.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    w.annotate(level, at, &title, &message)
 }

@@ -3,6 +3,7 @@
 //! error. Nothing else in the crate prints. Every value a report shows from a request passes `sanitize`
 //! on the way, with that request's mask.
 
+mod github;
 mod human;
 mod json;
 pub mod junit;
@@ -15,6 +16,7 @@ mod test_json;
 mod trace_json;
 mod why;
 
+pub use github::GithubTest;
 pub use human::HumanCheck;
 pub use json::JsonCheck;
 pub use palette::Palette;

@@ -17,6 +17,10 @@ pub struct Uncovered {
     pub filter: String,
     /// The part.
     pub part: Part,
+    /// The filter file.
+    pub file: String,
+    /// The 1-based line of the part's table in it.
+    pub line: usize,
 }
 
 impl fmt::Display for Uncovered {
@@ -41,11 +45,11 @@ pub fn uncovered<'s>(
     let mut missing = Vec::new();
     for service in services {
         for filter in &service.filters {
-            let mut parts = vec![Part::Trigger];
-            if filter.resolve.is_some() {
-                parts.push(Part::Resolve);
+            let mut parts = vec![(Part::Trigger, filter.trigger.line)];
+            if let Some(resolve) = &filter.resolve {
+                parts.push((Part::Resolve, resolve.line));
             }
-            for part in parts {
+            for (part, line) in parts {
                 let hit = Hit {
                     service: service.name.clone(),
                     position: filter.position,
@@ -57,6 +61,8 @@ pub fn uncovered<'s>(
                         position: filter.position,
                         filter: filter.name.clone(),
                         part,
+                        file: service.file.display().to_string(),
+                        line,
                     });
                 }
             }

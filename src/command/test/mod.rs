@@ -8,13 +8,13 @@ mod report;
 
 pub use report::{CaseRecord, CaseStatus, TestError, TestReport, TestSummary};
 
-use crate::cli::{Format, TestArgs};
+use crate::cli::{ReportFormat, TestArgs};
 use crate::diagnostic::Diagnostics;
 use crate::diff::diff;
 use crate::exit::ExitStatus;
 use crate::filter::locate::{Located, Origin};
 use crate::filter::{self, Service};
-use crate::render::{HumanTest, JsonTest, Messages, Palette, junit};
+use crate::render::{GithubTest, HumanTest, JsonTest, Messages, Palette, junit};
 use crate::select::selected;
 use crate::semantics::SemanticsLayer;
 use crate::settings::{Environment, filters_path, semantics_layer};
@@ -49,7 +49,7 @@ pub struct TestSettings {
     /// Services put in maintenance by the command line.
     pub maintenance: Vec<String>,
     /// Output format.
-    pub format: Format,
+    pub format: ReportFormat,
 }
 
 impl TestSettings {
@@ -83,8 +83,12 @@ pub fn execute(
     messages: &mut Messages<'_>,
 ) -> anyhow::Result<ExitStatus> {
     let mut report: Box<dyn TestReport + '_> = match settings.format {
-        Format::Human => Box::new(HumanTest::new(stdout, palette)),
-        Format::Json => Box::new(JsonTest::new(stdout)),
+        ReportFormat::Human => Box::new(HumanTest::new(stdout, palette)),
+        ReportFormat::Json => Box::new(JsonTest::new(stdout)),
+        ReportFormat::Github => Box::new(GithubTest::new(
+            stdout,
+            std::env::current_dir().unwrap_or_default(),
+        )),
     };
     run_suite(settings, report.as_mut(), messages)
 }
