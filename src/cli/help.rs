@@ -116,8 +116,8 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
                 what: "only the matching cases of one case file",
             },
             Example {
-                line: "sqibs-filter test --deny-uncovered --junit report.xml",
-                what: "in CI: fail on an untested filter part, and write JUnit",
+                line: "sqibs-filter test --deny-uncovered --format github --junit report.xml",
+                what: "in GitHub Actions: fail on an untested filter part, annotate, write JUnit",
             },
         ],
     ),
@@ -133,8 +133,8 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
                 what: "one filter file, also against its sample payloads",
             },
             Example {
-                line: "sqibs-filter lint --deny warnings --format json",
-                what: "in CI: warnings fail too, findings as JSON",
+                line: "sqibs-filter lint --deny warnings --format github",
+                what: "in GitHub Actions: warnings fail too, each annotated in the pull request",
             },
         ],
     ),

@@ -138,7 +138,8 @@ impl TestReport for GithubTest<'_> {
         w.annotations()?;
         for r in records.iter().filter(|r| r.status == CaseStatus::Failed) {
             let message = if r.diff.is_empty() {
-                "the case states no expectation yet: run with --bless to write the actual outcome".to_owned()
+                "the case states no expectation yet: run with --bless to write the actual outcome"
+                    .to_owned()
             } else {
                 let mut m = String::from("--- expected\n+++ actual\n");
                 for line in &r.diff {
@@ -222,13 +223,21 @@ mod tests {
             line: 3,
             column: None,
         };
-        w.annotate(Level::Error, Some(at), "t", "a\n::add-mask::b\r\n::error::c")
-            .unwrap();
+        w.annotate(
+            Level::Error,
+            Some(at),
+            "t",
+            "a\n::add-mask::b\r\n::error::c",
+        )
+        .unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3, "{text}");
         assert!(lines[0].starts_with("::stop-commands::sqibs-filter-"));
-        assert_eq!(lines[1], format!("::{}::", &lines[0]["::stop-commands::".len()..]));
+        assert_eq!(
+            lines[1],
+            format!("::{}::", &lines[0]["::stop-commands::".len()..])
+        );
         assert_eq!(
             lines[2],
             "::error file=x.toml,line=3,title=t::a%0A::add-mask::b\\r%0A::error::c"

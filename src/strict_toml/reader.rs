@@ -54,7 +54,12 @@ impl<'s> Reader<'s> {
 
     /// The 1-based line where `span` starts, for reports that point at a part of the file.
     pub fn line(&self, span: &Range<usize>) -> usize {
-        let before = self.src.text.as_bytes().get(..span.start).unwrap_or_default();
+        let before = self
+            .src
+            .text
+            .as_bytes()
+            .get(..span.start)
+            .unwrap_or_default();
         memchr::memchr_iter(b'\n', before).count() + 1
     }
 

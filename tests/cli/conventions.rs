@@ -145,7 +145,7 @@ fn the_man_page_has_every_command_and_groff_reads_it_cleanly() {
     assert!(text.contains("SQIBS-FILTER REPLAY"), "{text}");
     assert!(text.contains("EXIT STATUS"));
     assert!(
-        text.contains("sqibs-filter test --deny-uncovered --junit report.xml"),
+        text.contains("sqibs-filter test --deny-uncovered --format github --junit report.xml"),
         "{text}"
     );
 }

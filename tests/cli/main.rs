@@ -21,6 +21,8 @@ mod explain;
 mod fast_path;
 /// Bad filter files: every error names the file, line, column and filter.
 mod filter_files;
+/// `--format github`: annotations at the right lines, and nothing in the log read as a command.
+mod github;
 /// Hostile and broken input of every kind: messages, exit codes, no panic, bounded memory.
 mod hardening;
 /// Every hint names a command and flags that exist for the command that prints it.
