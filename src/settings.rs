@@ -40,6 +40,12 @@ pub struct Environment {
 }
 
 impl Environment {
+    /// Long work shows its progress on standard error when that is a terminal and standard output is
+    /// not: a terminal that shows the report itself would have the line share the report's lines.
+    pub fn shows_progress(&self) -> bool {
+        self.stderr_tty && !self.stdout_tty
+    }
+
     /// Reads the real process environment.
     pub fn capture() -> Environment {
         use std::io::IsTerminal;

@@ -36,6 +36,8 @@ pub struct CheckSettings {
     pub explain: bool,
     /// The longest body read.
     pub max_body: usize,
+    /// Show progress on standard error (a terminal, while the report goes elsewhere).
+    pub progress: bool,
 }
 
 impl CheckSettings {
@@ -48,6 +50,7 @@ impl CheckSettings {
             full: args.full,
             explain: args.explain,
             max_body: args.reading.max_body,
+            progress: env.shows_progress(),
         })
     }
 }
@@ -185,6 +188,9 @@ pub fn run(
     let keys = Arc::new(KeySet::of(services, std::iter::empty()));
     // `check` takes no token of its own: only the requests' are secrets.
     let secrets = Secrets::default();
+    if settings.progress {
+        messages.start_progress();
+    }
     let read = input::for_each(&settings.paths, Some(keys), settings.max_body, |item| {
         let (label, body) = match item {
             Item::Body(label, body) => (label, body),
@@ -224,6 +230,7 @@ pub fn run(
                 Code::Discarded => summary.discarded += 1,
             }
         }
+        messages.progress(summary.requests, "bodies checked");
         report.request(&RequestResult {
             input: &label,
             name: &body.name,
@@ -233,6 +240,7 @@ pub fn run(
             outcomes,
         })
     });
+    messages.end_progress();
     match read.and_then(|()| report.summary(&summary)) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         read => read?,

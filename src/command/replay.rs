@@ -39,7 +39,7 @@ pub struct ReplaySettings {
     pub options: ReplayOptions,
     /// How bodies are read.
     pub envelope: EnvelopeMode,
-    /// Show progress on standard error.
+    /// Show progress on standard error (a terminal, while the report goes elsewhere).
     pub progress: bool,
     /// The longest body read.
     pub max_body: usize,
@@ -81,7 +81,7 @@ impl ReplaySettings {
             } else {
                 EnvelopeMode::Detect
             },
-            progress: env.stderr_tty,
+            progress: env.shows_progress(),
             max_body: args.reading.max_body,
             format: args.format,
         })
@@ -162,9 +162,6 @@ pub trait ReplayReport {
     ) -> io::Result<()>;
 }
 
-/// How often progress is shown.
-const PROGRESS_EVERY: usize = 10_000;
-
 /// Replays the traffic through `services`, or through `old` and `new` side by side when `diff` is
 /// given. Only a failure to write the report is an error.
 pub fn replay(
@@ -211,7 +208,10 @@ pub fn replay(
         .cloned()
         .collect();
     let keys = Arc::new(KeySet::of(&all, time_key.iter()));
-    input::for_each(&settings.paths, Some(keys), settings.max_body, |item| {
+    if settings.progress {
+        messages.start_progress();
+    }
+    let read = input::for_each(&settings.paths, Some(keys), settings.max_body, |item| {
         let request = match item {
             Item::Body(_, b) => b
                 .payload
@@ -247,15 +247,11 @@ pub fn replay(
                 }
             }
         }
-        let n = main.counts().requests;
-        if settings.progress && n.is_multiple_of(PROGRESS_EVERY) {
-            messages.progress(&format!("replayed {n} requests"));
-        }
+        messages.progress(main.counts().requests, "requests replayed");
         Ok::<(), io::Error>(())
-    })?;
-    if settings.progress {
-        messages.progress("");
-    }
+    });
+    messages.end_progress();
+    read?;
     match &other {
         None => {
             let open: Vec<_> = main

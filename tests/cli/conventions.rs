@@ -2,25 +2,12 @@
 //! man page that groff reads without a warning, help examples that run, and the filters/ folder
 //! found from a subfolder of the project.
 
-use crate::support::Test;
+use crate::support::{Test, tool};
 use sqibs_filter::cli::help;
 use std::path::Path;
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sqibs-filter");
-
-/// A program the test needs; `.ci/run` installs it. Its absence fails the test, never skips it.
-fn tool(name: &str) -> &str {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "{name} is not installed: this test needs it (.ci/run installs it)"
-    );
-    name
-}
 
 fn shell(program: &str, script: &str) -> (i32, String, String) {
     let out = Command::new(tool(program))

@@ -31,6 +31,8 @@ mod hints;
 mod json_contract;
 /// `lint`: every static check, samples, exit codes.
 mod lint;
+/// Progress on standard error: on a real terminal, never inside the report.
+mod progress;
 /// Properties of the evaluator over generated payloads and filter sets (proptest).
 mod properties;
 /// Reading inputs: one value is one body, recovery, lone surrogates, the per-body limit, FIFOs, pipes

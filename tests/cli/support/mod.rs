@@ -202,3 +202,18 @@ pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect()
 }
+
+/// `name`, a program a test drives for real; a test whose program is missing fails saying so, never
+/// passes without it.
+#[track_caller]
+pub fn tool(name: &str) -> &str {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "{name} is not installed: this test needs it (.ci/run installs it)"
+    );
+    name
+}
