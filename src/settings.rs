@@ -362,6 +362,36 @@ mod tests {
     }
 
     #[test]
+    fn watch_clears_only_a_terminal_showing_the_human_report() {
+        let test = |argv: &[&str], env: &Environment| match resolve(argv, env).unwrap().command {
+            CommandSettings::Test(t) => t,
+            other => panic!("{other:?}"),
+        };
+        assert!(test(&["test", "--watch"], &tty()).clear);
+        assert!(!test(&["test", "--watch", "--format", "json"], &tty()).clear);
+        let piped = Environment {
+            stdout_tty: false,
+            ..tty()
+        };
+        assert!(!test(&["test", "--watch"], &piped).clear);
+    }
+
+    #[test]
+    fn progress_only_on_a_terminal_that_does_not_show_the_report() {
+        let piped = Environment {
+            stdout_tty: false,
+            ..tty()
+        };
+        assert!(piped.shows_progress());
+        assert!(!tty().shows_progress());
+        let quiet = Environment {
+            stderr_tty: false,
+            ..piped
+        };
+        assert!(!quiet.shows_progress());
+    }
+
+    #[test]
     fn from_choice() {
         let s = resolve(&["check", "--from", "Grafana", "x"], &tty()).unwrap();
         assert_eq!(check(&s).filters.from, FromChoice::Set("Grafana".into()));

@@ -348,6 +348,11 @@ pub struct TestArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
+
+    /// Run, then run again the case files a change affects whenever a filter file, case file or payload
+    /// they read changes (a new case file too), clearing the terminal first; Ctrl-C stops.
+    #[arg(long, conflicts_with = "bless")]
+    pub watch: bool,
 }
 
 /// `--color`.

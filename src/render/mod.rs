@@ -25,3 +25,9 @@ pub use palette::Palette;
 pub use replay::{HumanReplay, JsonReplay};
 pub use test_human::HumanTest;
 pub use test_json::JsonTest;
+
+/// Clears a terminal, its scrollback too, and puts the cursor at the top, as `cargo watch` does before a
+/// run.
+pub fn clear_screen(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(b"\x1b[2J\x1b[3J\x1b[H")
+}

@@ -141,11 +141,14 @@ pub fn load_case_file(
     }
     cases.sort_by_key(|c| c.line);
     let default_filters = doc.filters.is_none();
+    let mut reads = reach.admitted();
+    reads.extend(services.iter().map(|s| s.file.clone()));
     Ok(CaseFile {
         path: path.to_owned(),
         text,
         default_filters,
         cases,
+        reads,
     })
 }
 

@@ -38,6 +38,8 @@ pub struct CaseFile {
     pub default_filters: bool,
     /// Its cases and scenarios, in file order.
     pub cases: Vec<Case>,
+    /// Every file its outcomes depend on: its filter files and the payload files it names.
+    pub reads: Vec<PathBuf>,
 }
 
 /// One case or scenario.

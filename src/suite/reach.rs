@@ -7,6 +7,7 @@
 //! that leave the project (after following symbolic links) and paths into a `.git` folder are refused
 //! unless `--allow-outside` is given.
 
+use std::cell::RefCell;
 use std::path::{Component, Path, PathBuf};
 
 /// The folder tree one case file may read from.
@@ -16,6 +17,8 @@ pub(super) struct Reach {
     root: Option<PathBuf>,
     /// The project as shown in messages: relative to the current folder when inside it.
     shown: String,
+    /// Every path let through so far: what the case file read, for `test --watch`.
+    admitted: RefCell<Vec<PathBuf>>,
 }
 
 /// Why a path may not be read, and what to do.
@@ -32,6 +35,7 @@ impl Reach {
             return Ok(Reach {
                 root: None,
                 shown: String::new(),
+                admitted: RefCell::default(),
             });
         }
         let dir = std::fs::canonicalize(if dir.as_os_str().is_empty() {
@@ -53,6 +57,7 @@ impl Reach {
         Ok(Reach {
             root: Some(root),
             shown,
+            admitted: RefCell::default(),
         })
     }
 
@@ -60,6 +65,17 @@ impl Reach {
     /// `resolved`: its canonical path, or `resolved` itself when that does not exist (reading it
     /// then reports that).
     pub fn check(&self, key: &str, written: &str, resolved: &Path) -> Result<PathBuf, Refused> {
+        let path = self.admit(key, written, resolved)?;
+        self.admitted.borrow_mut().push(path.clone());
+        Ok(path)
+    }
+
+    /// The paths [`Reach::check`] let through, in order.
+    pub fn admitted(self) -> Vec<PathBuf> {
+        self.admitted.into_inner()
+    }
+
+    fn admit(&self, key: &str, written: &str, resolved: &Path) -> Result<PathBuf, Refused> {
         let Some(root) = &self.root else {
             return Ok(resolved.to_owned());
         };

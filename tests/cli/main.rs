@@ -49,3 +49,5 @@ mod secret_properties;
 mod secrets;
 /// `test`: case files, scenarios, diffs, bless, JUnit, coverage.
 mod test_cmd;
+/// `test --watch`: what a change re-runs, and Ctrl-C.
+mod watch;

@@ -5,6 +5,7 @@
 //! scenario names.
 
 mod report;
+mod watch;
 
 pub use report::{CaseRecord, CaseStatus, TestError, TestReport, TestSummary};
 
@@ -50,6 +51,10 @@ pub struct TestSettings {
     pub maintenance: Vec<String>,
     /// Output format.
     pub format: ReportFormat,
+    /// Run again on every change (`--watch`).
+    pub watch: bool,
+    /// Clear the terminal before each run of `--watch` (standard output is a terminal).
+    pub clear: bool,
 }
 
 impl TestSettings {
@@ -71,36 +76,57 @@ impl TestSettings {
             junit: args.junit,
             maintenance: args.filters.maintenance,
             format: args.format,
+            watch: args.watch,
+            clear: env.stdout_tty && args.format == ReportFormat::Human,
         }
     }
 }
 
-/// Runs `test` with the report in the chosen format.
+/// Runs `test` with the report in the chosen format, once or (`--watch`) on every change.
 pub fn execute(
     settings: &TestSettings,
     palette: Palette,
     stdout: &mut dyn Write,
     messages: &mut Messages<'_>,
 ) -> anyhow::Result<ExitStatus> {
-    let mut report: Box<dyn TestReport + '_> = match settings.format {
+    if settings.watch {
+        return watch::watch(settings, palette, stdout, messages);
+    }
+    let mut report = report_for(settings, palette, stdout);
+    Ok(run_suite(settings, &settings.paths, report.as_mut(), messages)?.status)
+}
+
+/// The report in the chosen format.
+fn report_for<'w>(
+    settings: &TestSettings,
+    palette: Palette,
+    stdout: &'w mut dyn Write,
+) -> Box<dyn TestReport + 'w> {
+    match settings.format {
         ReportFormat::Human => Box::new(HumanTest::new(stdout, palette)),
         ReportFormat::Json => Box::new(JsonTest::new(stdout)),
         ReportFormat::Github => Box::new(GithubTest::new(
             stdout,
             std::env::current_dir().unwrap_or_default(),
         )),
-    };
-    run_suite(settings, report.as_mut(), messages)
+    }
 }
 
-/// Runs `test`. Filters given on the command line that cannot be loaded stop it, as they stop `check`;
-/// everything else that goes wrong is reported, named in the summary and makes the status an error,
-/// while the other case files still run.
-pub fn run_suite(
+/// How a run of the suite ended, and what its case files read (for `--watch`).
+struct SuiteRun {
+    status: ExitStatus,
+    files: Vec<watch::Watched>,
+}
+
+/// Runs the case files of `paths`. Filters given on the command line that cannot be loaded stop it, as
+/// they stop `check`; everything else that goes wrong is reported, named in the summary and makes the
+/// status an error, while the other case files still run.
+fn run_suite(
     settings: &TestSettings,
+    paths: &[PathBuf],
     report: &mut dyn TestReport,
     messages: &mut Messages<'_>,
-) -> Result<ExitStatus> {
+) -> Result<SuiteRun> {
     let mut cache = ServiceCache::new(settings.maintenance.clone());
     let defaults = &settings.default_filters;
     if defaults.origin.given() {
@@ -115,7 +141,8 @@ pub fn run_suite(
         deny_uncovered: settings.deny_uncovered,
         ..TestSummary::default()
     };
-    let (files, unusable) = suite::discover(&settings.paths);
+    let (files, unusable) = suite::discover(paths);
+    let mut watched = Vec::new();
     for u in &unusable {
         messages.error(u);
         summary.errors.push(TestError {
@@ -141,9 +168,11 @@ pub fn run_suite(
             Err(e) => {
                 messages.report(&e);
                 summary.errors.push(test_error(&path, "not run", &e));
+                watched.push(watch::Watched::new(&path, None));
                 continue;
             }
         };
+        watched.push(watch::Watched::new(&path, Some(&file.reads)));
         default_filters_used |= file.default_filters;
         let first = records.len();
         let ran = run_file(
@@ -209,7 +238,10 @@ pub fn run_suite(
         summary.errors.push(test_error(path, "not written", &e));
     }
     report.finish(&records, &summary)?;
-    Ok(summary.status())
+    Ok(SuiteRun {
+        status: summary.status(),
+        files: watched,
+    })
 }
 
 /// `e` as one summary line about `path`: the first located error (with its line, or its file and line
