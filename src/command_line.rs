@@ -79,11 +79,6 @@ impl CommandLine {
         self.words.extend(paths);
         self
     }
-
-    /// The words, unquoted, program name first.
-    pub fn words(&self) -> &[String] {
-        &self.words
-    }
 }
 
 impl fmt::Display for CommandLine {

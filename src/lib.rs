@@ -3,39 +3,39 @@
 //! Filter files (TOML) describe the ordered API filters of Callgoose services; [`eval::evaluate`] tells
 //! what Callgoose would do with a request body. The binary is a thin shell over [`run`].
 
-pub mod access;
+mod access;
 pub mod cli;
-pub mod command;
-pub mod command_line;
-pub mod diagnostic;
-pub mod diff;
+mod command;
+mod command_line;
+mod diagnostic;
+mod diff;
 pub mod document;
 pub mod envelope;
 pub mod eval;
-pub mod exit;
+mod exit;
 pub mod explain;
 pub mod filter;
 pub mod input;
-pub mod json_schema;
-pub mod keypath;
-pub mod lint;
-pub mod outcome;
+mod json_schema;
+mod keypath;
+mod lint;
+mod outcome;
 pub mod payload;
 pub mod render;
-pub mod replay;
-pub mod secrets;
-pub mod select;
+mod replay;
+mod secrets;
+mod select;
 pub mod semantics;
 pub mod settings;
-pub mod simulation;
-pub mod strict_toml;
-pub mod suggest;
+mod simulation;
+mod strict_toml;
+mod suggest;
 pub mod suite;
-pub mod timestamp;
-pub mod warning;
+mod timestamp;
+mod warning;
 
 use cli::Args;
-use exit::ExitStatus;
+pub use exit::ExitStatus;
 use render::{Messages, Palette};
 use settings::{Environment, Settings};
 use std::io::Write;

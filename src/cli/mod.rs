@@ -5,7 +5,7 @@ use crate::json_schema::SchemaKind;
 use crate::secrets::Secret;
 use crate::semantics::{Combine, EmptyMapValue, NullValues, ResolveScope};
 pub mod help;
-pub mod manual;
+pub(crate) mod manual;
 
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

@@ -6,8 +6,8 @@
 mod github;
 mod human;
 mod json;
-pub mod junit;
-pub mod lint;
+pub(crate) mod junit;
+pub(crate) mod lint;
 mod messages;
 mod palette;
 mod replay;
