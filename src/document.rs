@@ -6,8 +6,8 @@
 
 use crate::envelope;
 use crate::filter::Service;
+use crate::json_text::{parse_json, parse_json_str, text_of};
 use crate::keypath::{KeyPath, Node};
-use crate::payload::{parse_json, parse_json_str, text_of};
 use serde::de::{Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;

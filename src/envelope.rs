@@ -141,7 +141,7 @@ pub fn open(value: &Value) -> Result<Request, String> {
 /// The body of an envelope: a JSON value as it is, or a string holding the body's text.
 fn body_payload(body: &Value) -> Payload {
     match body {
-        Value::String(raw) => match crate::payload::parse_json::<Value>(raw.as_bytes()) {
+        Value::String(raw) => match crate::json_text::parse_json::<Value>(raw.as_bytes()) {
             Ok(value) => Payload::json(raw.clone(), value),
             Err(e) => Payload {
                 raw: raw.clone(),

@@ -17,6 +17,7 @@ pub mod explain;
 pub mod filter;
 pub mod input;
 pub mod json_schema;
+pub mod json_text;
 pub mod keypath;
 pub mod lint;
 pub mod outcome;
