@@ -11,20 +11,10 @@
 //! Detection rule (without `--envelope`): a JSON object with a `body` key, all of whose keys are
 //! envelope keys, is an envelope; anything else is a bare body.
 
+use crate::document::ENVELOPE_KEYS as KEYS;
 use crate::payload::{Json, NotJson, Payload};
 use crate::timestamp::{self, Millis};
 use serde_json::{Map, Value};
-
-/// The keys an envelope may have.
-pub const KEYS: [&str; 7] = [
-    "received_at",
-    "from",
-    "token",
-    "content_type",
-    "body",
-    "url",
-    "headers",
-];
 
 /// One request of captured traffic.
 #[derive(Debug, Clone, PartialEq)]
