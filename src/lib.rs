@@ -33,6 +33,7 @@ pub mod strict_toml;
 pub mod suggest;
 pub mod suite;
 pub mod timestamp;
+pub mod walk;
 pub mod warning;
 
 use cli::Args;
