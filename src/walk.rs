@@ -1,7 +1,8 @@
 //! Listing the files under a folder, for every reader that takes one (request bodies, case files, filter
 //! files): one walk, in one stable order, that reports every folder or entry it cannot read with its
 //! path and goes on past it. Which of the files to take, and how to word an error, stays with each
-//! reader.
+//! reader; the naming rule that tells case files from filter files is here, below both readers, so
+//! that loading filters does not depend on the test suite.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -85,6 +86,15 @@ impl Walk {
     }
 }
 
+/// Whether `path` is named as a case file: `cases.toml` or `*.cases.toml`. The one rule that tells case
+/// files from filter files, which share the `.toml` ending and may share a folder: finding case files
+/// takes these, loading a folder of filters leaves them out.
+pub fn is_case_file(path: &Path) -> bool {
+    path.file_name()
+        .map(|n| n.to_string_lossy())
+        .is_some_and(|n| n == "cases.toml" || n.ends_with(".cases.toml"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +145,19 @@ mod tests {
             ["dangling", "sub/self", "sub/x", "to-sub"]
         );
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn case_files_are_named_cases_toml_or_dot_cases_toml() {
+        for (name, case) in [
+            ("cases.toml", true),
+            ("a/disk.cases.toml", true),
+            ("tigera.toml", false),
+            ("cases.toml.bak", false),
+            ("mycases.toml", false),
+        ] {
+            assert_eq!(is_case_file(Path::new(name)), case, "{name}");
+        }
     }
 
     #[test]

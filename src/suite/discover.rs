@@ -2,7 +2,7 @@
 //! given, in walk order (see [`walk::files`]). A path that yields none, and a folder or entry inside one
 //! that cannot be read, is returned with the reason, never dropped.
 
-use crate::walk::{self, Depth};
+use crate::walk::{self, Depth, is_case_file};
 use std::path::{Path, PathBuf};
 
 /// A path given to `test` that yields no case file to run.
@@ -74,11 +74,4 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Unusable>) {
         }
     }
     (files, errors)
-}
-
-/// Whether `path` is named as a case file: `cases.toml` or `*.cases.toml`.
-pub fn is_case_file(path: &Path) -> bool {
-    path.file_name()
-        .map(|n| n.to_string_lossy())
-        .is_some_and(|n| n == "cases.toml" || n.ends_with(".cases.toml"))
 }

@@ -16,7 +16,7 @@ pub mod run;
 pub(crate) mod schema;
 pub mod val;
 
-pub use discover::{Unusable, discover, is_case_file};
+pub use discover::{Unusable, discover};
 pub use load::{LoadOptions, ServiceCache, load_case_file};
 
 use crate::access::Tokens;

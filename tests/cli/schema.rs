@@ -85,7 +85,7 @@ fn every_shipped_file_names_its_schema_and_is_valid_under_it() {
     }
     assert!(files.len() >= 18, "{files:?}");
     for file in files {
-        let cases = sqibs_filter::suite::is_case_file(&file);
+        let cases = sqibs_filter::walk::is_case_file(&file);
         let shipped = root.join(KINDS[usize::from(cases)].1);
         let text = std::fs::read_to_string(&file).unwrap();
         let first = text.lines().next().unwrap_or("");
