@@ -4,10 +4,9 @@
 //! a lookup holds nothing of a 200 MB `alerts` array. [`Document`] is what evaluation reads, whether the
 //! body was parsed whole (`serde_json::Value`) or lazily: both give the same text for every key.
 
-use crate::envelope;
 use crate::filter::Service;
+use crate::json_text::{parse_json, parse_json_str, text_of};
 use crate::keypath::{KeyPath, Node};
-use crate::payload::{parse_json, parse_json_str, text_of};
 use serde::de::{Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -35,6 +34,20 @@ impl Document for Value {
         key.lookup(self).is_some_and(Value::is_null)
     }
 }
+
+// The list lives with the lazy reader, not in `envelope`, and `envelope` takes it from here: the reader
+// recognises envelopes (and keeps their keys) while it validates a body, below the payloads that
+// `envelope` opens, so the reader cannot import `envelope` without a cycle.
+/// The keys an envelope may have.
+pub const ENVELOPE_KEYS: [&str; 7] = [
+    "received_at",
+    "from",
+    "token",
+    "content_type",
+    "body",
+    "url",
+    "headers",
+];
 
 /// The top-level keys worth keeping for a set of services: every first step of every key they read,
 /// and the envelope keys (so that envelopes are still recognised).
@@ -64,7 +77,7 @@ impl KeySet {
             }
         }
         extra.into_iter().for_each(add);
-        keys.extend(envelope::KEYS.iter().map(|k| (*k).to_owned()));
+        keys.extend(ENVELOPE_KEYS.iter().map(|k| (*k).to_owned()));
         KeySet { keys }
     }
 }
@@ -524,7 +537,7 @@ impl<'de> Visitor<'de> for TopLevel<'de> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 return Ok(None);
             }
-            if !envelope::KEYS.contains(&key.as_ref()) {
+            if !ENVELOPE_KEYS.contains(&key.as_ref()) {
                 doc.other_keys = true;
             }
             if !self.keys.keys.contains(key.as_ref()) {

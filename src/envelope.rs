@@ -11,20 +11,10 @@
 //! Detection rule (without `--envelope`): a JSON object with a `body` key, all of whose keys are
 //! envelope keys, is an envelope; anything else is a bare body.
 
+use crate::document::ENVELOPE_KEYS as KEYS;
 use crate::payload::{Json, NotJson, Payload};
 use crate::timestamp::{self, Millis};
 use serde_json::{Map, Value};
-
-/// The keys an envelope may have.
-pub const KEYS: [&str; 7] = [
-    "received_at",
-    "from",
-    "token",
-    "content_type",
-    "body",
-    "url",
-    "headers",
-];
 
 /// One request of captured traffic.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,7 +131,7 @@ pub fn open(value: &Value) -> Result<Request, String> {
 /// The body of an envelope: a JSON value as it is, or a string holding the body's text.
 fn body_payload(body: &Value) -> Payload {
     match body {
-        Value::String(raw) => match crate::payload::parse_json::<Value>(raw.as_bytes()) {
+        Value::String(raw) => match crate::json_text::parse_json::<Value>(raw.as_bytes()) {
             Ok(value) => Payload::json(raw.clone(), value),
             Err(e) => Payload {
                 raw: raw.clone(),

@@ -17,6 +17,7 @@ pub mod explain;
 pub mod filter;
 pub mod input;
 mod json_schema;
+mod json_text;
 mod keypath;
 mod lint;
 mod outcome;
@@ -32,6 +33,7 @@ mod strict_toml;
 mod suggest;
 pub mod suite;
 mod timestamp;
+mod walk;
 mod warning;
 
 use cli::Args;

@@ -10,6 +10,7 @@ use super::validate::{FORMAT_HELP, read};
 use crate::diagnostic::Diagnostics;
 use crate::semantics::SemanticsLayer;
 use crate::strict_toml::{self, SourceFile};
+use crate::walk::{self, Depth};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -59,20 +60,28 @@ fn same_service(services: &[Service]) -> Option<(&Service, &Service)> {
 }
 
 fn toml_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir)
-        .with_context(|| format!("cannot list filter folder {}", dir.display()))?
-    {
-        let entry =
-            entry.with_context(|| format!("cannot list filter folder {}", dir.display()))?;
-        let path = entry.path();
-        // Case files may sit beside filter files (as in samples/troubleshooting); they are not filters.
-        let toml = path.extension().is_some_and(|e| e == "toml");
-        if toml && !crate::suite::is_case_file(&path) && path.is_file() {
-            files.push(path);
-        }
+    let walked = walk::files(dir, Depth::Top);
+    if let Some(unlisted) = walked.errors.into_iter().next() {
+        let what = if unlisted.path == dir {
+            format!("cannot list filter folder {}", dir.display())
+        } else {
+            format!(
+                "cannot list {} in filter folder {}",
+                unlisted.path.display(),
+                dir.display()
+            )
+        };
+        return Err(anyhow::Error::new(unlisted.error).context(what));
     }
-    files.sort();
+    // Case files may sit beside filter files (as in samples/troubleshooting); they are not filters.
+    let files: Vec<PathBuf> = walked
+        .files
+        .into_iter()
+        .filter(|path| {
+            let toml = path.extension().is_some_and(|e| e == "toml");
+            toml && !walk::is_case_file(path) && path.is_file()
+        })
+        .collect();
     if files.is_empty() {
         bail!(
             "no filter files in {}: a filter folder holds one *.toml file per service",

@@ -13,7 +13,8 @@
 use super::size::Size;
 use super::split::{Span, Splitter};
 use crate::document::{KeySet, LazyDoc};
-use crate::payload::{self, Json, NotJson, Payload};
+use crate::json_text;
+use crate::payload::{Json, NotJson, Payload};
 use anyhow::{Result, anyhow};
 use memchr::{memchr, memchr2};
 use serde_json::Value;
@@ -540,7 +541,7 @@ fn parse(bytes: &[u8], line: usize, column: usize, keys: Option<&KeySet>) -> Res
             message: "invalid UTF-8".to_owned(),
         });
     }
-    let full = |bytes: &[u8]| payload::parse_json::<Value>(bytes).map(Json::Full);
+    let full = |bytes: &[u8]| json_text::parse_json::<Value>(bytes).map(Json::Full);
     let parsed = match keys {
         Some(keys) => match LazyDoc::parse(bytes, keys) {
             // A lazy read skips values without serde_json's nesting limit, which a full parse applies:

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::document::KeySet;
+use crate::walk::{self, Depth};
 
 /// How standard input is named in messages.
 pub const STDIN_LABEL: &str = "<stdin>";
@@ -96,7 +97,7 @@ pub fn expand(paths: &[PathBuf]) -> Expansion {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 let before = (found.sources.len(), found.skipped.len());
-                walk(path, &mut found);
+                add_body_files(path, &mut found);
                 if (found.sources.len(), found.skipped.len()) == before {
                     found.errors.push(anyhow::anyhow!(
                         "{} holds no *.json, *.jsonl or *.ndjson files",
@@ -114,35 +115,17 @@ pub fn expand(paths: &[PathBuf]) -> Expansion {
     found
 }
 
-/// Adds every body file below `dir` in sorted order. Links to folders are not followed, so a link loop
-/// cannot make the walk endless; a link to a file counts as that file.
-fn walk(dir: &Path, found: &mut Expansion) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            found
-                .errors
-                .push(anyhow::anyhow!("cannot list {}: {e}", dir.display()));
-            return;
-        }
-    };
-    let mut paths: Vec<(PathBuf, bool)> = Vec::new();
-    for entry in entries {
-        match entry {
-            Ok(entry) => {
-                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-                paths.push((entry.path(), is_dir));
-            }
-            Err(e) => found
-                .errors
-                .push(anyhow::anyhow!("cannot list {}: {e}", dir.display())),
-        }
-    }
-    paths.sort();
-    for (path, is_dir) in paths {
-        if is_dir {
-            walk(&path, found);
-        } else if path
+/// Adds every body file below `dir` in walk order (see [`walk::files`]); a link to a file counts as
+/// that file.
+fn add_body_files(dir: &Path, found: &mut Expansion) {
+    let walked = walk::files(dir, Depth::All);
+    let unlisted = walked
+        .errors
+        .into_iter()
+        .map(|u| anyhow::anyhow!("cannot list {}: {}", u.path.display(), u.error));
+    found.errors.extend(unlisted);
+    for path in walked.files {
+        if path
             .extension()
             .is_some_and(|e| BODY_EXTENSIONS.iter().any(|x| e == *x))
         {

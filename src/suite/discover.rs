@@ -1,6 +1,8 @@
 //! Finding case files: the files given, and the `cases.toml` and `*.cases.toml` files inside the folders
-//! given, in sorted order. A path that yields none is returned with the reason, never dropped.
+//! given, in walk order (see [`walk::files`]). A path that yields none, and a folder or entry inside one
+//! that cannot be read, is returned with the reason, never dropped.
 
+use crate::walk::{self, Depth, is_case_file};
 use std::path::{Path, PathBuf};
 
 /// A path given to `test` that yields no case file to run.
@@ -10,7 +12,7 @@ pub enum Unusable {
     Missing(PathBuf),
     /// A folder holding no case file.
     Empty(PathBuf),
-    /// A folder (or one inside it) that cannot be listed.
+    /// A folder (or one inside it) that cannot be listed, or an entry whose kind cannot be read.
     Unlisted(PathBuf, std::io::Error),
 }
 
@@ -57,8 +59,11 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Unusable>) {
     let mut errors = Vec::new();
     for path in paths {
         if path.is_dir() {
+            let walked = walk::files(path, Depth::All);
+            let unlisted = walked.errors.into_iter();
+            errors.extend(unlisted.map(|u| Unusable::Unlisted(u.path, u.error)));
             let before = files.len();
-            walk(path, &mut files, &mut errors);
+            files.extend(walked.files.into_iter().filter(|f| is_case_file(f)));
             if files.len() == before {
                 errors.push(Unusable::Empty(path.clone()));
             }
@@ -69,36 +74,4 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Unusable>) {
         }
     }
     (files, errors)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Unusable>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            errors.push(Unusable::Unlisted(dir.to_owned(), e));
-            return;
-        }
-    };
-    let mut paths: Vec<(PathBuf, bool)> = Vec::new();
-    for entry in entries {
-        match entry {
-            Ok(e) => paths.push((e.path(), e.file_type().is_ok_and(|t| t.is_dir()))),
-            Err(e) => errors.push(Unusable::Unlisted(dir.to_owned(), e)),
-        }
-    }
-    paths.sort();
-    for (path, is_dir) in paths {
-        if is_dir {
-            walk(&path, files, errors);
-        } else if is_case_file(&path) {
-            files.push(path);
-        }
-    }
-}
-
-/// Whether `path` is named as a case file: `cases.toml` or `*.cases.toml`.
-pub fn is_case_file(path: &Path) -> bool {
-    path.file_name()
-        .map(|n| n.to_string_lossy())
-        .is_some_and(|n| n == "cases.toml" || n.ends_with(".cases.toml"))
 }

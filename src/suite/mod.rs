@@ -16,8 +16,11 @@ pub mod run;
 pub(crate) mod schema;
 pub mod val;
 
-pub use discover::{Unusable, discover, is_case_file};
+pub use discover::{Unusable, discover};
 pub use load::{LoadOptions, ServiceCache, load_case_file};
+// The rule that tells a case file from a filter file lives with the folder walker, which filter loading
+// shares; the suite is where users of the library look for it.
+pub use crate::walk::is_case_file;
 
 use crate::access::Tokens;
 use crate::filter::{Service, State};

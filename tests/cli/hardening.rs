@@ -1,7 +1,7 @@
 //! The bad-input matrix: hostile or broken payloads, inputs and filter files, each with the message and
 //! exit code it must give. No panic, no hang, bounded memory; one bad body never stops the others.
 
-use crate::support::{Output, Test, peak_memory};
+use crate::support::{Output, Test, peak_memory, too_deep_to_list};
 use std::io::Write;
 
 /// A folder with the Tigera filters, for `check` of files written into it.
@@ -257,6 +257,28 @@ fn unreadable_files_and_link_loops_in_a_folder_are_skipped_and_counted() {
         "{}",
         out.stdout
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_folder_inside_that_cannot_be_listed_is_an_error_and_the_rest_is_read() {
+    let t = tigera().file("in/a.json", r#"{"status": "firing", "alert_id": "a"}"#);
+    let deep = too_deep_to_list(t.dir(), "in/deep", "z.json");
+    let dir = t.dir().to_owned();
+    let out = t.args(&["check", "in"]).output();
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        format!("error: cannot list {deep}: File name too long (os error 36)\n")
+    );
+    assert!(
+        out.stdout.ends_with(
+            "1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    std::fs::remove_dir_all(dir.join("in/deep")).unwrap();
 }
 
 #[test]

@@ -1,4 +1,4 @@
-use crate::support::{Output, Test, unindent};
+use crate::support::{Output, Test, too_deep_to_list, unindent};
 
 /// `Test::expect` for `test` output: per-case times vary, so `(1.23 ms)` becomes `(T)` first.
 #[track_caller]
@@ -400,6 +400,42 @@ fn a_bad_case_file_is_located_and_the_suite_cannot_run() {
             "#
         )
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_folder_of_case_files_that_cannot_be_listed_is_an_error_and_the_rest_run() {
+    let t = Test::in_temp()
+        .raw_file(
+            "filters/tigera.toml",
+            &std::fs::read("filters/tigera.toml").unwrap(),
+        )
+        .file(
+            "cases/a.cases.toml",
+            "[[case]]\nname = \"other\"\nbody = '{}'\n[case.expect]\ncode = 202\n",
+        );
+    let deep = too_deep_to_list(t.dir(), "cases/deep", "cases.toml");
+    let dir = t.dir().to_owned();
+    expect_timed(
+        t.args(&["test", "cases"]),
+        2,
+        &format!(
+            "
+            pass  cases/a.cases.toml:1  other  (T)
+
+            not exercised by any case:
+              tigera: filter #1 \"security alert\": the trigger part
+              tigera: filter #1 \"security alert\": the resolve part
+
+            errors:
+              {deep}: not run: cannot list it: File name too long (os error 36)
+
+            1 passed, 0 failed, 1 error
+            "
+        ),
+        &format!("error: cannot list {deep}: File name too long (os error 36)\n"),
+    );
+    std::fs::remove_dir_all(dir.join("cases/deep")).unwrap();
 }
 
 #[test]

@@ -10,7 +10,7 @@
 use super::{SuiteRun, TestSettings, report_for, run_suite};
 use crate::exit::ExitStatus;
 use crate::render::{self, Messages, Palette};
-use crate::suite::is_case_file;
+use crate::walk::is_case_file;
 use anyhow::{Context, Result};
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::collections::BTreeSet;

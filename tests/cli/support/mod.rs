@@ -217,3 +217,27 @@ pub fn tool(name: &str) -> &str {
     );
     name
 }
+
+/// Makes `name` (a path inside `dir`) a chain of nested folders too deep to list, with `file` at the
+/// bottom, and returns the bottom folder's path relative to `dir`: that path is longer than Linux takes
+/// (4096 bytes), so listing it fails whoever runs the tests, root included (for whom `chmod 000` denies
+/// nothing). Built from the bottom up, so that no path used here is long.
+#[cfg(target_os = "linux")]
+pub fn too_deep_to_list(dir: &Path, name: &str, file: &str) -> String {
+    let level = "d".repeat(255);
+    let mut built = dir.join("deep-0");
+    std::fs::create_dir(&built).unwrap();
+    std::fs::write(built.join(file), "").unwrap();
+    for i in 1..16 {
+        let next = dir.join(format!("deep-{i}"));
+        std::fs::create_dir(&next).unwrap();
+        std::fs::rename(&built, next.join(&level)).unwrap();
+        built = next;
+    }
+    let top = dir.join(name);
+    std::fs::create_dir_all(&top).unwrap();
+    std::fs::rename(&built, top.join(&level)).unwrap();
+    let bottom = format!("{name}{}", format!("/{level}").repeat(16));
+    assert!(bottom.len() > 4096 && bottom.len() - level.len() - 1 < 4096);
+    bottom
+}
