@@ -3,7 +3,7 @@
 //! saying where and what to do. The underline lines up in a terminal whatever the line holds (tabs, wide
 //! characters, escaped invisible ones), and a long line or value is never echoed whole.
 
-use crate::render::sanitize::escape;
+use crate::sanitize::escape;
 use crate::secrets::Mask;
 use std::fmt;
 use std::ops::Range;

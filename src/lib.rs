@@ -24,6 +24,7 @@ mod outcome;
 pub mod payload;
 pub mod render;
 mod replay;
+pub mod sanitize;
 mod secrets;
 mod select;
 pub mod semantics;
@@ -39,7 +40,7 @@ mod warning;
 use cli::Args;
 pub use exit::ExitStatus;
 use render::{Messages, Palette};
-use settings::{Environment, Settings};
+use settings::Environment;
 use std::io::Write;
 
 /// Runs the command `args` asks for and says how it ended; an error that stops the run is shown once,
@@ -50,7 +51,7 @@ pub fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> ExitStatus {
-    let result = Settings::resolve(args, env)
+    let result = command::Settings::resolve(args, env)
         .and_then(|settings| command::execute(&settings, stdout, stderr))
         .and_then(|status| {
             match stdout.flush() {

@@ -1,6 +1,6 @@
 //! Tokens are secrets: nothing `sqibs-filter` shows may hold one. This module decides what a secret is
 //! and where it stands in a value; the render layer masks every value it shows from a request before
-//! formatting it (see `render::sanitize`), so masking never touches the syntax of the output.
+//! formatting it (see `sanitize`), so masking never touches the syntax of the output.
 //!
 //! A secret is a value the tool knows to be one: the `--token` of the run, and the token a captured
 //! request carries (its envelope's `token`, `token=` URL parameter or `Authorization: Bearer`). The

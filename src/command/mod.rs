@@ -1,16 +1,95 @@
 //! The commands, side by side. Each module owns its resolved settings, its run and its exit rule; this
-//! one only hands the settings to the command they name, with the report in the chosen format.
+//! one resolves the arguments into the settings of the command they name, with the colour decided
+//! once, and hands them to it.
 
 pub mod check;
 pub mod lint;
 pub mod replay;
 pub mod test;
 
+#[cfg(test)]
+mod tests;
+
+use crate::cli::{self, Args, ColorChoice, Command, Format, ReportFormat};
 use crate::exit::ExitStatus;
+use crate::json_schema::{self, SchemaKind};
 use crate::render::{Messages, Palette};
-use crate::settings::{CommandSettings, Settings};
-use crate::{cli, json_schema};
+use crate::settings::Environment;
+use anyhow::Result;
+use check::CheckSettings;
+use lint::LintSettings;
+use replay::ReplaySettings;
 use std::io::Write;
+use test::TestSettings;
+
+/// Everything a run needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Colour standard output.
+    pub color_stdout: bool,
+    /// Colour standard error.
+    pub color_stderr: bool,
+    /// The command and its settings.
+    pub command: CommandSettings,
+}
+
+/// The resolved command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandSettings {
+    /// `check`.
+    Check(CheckSettings),
+    /// `test`.
+    Test(TestSettings),
+    /// `lint`.
+    Lint(LintSettings),
+    /// `replay`.
+    Replay(Box<ReplaySettings>),
+    /// `schema`: the file format whose schema to print.
+    Schema(SchemaKind),
+    /// `completions`: the shell to print a completion script for.
+    Completions(clap_complete::Shell),
+    /// `man`.
+    Man,
+}
+
+impl Settings {
+    /// Resolves `args` in `env`.
+    pub fn resolve(args: Args, env: &Environment) -> Result<Settings> {
+        let color = |tty: bool| match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !env.no_color && !env.dumb_terminal,
+        };
+        let command = match args.command {
+            Command::Check(check) => CommandSettings::Check(CheckSettings::resolve(check, env)?),
+            Command::Test(test) => CommandSettings::Test(TestSettings::resolve(test, env)),
+            Command::Lint(lint) => CommandSettings::Lint(LintSettings::resolve(lint, env)),
+            Command::Replay(replay) => {
+                CommandSettings::Replay(Box::new(ReplaySettings::resolve(replay, env)?))
+            }
+            Command::Schema(schema) => CommandSettings::Schema(schema.kind),
+            Command::Completions(args) => CommandSettings::Completions(args.shell),
+            Command::Man => CommandSettings::Man,
+        };
+        // Output for programs is a contract: never coloured. GitHub reads workflow commands and
+        // colours its log itself.
+        let for_programs = match &command {
+            CommandSettings::Check(c) => c.format == Format::Json,
+            CommandSettings::Test(t) => t.format != ReportFormat::Human,
+            CommandSettings::Lint(l) => l.format != ReportFormat::Human,
+            CommandSettings::Replay(r) => r.format == Format::Json,
+            // Scripts and pages for other programs: never coloured.
+            CommandSettings::Schema(_) | CommandSettings::Completions(_) | CommandSettings::Man => {
+                true
+            }
+        };
+        Ok(Settings {
+            color_stdout: color(env.stdout_tty) && !for_programs,
+            color_stderr: color(env.stderr_tty),
+            command,
+        })
+    }
+}
 
 /// Runs the command `settings` name, writing its report to `stdout` and its messages to `stderr`.
 pub fn execute(

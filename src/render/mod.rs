@@ -11,11 +11,13 @@ pub(crate) mod lint;
 mod messages;
 mod palette;
 mod replay;
-pub mod sanitize;
 mod test_human;
 mod test_json;
 mod trace_json;
 mod why;
+
+// Every report escapes and masks through it.
+use crate::sanitize;
 
 pub use github::GithubTest;
 pub use human::HumanCheck;

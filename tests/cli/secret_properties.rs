@@ -16,7 +16,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 use sqibs_filter::cli::Args;
 use sqibs_filter::envelope;
-use sqibs_filter::render::sanitize;
+use sqibs_filter::sanitize;
 use sqibs_filter::settings::Environment;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
