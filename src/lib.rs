@@ -25,6 +25,7 @@ pub mod payload;
 pub mod render;
 mod replay;
 pub mod sanitize;
+mod schema_shape;
 mod secrets;
 mod select;
 pub mod semantics;

@@ -7,6 +7,7 @@
 mod load;
 pub mod locate;
 pub(crate) mod schema;
+pub(crate) mod shapes;
 mod validate;
 
 pub(crate) use load::parse_doc;

@@ -8,8 +8,7 @@
 //! filter files with (`sqibs-filter schema filters`): their doc comments are its descriptions, their
 //! `schemars` attributes its limits.
 
-use super::limits;
-use crate::json_schema::shapes;
+use super::{limits, shapes};
 use crate::semantics::SemanticsLayer;
 use crate::strict_toml::{Schema, fields_of, string_field};
 use schemars::JsonSchema;
@@ -168,7 +167,7 @@ pub(crate) struct ConditionDoc {
     #[schemars(
         with = "Vec<String>",
         length(min = 1, max = limits::ITEMS),
-        inner(length(max = limits::ITEM_CHARS), regex(pattern = shapes::NO_CONTROL_CHARACTERS))
+        inner(length(max = limits::ITEM_CHARS), regex(pattern = crate::schema_shape::NO_CONTROL_CHARACTERS))
     )]
     pub contains: Spanned<Vec<Spanned<String>>>,
 }

@@ -4,11 +4,10 @@
 //!
 //! They are derived from the types that read the files (`filter::schema`, `suite::schema`): a field
 //! the reader takes is in the schema with the doc comment that describes it, and the limits are the
-//! readers' own constants. `shapes` describes what the types alone cannot. Draft 7, inlined: the
+//! readers' own constants. `filter::shapes` and `suite::shapes` describe what the types alone cannot. Draft 7, inlined: the
 //! dialect taplo validates best, and an inline schema keeps each field's description next to its type,
 //! where taplo's hover and completion look for it.
 
-pub(crate) mod shapes;
 #[cfg(test)]
 mod tests;
 

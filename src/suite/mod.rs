@@ -14,6 +14,7 @@ mod load;
 mod reach;
 pub mod run;
 pub(crate) mod schema;
+mod shapes;
 pub mod val;
 
 pub use discover::{Unusable, discover};

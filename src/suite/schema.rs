@@ -3,7 +3,9 @@
 //! The types also derive the JSON Schema that editors check case files with (`sqibs-filter schema
 //! cases`): their doc comments are its descriptions, their `schemars` attributes its rules.
 
-use crate::json_schema::shapes;
+use super::shapes;
+use crate::filter::shapes::StateWord;
+use crate::schema_shape::FalseOr;
 use crate::strict_toml::{Schema, fields_of, string_field};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -75,26 +77,26 @@ pub(super) struct ExpectDoc {
     #[schemars(with = "Option<shapes::ExpectedCode>")]
     pub code: Option<Spanned<toml::Value>>,
     /// The filter that creates the incident: its name, or its position from 1; `false`: none.
-    #[schemars(with = "Option<shapes::FalseOr<shapes::FilterReference>>")]
+    #[schemars(with = "Option<FalseOr<shapes::FilterReference>>")]
     pub filter: Option<Spanned<toml::Value>>,
     /// The incident's urgency, `high` or `low`; `false`: no incident.
-    #[schemars(with = "Option<shapes::FalseOr<shapes::ExpectedUrgency>>")]
+    #[schemars(with = "Option<FalseOr<shapes::ExpectedUrgency>>")]
     pub urgency: Option<Spanned<toml::Value>>,
     /// The incident's priority, `"P1"` to `"P5"` as reports show it; `false`: the filter gives none.
-    #[schemars(with = "Option<shapes::FalseOr<shapes::ExpectedPriority>>")]
+    #[schemars(with = "Option<FalseOr<shapes::ExpectedPriority>>")]
     pub priority: Option<Spanned<toml::Value>>,
     /// The incident's title, exactly; `false`: no incident.
-    #[schemars(with = "Option<shapes::FalseOr<String>>")]
+    #[schemars(with = "Option<FalseOr<String>>")]
     pub title: Option<Spanned<toml::Value>>,
     /// The incident's description, exactly; `false`: no incident.
-    #[schemars(with = "Option<shapes::FalseOr<String>>")]
+    #[schemars(with = "Option<FalseOr<String>>")]
     pub description: Option<Spanned<toml::Value>>,
     /// The incident's mapping key (the `map_with` value); `false`: no mapping key.
-    #[schemars(with = "Option<shapes::FalseOr<String>>")]
+    #[schemars(with = "Option<FalseOr<String>>")]
     pub map_key: Option<Spanned<toml::Value>>,
     /// The resolve part that matches: `{ filter = "name" or position, map_key = "value" or false }`;
     /// `false`: none.
-    #[schemars(with = "Option<shapes::FalseOr<ResolveExpectDoc>>")]
+    #[schemars(with = "Option<FalseOr<ResolveExpectDoc>>")]
     pub resolve: Option<Spanned<toml::Value>>,
     /// The kinds of the request's warnings, e.g. `["title_fallback"]`; `[]`: none.
     #[schemars(with = "Option<Vec<String>>")]
@@ -109,7 +111,7 @@ pub(super) struct ResolveExpectDoc {
     #[schemars(with = "Option<shapes::FilterReference>")]
     pub filter: Option<toml::Value>,
     /// The mapping value it resolves by; `false`: the payload has none.
-    #[schemars(with = "Option<shapes::FalseOr<String>>")]
+    #[schemars(with = "Option<FalseOr<String>>")]
     pub map_key: Option<toml::Value>,
 }
 
@@ -162,7 +164,7 @@ pub(super) struct StepDoc {
     pub token: Option<Spanned<String>>,
     /// The service's state when this request arrives: `enabled`, `disabled` or `maintenance`;
     /// default: the filter file's (or `--maintenance`).
-    #[schemars(with = "Option<shapes::StateWord>")]
+    #[schemars(with = "Option<StateWord>")]
     pub state: Option<Spanned<String>>,
     /// The action the request must take, or the actions joined with `+` (`created+resolved`). Needed
     /// unless `--bless` is about to write it.
