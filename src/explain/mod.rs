@@ -414,4 +414,6 @@ pub fn describe(o: &Outcome) -> String {
 }
 
 #[cfg(test)]
+mod agreement;
+#[cfg(test)]
 mod tests;
