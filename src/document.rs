@@ -49,6 +49,20 @@ pub const ENVELOPE_KEYS: [&str; 7] = [
     "headers",
 ];
 
+/// The document of a body that is not JSON: it has no keys.
+#[derive(Debug, Clone, Copy)]
+pub struct NoKeys;
+
+impl Document for NoKeys {
+    fn text(&self, _: &KeyPath) -> Option<Cow<'_, str>> {
+        None
+    }
+
+    fn is_null(&self, _: &KeyPath) -> bool {
+        false
+    }
+}
+
 /// The top-level keys worth keeping for a set of services: every first step of every key they read,
 /// and the envelope keys (so that envelopes are still recognised).
 #[derive(Debug, Clone, Default)]

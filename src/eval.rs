@@ -2,13 +2,16 @@
 //! order with the first that holds creating the incident, resolve parts evaluated for the same request,
 //! the title, description and mapping key extracted with their fallbacks.
 
-use crate::document::{Document, LazyRef};
-use crate::filter::{Condition, Filter, Service, State};
+pub mod rule;
+
+use crate::document::{Document, LazyRef, NoKeys};
+use crate::filter::{Filter, Service, State};
 use crate::keypath::KeyPath;
 use crate::outcome::{Code, Description, FilterRef, Incident, Outcome, Resolution};
 use crate::payload::{Json, Payload};
-use crate::semantics::{EmptyMapValue, NullValues, Semantics};
+use crate::semantics::{EmptyMapValue, Semantics};
 use crate::warning::Warning;
+use rule::{is_null, read};
 use std::borrow::Cow;
 
 /// What Callgoose would do with `payload` for `service`.
@@ -62,19 +65,6 @@ fn evaluate_payload(service: &Service, payload: &Payload, from: Option<&str>) ->
     }
 }
 
-/// The document of a body that is not JSON: it has no keys.
-struct NoKeys;
-
-impl Document for NoKeys {
-    fn text(&self, _: &KeyPath) -> Option<Cow<'_, str>> {
-        None
-    }
-
-    fn is_null(&self, _: &KeyPath) -> bool {
-        false
-    }
-}
-
 fn evaluate_document<D: Document + ?Sized>(
     service: &Service,
     json: &D,
@@ -90,7 +80,7 @@ fn evaluate_document<D: Document + ?Sized>(
 
     let resolve = service.filters.iter().find_map(|f| {
         let part = f.resolve.as_ref()?;
-        condition_holds(&part.condition, json, semantics).then(|| {
+        rule::holds(&part.condition, json, semantics).then(|| {
             let mut map_key = lookup_text(&part.mapped_with, json, semantics);
             match &map_key {
                 None => warnings.push(Warning::ResolveKeyMissing {
@@ -150,48 +140,8 @@ pub fn trigger_holds<D: Document + ?Sized>(
     semantics: Semantics,
 ) -> bool {
     let t = &filter.trigger;
-    let held = t
-        .conditions
-        .iter()
-        .map(|c| condition_holds(c, json, semantics));
+    let held = t.conditions.iter().map(|c| rule::holds(c, json, semantics));
     t.holds(semantics.conditions, held)
-}
-
-/// Whether the key is present and every item of the list is contained in its value's text.
-pub fn condition_holds<D: Document + ?Sized>(
-    condition: &Condition,
-    json: &D,
-    semantics: Semantics,
-) -> bool {
-    let Some(text) = read(&condition.key, json, semantics) else {
-        return false;
-    };
-    if semantics.case_sensitive {
-        condition
-            .contains
-            .iter()
-            .all(|item| text.contains(item.as_str()))
-    } else {
-        let text = text.to_lowercase();
-        condition
-            .folded
-            .iter()
-            .all(|item| text.contains(item.as_str()))
-    }
-}
-
-/// The text `key` reads in `json` under `semantics`: a JSON `null` is no value under
-/// `null_values = "missing"` (the text is compared first, so the default reading costs nothing).
-fn read<'j, D: Document + ?Sized>(
-    key: &KeyPath,
-    json: &'j D,
-    semantics: Semantics,
-) -> Option<Cow<'j, str>> {
-    let text = json.text(key)?;
-    if semantics.null_values == NullValues::Missing && is_null(key, &text, json) {
-        return None;
-    }
-    Some(text)
 }
 
 fn lookup_text<D: Document + ?Sized>(
@@ -299,12 +249,6 @@ fn incident<D: Document + ?Sized>(
         description,
         map_key,
     }
-}
-
-/// Whether `value`, the text `key` reads, comes from a JSON `null`. The text is compared first, so
-/// the value is looked at again only for the rare text `null`.
-fn is_null<D: Document + ?Sized>(key: &KeyPath, value: &str, json: &D) -> bool {
-    value == "null" && json.is_null(key)
 }
 
 /// The warning a mapping value earns when it would fold unrelated alerts into one incident, or,

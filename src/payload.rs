@@ -7,9 +7,6 @@ use crate::json_text::parse_json;
 use serde_json::Value;
 use std::borrow::Cow;
 
-// Also on the payload's path, where `explain` takes it from: the text of a body's values.
-pub use crate::json_text::text_of;
-
 /// The largest lazily read body retraced on a whole parse; a larger one is retraced on a pruned one.
 pub const WHOLE_TRACE: usize = 8 << 20;
 

@@ -6,12 +6,15 @@ mod hint;
 
 pub use hint::Hint;
 
+use crate::document::{Document, NoKeys};
 use crate::eval::evaluate_from;
+use crate::eval::rule::Match;
 use crate::filter::{Condition, Service};
+use crate::json_text::text_of;
 use crate::keypath::{KeyPath, Step, quoted, spell_exact};
 use crate::outcome::{Description, FilterRef, Outcome};
-use crate::payload::{Json, Payload, text_of};
-use crate::semantics::{NullValues, Reading, Semantics};
+use crate::payload::{Json, Payload};
+use crate::semantics::{Reading, Semantics};
 use serde_json::Value;
 
 /// The whole evaluation of one request for one service.
@@ -248,28 +251,34 @@ fn verdict(holds: bool, used: &mut bool) -> Verdict {
     }
 }
 
+/// `c` retraced in `json`: its verdict and where each item occurs come from the rule evaluation
+/// decides by ([`Match`]); where the key was found, from the value it names.
 fn condition(c: &Condition, json: Option<&Value>, semantics: Semantics) -> ConditionTrace {
-    let null_is_missing = semantics.null_values == NullValues::Missing;
-    let found = json
-        .and_then(|j| c.key.readings(j))
-        .filter(|r| !(null_is_missing && r.used.0.is_null()))
-        .map(|r| Found {
+    // A body that is not JSON is read as evaluation reads it: as a document without keys.
+    let document: &dyn Document = match json {
+        Some(json) => json,
+        None => &NoKeys,
+    };
+    let matched = Match::of(c, document, semantics);
+    let found = match json {
+        Some(json) if matched.found() => c.key.readings(json).map(|r| Found {
             other: r
                 .other
                 .map(|(value, path)| Box::new(Found::of(value, path))),
             ..Found::of(r.used.0, r.used.1)
-        });
+        }),
+        _ => None,
+    };
     let items: Vec<ItemTrace> = c
         .contains
         .iter()
-        .map(|item| ItemTrace {
+        .zip(matched.positions())
+        .map(|(item, at)| ItemTrace {
             item: item.clone(),
-            at: found
-                .as_ref()
-                .and_then(|f| position(&f.text, item, semantics.case_sensitive)),
+            at,
         })
         .collect();
-    let holds = found.is_some() && items.iter().all(|i| i.at.is_some());
+    let holds = matched.holds();
     let hints = if holds {
         Vec::new()
     } else {
@@ -282,16 +291,6 @@ fn condition(c: &Condition, json: Option<&Value>, semantics: Semantics) -> Condi
         holds,
         hints,
     }
-}
-
-/// Where `item` first occurs in `text`. Case-insensitively, positions are those of the lower-cased
-/// text, which are the original's whenever lower-casing keeps every character's length.
-fn position(text: &str, item: &str, case_sensitive: bool) -> Option<std::ops::Range<usize>> {
-    if case_sensitive {
-        return text.find(item).map(|at| at..at + item.len());
-    }
-    let (text, item) = (text.to_lowercase(), item.to_lowercase());
-    text.find(&item).map(|at| at..at + item.len())
 }
 
 fn kind_of(value: &Value) -> &'static str {
@@ -415,5 +414,7 @@ pub fn describe(o: &Outcome) -> String {
     }
 }
 
+#[cfg(test)]
+mod agreement;
 #[cfg(test)]
 mod tests;

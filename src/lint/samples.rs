@@ -7,7 +7,7 @@ use super::{FilterSet, LintOptions};
 use crate::command_line::CommandLine;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::envelope::{self, EnvelopeMode};
-use crate::eval::{condition_holds, evaluate, trigger_holds};
+use crate::eval::{evaluate, rule, trigger_holds};
 use crate::filter::schema::{conditions_span, set_key};
 use crate::input::{self, Source};
 use crate::outcome::Code;
@@ -114,7 +114,7 @@ pub(super) fn check(options: &LintOptions, sets: &[FilterSet<'_>]) -> Result<Vec
             if let (Some(r), Some(rdoc)) = (&filter.resolve, &f.resolve)
                 && !json
                     .iter()
-                    .any(|j| condition_holds(&r.condition, *j, service.semantics))
+                    .any(|j| rule::holds(&r.condition, *j, service.semantics))
             {
                 out.push(finding(
                         "resolves-no-sample",
