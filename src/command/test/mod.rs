@@ -4,6 +4,8 @@
 //! What a case's reports hide is text shaped like a secret (see `secrets`) and the tokens its
 //! scenario names.
 
+mod affected;
+mod case_file;
 mod report;
 mod watch;
 
@@ -11,21 +13,17 @@ pub use report::{CaseRecord, CaseStatus, TestError, TestReport, TestSummary};
 
 use crate::cli::{ReportFormat, TestArgs};
 use crate::diagnostic::Diagnostics;
-use crate::diff::diff;
 use crate::exit::ExitStatus;
 use crate::filter::locate::{Located, Origin};
 use crate::filter::{self, Service};
 use crate::render::{GithubTest, HumanTest, JsonTest, Messages, Palette, junit};
-use crate::select::selected;
 use crate::semantics::SemanticsLayer;
 use crate::settings::{Environment, filters_path, semantics_layer};
-use crate::suite::run::{Hit, Ran, run};
-use crate::suite::{self, Case, CaseBody, CaseFile, LoadOptions, ServiceCache, bless, coverage};
-use anyhow::{Context, Result, anyhow};
+use crate::suite::{self, LoadOptions, ServiceCache, coverage};
+use anyhow::{Context, Result};
 use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 /// `test`, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +113,7 @@ fn report_for<'w>(
 /// How a run of the suite ended, and what its case files read (for `--watch`).
 struct SuiteRun {
     status: ExitStatus,
-    files: Vec<watch::Watched>,
+    files: Vec<affected::Watched>,
 }
 
 /// Runs the case files of `paths`. Filters given on the command line that cannot be loaded stop it, as
@@ -168,14 +166,14 @@ fn run_suite(
             Err(e) => {
                 messages.report(&e);
                 summary.errors.push(test_error(&path, "not run", &e));
-                watched.push(watch::Watched::new(&path, None));
+                watched.push(affected::Watched::new(&path, None));
                 continue;
             }
         };
-        watched.push(watch::Watched::new(&path, Some(&file.reads)));
+        watched.push(affected::Watched::new(&path, Some(&file.reads)));
         default_filters_used |= file.default_filters;
         let first = records.len();
-        let ran = run_file(
+        let ran = case_file::run_file(
             &file,
             settings,
             report,
@@ -185,7 +183,7 @@ fn run_suite(
             &mut used,
         )?;
         if settings.bless
-            && let Err((e, lines)) = bless_file(&file, &ran, messages)
+            && let Err((e, lines)) = case_file::bless_file(&file, &ran, messages)
         {
             // Their expectations are not in place: they count, and show in JUnit, as failed.
             for r in records[first..]
@@ -278,131 +276,6 @@ fn test_error(path: &Path, what: &str, e: &anyhow::Error) -> TestError {
         path: path.display().to_string(),
         what: format!("{what}: {reason}"),
     }
-}
-
-/// Runs the selected cases of one file, reporting each; returns what ran and may be blessed.
-fn run_file(
-    file: &CaseFile,
-    settings: &TestSettings,
-    report: &mut dyn TestReport,
-    messages: &mut Messages<'_>,
-    records: &mut Vec<CaseRecord>,
-    hits: &mut HashSet<Hit>,
-    used: &mut Vec<Service>,
-) -> io::Result<Vec<(usize, Ran)>> {
-    let mut ran_cases = Vec::new();
-    for (i, case) in file.cases.iter().enumerate() {
-        if !selected(&case.name, &settings.names) {
-            continue;
-        }
-        if !used
-            .iter()
-            .any(|s| s.name == case.service.name && s.file == case.service.file)
-        {
-            used.push(case.service.clone());
-        }
-        let started = Instant::now();
-        let mut refused = false;
-        let (status, ran) = if case.skip {
-            (CaseStatus::Skipped, None)
-        } else {
-            let ran = run(case);
-            let status = match (ran.passed() && !ran.compared.is_empty(), settings.bless) {
-                (true, _) => CaseStatus::Passed,
-                (false, true) => match bless::secret(case, &ran, case.secrets.mask(None)) {
-                    None => CaseStatus::Blessed,
-                    Some((field, kind)) => {
-                        messages.error(&format!(
-                            "{}:{}: case \"{}\" is not blessed: its actual `{field}` holds {}, and --bless never writes a secret into a case file (nor a mask, which could never pass); state this expectation by hand",
-                            file.path.display(),
-                            case.line,
-                            case.name,
-                            kind.describe()
-                        ));
-                        refused = true;
-                        CaseStatus::Failed
-                    }
-                },
-                (false, false) => CaseStatus::Failed,
-            };
-            hits.extend(ran.hits.iter().cloned());
-            (status, Some(ran))
-        };
-        let elapsed = started.elapsed();
-        let differing = ran
-            .as_ref()
-            .map(|r| r.compared.iter().filter(|c| !c.holds()).collect::<Vec<_>>())
-            .unwrap_or_default();
-        let record = CaseRecord {
-            file: file.path.display().to_string(),
-            line: case.line,
-            name: case.name.clone(),
-            kind: match case.body {
-                CaseBody::Request { .. } => "case",
-                CaseBody::Scenario { .. } => "scenario",
-            },
-            status,
-            elapsed,
-            expect_line: differing.first().map(|c| c.line),
-            diff: ran
-                .as_ref()
-                .map(|r| diff(&r.compared, case.secrets.mask(None)))
-                .unwrap_or_default(),
-            fragile: ran.as_ref().map(|r| r.fragile.clone()).unwrap_or_default(),
-        };
-        report.case(&record)?;
-        records.push(record);
-        if let Some(ran) = ran.filter(|_| !refused) {
-            ran_cases.push((i, ran));
-        }
-    }
-    Ok(ran_cases)
-}
-
-/// Writes the actual outcomes of the cases that failed or stated nothing into the case file. What
-/// cannot be written is an error about the file (which the caller names) with the lines of the cases
-/// left as they were.
-fn bless_file(
-    file: &CaseFile,
-    ran: &[(usize, Ran)],
-    messages: &mut Messages<'_>,
-) -> Result<(), (anyhow::Error, Vec<usize>)> {
-    let to_bless: Vec<_> = ran
-        .iter()
-        .filter(|(_, r)| !r.passed() || r.compared.is_empty())
-        .map(|(i, r)| (&file.cases[*i], r))
-        .collect();
-    if to_bless.is_empty() {
-        return Ok(());
-    }
-    let path = &file.path;
-    let blessed = bless::bless_file(path, &file.text, &to_bless)
-        .map_err(|e| (e, to_bless.iter().map(|(c, _)| c.line).collect()))?;
-    if blessed.changed > 0 {
-        messages.note(&format!(
-            "blessed {}: {} value{} written; review with git diff",
-            path.display(),
-            blessed.changed,
-            if blessed.changed == 1 { "" } else { "s" }
-        ));
-    }
-    let stale: Vec<&Case> = blessed.stale.iter().map(|&i| to_bless[i].0).collect();
-    match stale.as_slice() {
-        [] => Ok(()),
-        [one] => Err(anyhow!(
-            "case {:?} changed in the file while it ran, so its outcome was not written: run --bless again",
-            one.name
-        )),
-        many => Err(anyhow!(
-            "{} cases changed in the file while they ran, so their outcomes were not written: run --bless again: {}",
-            many.len(),
-            many.iter()
-                .map(|c| format!("{:?}", c.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
-    .map_err(|e| (e, stale.iter().map(|c| c.line).collect()))
 }
 
 /// Writes the JUnit report; its diffs are the records', masked like every report's.
