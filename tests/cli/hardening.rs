@@ -2,6 +2,7 @@
 //! exit code it must give. No panic, no hang, bounded memory; one bad body never stops the others.
 
 use crate::support::{Output, Test, peak_memory};
+use snapbox::str;
 use std::io::Write;
 
 /// A folder with the Tigera filters, for `check` of files written into it.
@@ -43,8 +44,11 @@ fn empty_and_whitespace_only_inputs_are_errors() {
             .args(&["check", &format!("{name}.json")])
             .expect(
                 2,
-                "0 requests, 1 service: 0 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)\n",
-                &format!(
+                str![[r#"
+0 requests, 1 service: 0 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)
+
+"#]],
+                format!(
                     "error: {name}.json is empty: give a JSON body (or a text body) to evaluate\n"
                 ),
             );
@@ -263,8 +267,14 @@ fn unreadable_files_and_link_loops_in_a_folder_are_skipped_and_counted() {
 fn a_path_that_does_not_exist() {
     tigera().args(&["check", "nowhere.json"]).expect(
         2,
-        "0 requests, 1 service: 0 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)\n",
-        "error: cannot read nowhere.json: No such file or directory (os error 2): give an existing file or folder, or - for standard input\n",
+        str![[r#"
+0 requests, 1 service: 0 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)
+
+"#]],
+        str![[r#"
+error: cannot read nowhere.json: No such file or directory (os error 2): give an existing file or folder, or - for standard input
+
+"#]],
     );
 }
 
@@ -285,16 +295,17 @@ fn control_characters_in_filter_items_are_refused_and_never_echoed_raw() {
         .stdin("{}")
         .expect(
             2,
-            "",
-            r#"
-            error: this item holds the control character U+001B: Callgoose's form cannot hold one
-             --> filters/bad.toml:4:45
-              |
-            4 | conditions = [{ key = "status", contains = ["fir\u001b[2Jing"] }]
-              |                                             ^^^^^^^^^^^^^^^^^
-              = note: in filter #1 "filter 1"
-              = help: remove it; match on the visible text around it
-            "#,
+            str![],
+            str![[r#"
+error: this item holds the control character U+001B: Callgoose's form cannot hold one
+ --> filters/bad.toml:4:45
+  |
+4 | conditions = [{ key = "status", contains = ["fir\u001b[2Jing"] }]
+  |                                             ^^^^^^^^^^^^^^^^^
+  = note: in filter #1 "filter 1"
+  = help: remove it; match on the visible text around it
+
+"#]],
         );
 }
 
