@@ -1,24 +1,27 @@
-use crate::support::{Test, unindent};
+use crate::support::Test;
 use snapbox::str;
-
-const TIGERA_FIRING: &str = r#"
-    samples/tigera/firing.json
-      tigera: 201 creates an incident
-        filter       #1 "security alert"
-        urgency      high
-        title        Tigera - Suspicious Lateral Movement
-        description  Unmatched flow detected from pod 'frontend' to 'db-internal'
-        map key      tigera-sec-001
-        resolve      no resolve part matched
-
-    1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
-"#;
 
 #[test]
 fn shows_the_incident_callgoose_would_create() {
     Test::new()
         .args(&["check", "samples/tigera/firing.json", "--service", "tigera"])
-        .expect(0, unindent(TIGERA_FIRING), str![]);
+        .expect(
+            0,
+            str![[r#"
+samples/tigera/firing.json
+  tigera: 201 creates an incident
+    filter       #1 "security alert"
+    urgency      high
+    title        Tigera - Suspicious Lateral Movement
+    description  Unmatched flow detected from pod 'frontend' to 'db-internal'
+    map key      tigera-sec-001
+    resolve      no resolve part matched
+
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
+
+"#]],
+            str![],
+        );
 }
 
 #[test]
@@ -76,15 +79,28 @@ samples/sedai/resolved.json
 #[test]
 fn reads_a_body_from_stdin_with_or_without_a_dash() {
     let body = std::fs::read_to_string("samples/tigera/firing.json").unwrap();
-    let expected = TIGERA_FIRING.replace("samples/tigera/firing.json", "<stdin>");
-    Test::new()
-        .args(&["check", "--service", "tigera"])
-        .stdin(&body)
-        .expect(0, unindent(&expected), str![]);
-    Test::new()
-        .args(&["check", "-", "--service", "tigera"])
-        .stdin(&body)
-        .expect(0, unindent(&expected), str![]);
+    for args in [
+        &["check", "--service", "tigera"][..],
+        &["check", "-", "--service", "tigera"],
+    ] {
+        Test::new().args(args).stdin(&body).expect(
+            0,
+            str![[r#"
+<stdin>
+  tigera: 201 creates an incident
+    filter       #1 "security alert"
+    urgency      high
+    title        Tigera - Suspicious Lateral Movement
+    description  Unmatched flow detected from pod 'frontend' to 'db-internal'
+    map key      tigera-sec-001
+    resolve      no resolve part matched
+
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
+
+"#]],
+            str![],
+        );
+    }
 }
 
 #[test]
@@ -196,10 +212,19 @@ fn a_missing_path_is_reported_and_the_other_paths_still_run() {
         .args(&["check", "no-such.json", "samples/tigera/firing.json", "--service", "tigera"])
         .expect(
             2,
-            unindent(TIGERA_FIRING).replace(
-                "0 discarded (202)\n",
-                "0 discarded (202), 1 skipped (1 unreadable input)\n",
-            ),
+            str![[r#"
+samples/tigera/firing.json
+  tigera: 201 creates an incident
+    filter       #1 "security alert"
+    urgency      high
+    title        Tigera - Suspicious Lateral Movement
+    description  Unmatched flow detected from pod 'frontend' to 'db-internal'
+    map key      tigera-sec-001
+    resolve      no resolve part matched
+
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)
+
+"#]],
             str![[r#"
 error: cannot read no-such.json: No such file or directory (os error 2): give an existing file or folder, or - for standard input
 

@@ -38,7 +38,24 @@ fn warning_kinds(line: &serde_json::Value) -> Vec<&str> {
 
 #[test]
 fn empty_and_whitespace_only_inputs_are_errors() {
-    for (name, bytes) in [("empty", &b""[..]), ("blank", &b"  \n\t\r\n"[..])] {
+    for (name, bytes, stderr) in [
+        (
+            "empty",
+            &b""[..],
+            str![[r#"
+error: empty.json is empty: give a JSON body (or a text body) to evaluate
+
+"#]],
+        ),
+        (
+            "blank",
+            &b"  \n\t\r\n"[..],
+            str![[r#"
+error: blank.json is empty: give a JSON body (or a text body) to evaluate
+
+"#]],
+        ),
+    ] {
         tigera()
             .raw_file(&format!("{name}.json"), bytes)
             .args(&["check", &format!("{name}.json")])
@@ -48,9 +65,7 @@ fn empty_and_whitespace_only_inputs_are_errors() {
 0 requests, 1 service: 0 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)
 
 "#]],
-                format!(
-                    "error: {name}.json is empty: give a JSON body (or a text body) to evaluate\n"
-                ),
+                stderr,
             );
     }
 }

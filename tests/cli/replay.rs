@@ -1,4 +1,4 @@
-use crate::support::{Test, json_lines, unindent};
+use crate::support::{Test, json_lines};
 use snapbox::str;
 
 const TOKEN: &str = "tok-demo-7f3a9c";
@@ -327,30 +327,29 @@ fn diff_filters_fails_and_names_the_mapping_key_when_a_changed_map_with_stops_re
         .args(&["replay", &lifecycle, "--diff-filters", &old, "tigera.toml"])
         .expect(
             1,
-            unindent(&format!(
-                r#"
-                   #1  {lifecycle}#1
-                         old: 201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [tigera-sec-001]
-                         new: 201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [Suspicious Lateral Movement]
-                         changed: tigera mapping key: [tigera-sec-001] -> [Suspicious Lateral Movement]
-                   #4  {lifecycle}#4
-                         old: 200 tigera: resolved incident #1 after 10m 00s
-                         new: 200 tigera: resolve found no open incident [tigera-sec-001]
-                         changed: tigera resolve: closes the incident created by request #1 -> finds no open incident [tigera-sec-001]
+            str![[r#"
+   #1  [ROOT]/samples/replay/lifecycle.jsonl#1
+         old: 201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [tigera-sec-001]
+         new: 201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [Suspicious Lateral Movement]
+         changed: tigera mapping key: [tigera-sec-001] -> [Suspicious Lateral Movement]
+   #4  [ROOT]/samples/replay/lifecycle.jsonl#4
+         old: 200 tigera: resolved incident #1 after 10m 00s
+         new: 200 tigera: resolve found no open incident [tigera-sec-001]
+         changed: tigera resolve: closes the incident created by request #1 -> finds no open incident [tigera-sec-001]
 
-                2 of 5 requests change their outcome
-                                                       old      new   change
-                  incidents created                      1        1
-                  duplicates folded                      1        1
-                  resolved                               1        0       -1
-                  left open                              0        1       +1
-                  discarded (202)                        1        1
-                  resolves with no open incident         0        1       +1
-                  resolves with no mapping value         1        1
-                  triggers without a mapping key         0        0
-                  unauthorized (401)                     0        0
-                "#
-            )),
+2 of 5 requests change their outcome
+                                       old      new   change
+  incidents created                      1        1
+  duplicates folded                      1        1
+  resolved                               1        0       -1
+  left open                              0        1       +1
+  discarded (202)                        1        1
+  resolves with no open incident         0        1       +1
+  resolves with no mapping value         1        1
+  triggers without a mapping key         0        0
+  unauthorized (401)                     0        0
+
+"#]],
             str![],
         );
 }

@@ -32,13 +32,6 @@ fn tigera_copy(edit: impl Fn(&str) -> String) -> Test {
     t
 }
 
-const TIGERA_PASS: &str = "
-    pass  samples/tigera/cases.toml:5  tigera: a firing alert creates a high-urgency incident  (T)
-    pass  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
-    pass  samples/tigera/cases.toml:27  tigera: a status that is neither firing nor resolved is discarded  (T)
-    pass  samples/tigera/cases.toml:34  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
-";
-
 #[test]
 fn the_shipped_suite_passes_and_covers_every_filter_part() {
     let out = Test::new().args(&["test", "--deny-uncovered"]).output();
@@ -110,16 +103,18 @@ fn bless_writes_expectations_that_then_pass() {
     let t = tigera_copy(|f| f.replace("title_from = \"alert_name\"", "title_from = \"alert_id\""));
     let dir = t.dir().to_owned();
     let before = std::fs::read_to_string(dir.join("samples/tigera/cases.toml")).unwrap();
-    let mut blessed = TIGERA_PASS.replacen(
-        "pass  samples/tigera/cases.toml:5",
-        "bless samples/tigera/cases.toml:5",
-        1,
-    );
-    blessed.push_str("\n    4 passed, 0 failed\n");
     expect_timed(
         t.args(&["test", "--bless"]),
         0,
-        unindent(&blessed),
+        str![[r#"
+bless samples/tigera/cases.toml:5  tigera: a firing alert creates a high-urgency incident  (T)
+pass  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
+pass  samples/tigera/cases.toml:27  tigera: a status that is neither firing nor resolved is discarded  (T)
+pass  samples/tigera/cases.toml:34  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
+
+4 passed, 0 failed
+
+"#]],
         str![[r#"
 note: blessed samples/tigera/cases.toml: 1 value written; review with git diff
 
@@ -666,10 +661,12 @@ fn deny_uncovered_says_so_in_the_summary() {
 #[test]
 fn filters_given_on_the_command_line_must_load_even_if_unused() {
     // The shipped case files name their own filters: a mistyped --filters used to pass unnoticed.
-    let stderr = "error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters, or in the case file's `filters = \"...\"`\n";
     tigera_copy(|f| f.to_owned())
         .args(&["test", "--filters", "nope"])
-        .expect(2, str![], stderr);
+        .expect(2, str![], str![[r#"
+error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters, or in the case file's `filters = "..."`
+
+"#]]);
     // SQIBS_FILTERS counts where no filters/ folder is found, and is named when it does not load.
     Test::in_temp()
         .file("samples/cases.toml", "[[case]]\nname = \"c\"\nbody = '{}'\nexpect.code = 202\n")
@@ -687,7 +684,15 @@ error: cannot read filters from nope: No such file or directory (os error 2): it
     expect_timed(
         tigera_copy(|f| f.to_owned()).args(&["test", "--filters", "filters/tigera.toml"]),
         0,
-        unindent(&format!("{TIGERA_PASS}\n    4 passed, 0 failed\n")),
+        str![[r#"
+pass  samples/tigera/cases.toml:5  tigera: a firing alert creates a high-urgency incident  (T)
+pass  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
+pass  samples/tigera/cases.toml:27  tigera: a status that is neither firing nor resolved is discarded  (T)
+pass  samples/tigera/cases.toml:34  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
+
+4 passed, 0 failed
+
+"#]],
         str![[r#"
 note: --filters filters/tigera.toml was not used: every case file names its own filters
 
@@ -812,16 +817,15 @@ errors:
 0 passed, 0 failed, 1 error
 
 "#]],
-        unindent(&format!(
-            r#"
-            error: filters "../secret.toml" is outside the case file's project (.)
-             --> cases.toml:1:11
-              |
-            1 | filters = "../secret.toml"
-              |           ^^^^^^^^^^^^^^^^
-              = help: {help}
-            "#
-        )),
+        str![[r#"
+error: filters "../secret.toml" is outside the case file's project (.)
+ --> cases.toml:1:11
+  |
+1 | filters = "../secret.toml"
+  |           ^^^^^^^^^^^^^^^^
+  = help: a case file reads only inside its project: the folder holding .git, or else the current folder; move the file there, or run with --allow-outside
+
+"#]],
     );
 
     // --allow-outside reads them all: the cases run (and fail, showing what they read).

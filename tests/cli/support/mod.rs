@@ -119,7 +119,9 @@ impl Test {
         }
     }
 
-    /// Runs and asserts exit code, standard output and standard error at once.
+    /// Runs and asserts exit code, standard output and standard error at once. In both outputs the
+    /// repository's root reads `[ROOT]`. A wrong exit code fails even under `SNAPSHOTS=overwrite`: it is
+    /// a plain int, edited by hand.
     #[track_caller]
     pub fn expect(self, code: i32, stdout: impl IntoData, stderr: impl IntoData) -> Output {
         self.expect_normalised(|text| text.to_owned(), code, stdout, stderr)
@@ -139,8 +141,8 @@ impl Test {
         let out = self.output();
         // Both are compared (and, on overwrite, rewritten) before either fails the test, so that one
         // overwrite run fixes them both.
-        let stdout_diff = compare(&normalise(&out.stdout), stdout.into_data());
-        let stderr_diff = compare(&out.stderr, stderr.into_data());
+        let stdout_diff = compare(&without_root(&normalise(&out.stdout)), stdout.into_data());
+        let stderr_diff = compare(&without_root(&out.stderr), stderr.into_data());
         if out.code != code || stdout_diff.is_some() || stderr_diff.is_some() {
             let as_expected = || "(as expected)\n".to_string();
             panic!(
@@ -152,6 +154,12 @@ impl Test {
         }
         out
     }
+}
+
+/// Runs given absolute paths into the repository print them: `[ROOT]` stands for its root, so that
+/// expectations do not depend on where the repository is checked out.
+fn without_root(text: &str) -> String {
+    text.replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "[ROOT]/")
 }
 
 /// `None` if `actual` is exactly the expected text. Else, under `SNAPSHOTS=overwrite`, the expectation
