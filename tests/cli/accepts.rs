@@ -21,7 +21,7 @@ pass  samples/callgoose-example/cases.toml:51  example: trigger, repeat and reso
 5 passed, 0 failed
 
 "#]],
-        str![],
+        str![""],
     );
     Test::new()
         .args(&[
@@ -46,7 +46,7 @@ samples/callgoose-example/trigger.json
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -73,7 +73,7 @@ warning[redundant-item]: "this" is part of "this is content" (items 1 and 2)
 0 errors, 1 warning in 1 filter file
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -100,7 +100,7 @@ samples/catch-all/disk-full.txt
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-        str![],
+        str![""],
     );
     let out = Test::new()
         .args(&["check", "--format", "json", "--explain"])
@@ -141,7 +141,7 @@ pass  samples/catch-all/cases.toml:32  catch-all: every text repeat is a new inc
 3 passed, 0 failed
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -174,7 +174,7 @@ left open:
   #3 catch-all: "Incident from backup-script" [nightly], created by request #3
 
 "#]],
-            str![],
+            str![""],
         );
     // A captured text/plain request: its own `from` names the source.
     let out = Test::new()
@@ -234,7 +234,7 @@ error[shadowed-filter]: this filter can never fire: filter #1 "everything" comes
 1 error, 1 warning in 1 filter file
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -334,7 +334,7 @@ error[resolve-without-map-with]: the resolve part is on, but the trigger has no 
 1 error, 0 warnings in 1 filter file
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -370,7 +370,7 @@ fn a_priority_sets_the_urgency_and_is_shown() {
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-        str![],
+        str![""],
     );
     t().args(&["check", "-", "--format", "json"]).expect(
         0,
@@ -378,7 +378,7 @@ fn a_priority_sets_the_urgency_and_is_shown() {
 {"input":"<stdin>","index":1,"service":"p","code":201,"trigger":{"filter":"disk","position":1,"urgency":"high","priority":"P2","title":"Incident from unknown source","description":"{\"status\": \"firing\", \"id\": \"a\"}","map_key":"a"},"resolve":null,"warnings":[]}
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -393,7 +393,7 @@ fn a_priority_that_disagrees_with_the_urgency_is_a_load_error() {
         .stdin("{}")
         .expect(
             2,
-            str![],
+            str![""],
             str![[r#"
 error: `priority = "P2"` pages with high urgency, but `urgency = "low"`
  --> filters/p.toml:4:12
@@ -435,7 +435,7 @@ pass  cases.toml:3  firing  (T)
 1 passed, 0 failed
 
 "#]],
-        str![],
+        str![""],
     );
     std::fs::write(
         dir.join("cases.toml"),

@@ -53,7 +53,7 @@ left open:
   #2 alerts: "Monitor - CPU hot" [cpu-2], created by request #5, open 6m 00s
 
 "#]],
-            str![],
+            str![""],
         );
     hides_every_token(&out.stdout);
 }
@@ -211,7 +211,7 @@ fn a_token_whose_scope_names_no_service_is_global_with_a_note_that_never_quotes_
         .args(&["replay", TRAFFIC, "--filters", FILTERS, "--token", "alerts="])
         .expect(
             2,
-            str![],
+            str![""],
             str![[r#"
 error: token #1 is `alerts=` with no secret after it (an unset variable, as in alerts=$TOKEN, gives one); give the token Callgoose knows for alerts
 
@@ -285,7 +285,7 @@ fn maintenance_must_name_a_loaded_service() {
         ])
         .expect(
             2,
-            str![],
+            str![""],
             str![[r#"
 error: --maintenance tigerra: no service "tigerra" in filters: did you mean "tigera"?
 

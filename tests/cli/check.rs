@@ -20,7 +20,7 @@ samples/tigera/firing.json
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -54,7 +54,7 @@ samples/tigera/firing.json
 1 request, 2 services: 2 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -72,7 +72,7 @@ samples/sedai/resolved.json
 1 request, 1 service: 0 created (201), 1 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -98,7 +98,7 @@ fn reads_a_body_from_stdin_with_or_without_a_dash() {
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
     }
 }
@@ -119,7 +119,7 @@ fn a_discarded_request_exits_1() {
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -164,7 +164,7 @@ fn pretty_bodies_back_to_back_are_separate_requests() {
 {"input":"<stdin>","index":2,"service":"tigera","code":200,"trigger":null,"resolve":{"filter":"security alert","position":1,"map_key":"7"},"warnings":[]}
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -187,7 +187,7 @@ fn a_body_that_is_not_json_is_still_a_request_with_a_warning() {
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -250,7 +250,7 @@ fn folders_are_read_recursively_in_sorted_order() {
 {"input":"p/b.json","index":1,"service":"tigera","code":200,"trigger":null,"resolve":{"filter":"security alert","position":1,"map_key":"b"},"warnings":[]}
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -274,7 +274,7 @@ fn terminal_controls_in_payload_values_are_escaped() {
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -343,7 +343,7 @@ fn null_and_empty_incident_fields_are_warned_about() {
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 
     let out = Test::new()

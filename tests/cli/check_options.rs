@@ -43,7 +43,7 @@ fn both_conditions_must_hold_unless_conditions_any() {
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-        str![],
+        str![""],
     );
     let out = k8s()
         .args(&["check", "-", "--conditions", "any"])
@@ -66,7 +66,7 @@ fn both_conditions_must_hold_unless_conditions_any() {
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
     assert_eq!(title_of(&out.stdout), "Alertmanager - DiskFull");
 }
@@ -91,7 +91,7 @@ fn the_semantics_table_is_overridden_by_the_command_line() {
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-        str![],
+        str![""],
     );
     let t = Test::in_temp().file(
         "filters/k8s.toml",
@@ -116,7 +116,7 @@ fn case_sensitive_flag_turns_a_match_into_a_discard() {
 {"input":"<stdin>","index":1,"service":"tigera","code":201,"trigger":{"filter":"security alert","position":1,"urgency":"high","priority":null,"title":"Incident from Tigera","description":"{\"status\": \"FIRING\", \"alert_id\": \"1\"}","map_key":"1"},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `alert_name` not found: the title falls back to \"Incident from Tigera\""},{"kind":"description_fallback","message":"description key `description` not found: the whole payload becomes the description"}]}
 
 "#]],
-            str![],
+            str![""],
         );
     Test::new()
         .args(&["check", "--service", "tigera", "--case-sensitive", "--format", "json"])
@@ -127,7 +127,7 @@ fn case_sensitive_flag_turns_a_match_into_a_discard() {
 {"input":"<stdin>","index":1,"service":"tigera","code":202,"trigger":null,"resolve":null,"warnings":[]}
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -191,7 +191,7 @@ samples/tigera/firing.json
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -206,7 +206,7 @@ fn an_unknown_service_suggests_the_closest() {
         ])
         .expect(
             2,
-            str![],
+            str![""],
             str![[r#"
 error: --service tigerra: no service "tigerra" in filters: did you mean "tigera"?
 
@@ -229,7 +229,7 @@ fn filters_path_from_the_environment() {
 {"input":"<stdin>","index":1,"service":"k8s","code":201,"trigger":{"filter":"production","position":1,"urgency":"high","priority":"P2","title":"Incident from Alertmanager","description":"{\"status\": \"firing\", \"groupKey\": \"g\"}","map_key":"g"},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `commonLabels.alertname` not found: the title falls back to \"Incident from Alertmanager\""}]}
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -272,7 +272,7 @@ fn nested_keys_by_default_and_a_match_that_needs_them_is_fragile() {
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -294,7 +294,7 @@ fn no_nested_keys_reads_only_top_level_keys_of_that_exact_name() {
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
     // A flattened body, as Callgoose's guides advise, holds under both readings: nothing is fragile.
     Test::at(&dir)
@@ -315,7 +315,7 @@ fn no_nested_keys_reads_only_top_level_keys_of_that_exact_name() {
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
     // The same from the filter file, and --explain's JSON names the other reading's outcome.
     let t = Test::in_temp().file(
@@ -395,7 +395,7 @@ fn empty_map_value_key_or_none() {
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
     let out = Test::new()
         .args(&["check", "-", "--service", "tigera", "--format", "json"])
@@ -419,7 +419,7 @@ fn a_reading_with_an_unknown_value_is_a_located_error() {
         .stdin(FLAT_BODY)
         .expect(
             2,
-            str![],
+            str![""],
             str![[r#"
 error: unknown variant `nothing`, expected `key` or `none`
   --> filters/s.toml:13:19

@@ -87,7 +87,7 @@ fn zsh_reads_its_script_and_every_shell_has_one() {
     }
     Test::new().args(&["completions", "tcsh"]).expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: invalid value 'tcsh' for '<SHELL>'
   [possible values: bash, elvish, fish, powershell, zsh]
@@ -245,7 +245,7 @@ fn the_filters_folder_is_found_from_a_subfolder_of_the_project() {
 no findings in 2 filter files
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -263,7 +263,7 @@ fn found_filters_win_over_sqibs_filters_and_the_walk_stops_at_the_repository_roo
     std::fs::create_dir_all(inner.join(".git")).unwrap();
     Test::at(&inner).args(&["check", "-"]).stdin("{}").expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: cannot read filters from filters: No such file or directory (os error 2): no filters/ folder here or in a parent folder up to the repository root, and SQIBS_FILTERS is not set: give a filter file or folder with --filters
 

@@ -26,7 +26,7 @@ samples/troubleshooting/alertmanager.json
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -48,7 +48,7 @@ samples/sedai/open.json
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -71,7 +71,7 @@ samples/sedai/open.json
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -95,7 +95,7 @@ samples/troubleshooting/tigera-firing-uppercase.json
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -142,7 +142,7 @@ samples/tigera/resolved.json
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -196,7 +196,7 @@ fn explain_shows_the_winner_and_the_shadowed_filters() {
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -290,7 +290,7 @@ fn null_is_shown_as_null_and_quoted_items_unambiguously() {
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
     Test::at(&dir)
         .args(&["check", "-"])
@@ -306,7 +306,7 @@ fn null_is_shown_as_null_and_quoted_items_unambiguously() {
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 
     let out = Test::at(&dir)
@@ -352,7 +352,7 @@ fn quoted_keys_read_dotted_names_and_explain_says_which_of_two_keys_it_used() {
 1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
 
 "#]],
-        str![],
+        str![""],
     );
 
     let out = Test::at(&dir)
@@ -415,6 +415,6 @@ fn a_key_missing_is_suggested_with_the_quotes_that_read_it() {
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-            str![],
+            str![""],
         );
 }

@@ -25,7 +25,7 @@ fn unknown_fields_are_all_reported_in_file_order_with_suggestions() {
     )
     .expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: unknown field `urgncy` in [[filter]]
  --> filters/bad.toml:5:1
@@ -76,7 +76,7 @@ fn every_broken_limit_is_reported_with_what_is_allowed() {
     )
     .expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: unknown urgency `urgent`
  --> filters/bad.toml:3:11
@@ -160,7 +160,7 @@ fn an_unknown_field_does_not_hide_the_other_errors_of_the_file() {
     )
     .expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: unknown field `severity` in [[filter]]
  --> filters/bad.toml:4:1
@@ -250,7 +250,7 @@ fn wrong_types_and_missing_fields_of_one_filter_are_all_reported() {
     )
     .expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: missing field `urgency` or `priority`
  --> filters/bad.toml:1:1
@@ -331,7 +331,7 @@ fn a_misplaced_or_misspelt_field_is_not_also_reported_missing() {
     )
     .expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: unknown field `urgency` in [filter.trigger]
  --> filters/bad.toml:3:1
@@ -411,7 +411,7 @@ fn item_length_counts_characters_not_bytes() {
 1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -429,7 +429,7 @@ fn wrong_types_point_at_the_value() {
     )
     .expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: invalid type: string "firing", expected a sequence
  --> filters/bad.toml:5:44
@@ -456,7 +456,7 @@ fn syntax_errors_point_at_the_line() {
     )
     .expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: missing comma between array elements, expected `,`
  --> filters/bad.toml:5:1
@@ -486,7 +486,7 @@ fn missing_required_fields_and_bad_semantics_values() {
     ))
     .expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: unknown variant `some`, expected `all` or `any`
  --> filters/bad.toml:8:14
@@ -503,7 +503,7 @@ error: unknown variant `some`, expected `all` or `any`
 fn a_file_without_filters_is_an_error() {
     with_filters("service = \"empty\"\n").expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: the file has no filters
  --> filters/bad.toml:1:1
@@ -531,7 +531,7 @@ fn a_folder_loads_every_toml_file_as_a_service() {
 {"input":"<stdin>","index":1,"service":"b","code":201,"trigger":{"filter":"filter 1","position":1,"urgency":"low","priority":null,"title":"Incident from unknown source","description":"{\"k2\": \"v\"}","map_key":null},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `t` not found: the title falls back to \"Incident from unknown source\""},{"kind":"no_map_with","message":"filter \"filter 1\" has no map_with: this incident can never be resolved through the API, and every repeat creates a new one"}]}
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -544,7 +544,7 @@ fn two_files_defining_one_service_is_an_error() {
         .stdin("{}")
         .expect(
             2,
-            str![],
+            str![""],
             str![[r#"
 error: two filter files define the service "s": filters/a.toml and filters/b.toml: give one of them another `service = "..."`
 
@@ -559,7 +559,7 @@ fn a_missing_filter_path_or_an_empty_folder() {
         .stdin("{}")
         .expect(
             2,
-            str![],
+            str![""],
             str![[r#"
 error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters
 
@@ -569,7 +569,7 @@ error: cannot read filters from nope: No such file or directory (os error 2): gi
     std::fs::create_dir_all(t.dir().join("filters")).unwrap();
     t.args(&["check", "-"]).stdin("{}").expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: no filter files in filters: a filter folder holds one *.toml file per service
 
@@ -589,7 +589,7 @@ fn the_underline_lines_up_under_tabs_and_wide_characters() {
         .stdin("{}")
         .expect(
             2,
-            str![],
+            str![""],
             str![[r#"
 error: unknown urgency `urgent`
  --> filters/bad.toml:3:12
@@ -644,7 +644,7 @@ fn the_errors_of_every_file_of_a_folder_are_reported() {
         .stdin("{}")
         .expect(
             2,
-            str![],
+            str![""],
             str![[r#"
 error: unknown urgency `urgent`
  --> filters/a.toml:2:11

@@ -310,7 +310,7 @@ fn control_characters_in_filter_items_are_refused_and_never_echoed_raw() {
         .stdin("{}")
         .expect(
             2,
-            str![],
+            str![""],
             str![[r#"
 error: this item holds the control character U+001B: Callgoose's form cannot hold one
  --> filters/bad.toml:4:45

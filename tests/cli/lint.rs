@@ -132,7 +132,7 @@ warning[resolve-matches-trigger]: this resolve condition also matches the values
 0 errors, 1 warning in 1 filter file
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -231,7 +231,7 @@ fn the_shipped_filters_are_clean_against_the_shipped_samples() {
 no findings in 2 filter files
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -252,7 +252,7 @@ fn the_troubleshooting_copies_are_caught() {
 fn a_missing_path_means_lint_could_not_run() {
     Test::in_temp().args(&["lint", "nope"]).expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters
 
@@ -286,7 +286,7 @@ error[duplicate-service]: filters/a.toml already defines the service "a": `check
 1 error, 0 warnings in 2 filter files
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -303,7 +303,7 @@ fn the_same_service_in_two_filter_sets_is_fine() {
 no findings in 2 filter files
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -328,7 +328,7 @@ error[unreadable-sample]: samples/stream.jsonl#3: the envelope's `token` must be
 2 errors, 0 warnings in 1 filter file
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -394,7 +394,7 @@ warning[unhandled-sample]: samples/firing.json: no filter of any service handles
 0 errors, 2 warnings in 1 filter file
 
 "#]],
-            str![],
+            str![""],
         );
     let command = hinted_command(&out.stdout, "see why with");
     assert_eq!(command[..2], ["sqibs-filter", "check"]);
@@ -462,7 +462,7 @@ warning[null-value]: samples/c.json: title key `name` is null: the title shows t
 0 errors, 3 warnings in 1 filter file
 
 "#]],
-            str![],
+            str![""],
         );
 }
 

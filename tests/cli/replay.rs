@@ -28,7 +28,7 @@ replayed 5 requests
   unauthorized (401)              0
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -103,7 +103,7 @@ left open:
   #3 tigera: "Tigera - Port Scan Detected" [no mapping key], created by request #4, open 4m 00s
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -350,7 +350,7 @@ fn diff_filters_fails_and_names_the_mapping_key_when_a_changed_map_with_stops_re
   unauthorized (401)                     0        0
 
 "#]],
-            str![],
+            str![""],
         );
 }
 
@@ -627,7 +627,7 @@ replayed 2 requests
   unauthorized (401)              0
 
 "#]],
-            str![],
+            str![""],
         );
 }
 

@@ -31,7 +31,7 @@ fn the_command_prints_the_shipped_schemas() {
 fn an_unknown_or_missing_kind_is_a_usage_error() {
     Test::new().args(&["schema", "filter"]).expect(
         2,
-        str![],
+        str![""],
         str![[r#"
 error: invalid value 'filter' for '<FILES>'
   [possible values: filters, cases]

@@ -537,7 +537,7 @@ fn twenty_thousand_distinct_tokens_replay_in_linear_time() {
 fn an_empty_token_is_a_usage_error_naming_the_flag() {
     Test::new()
         .args(&["replay", "samples/replay/troubles.jsonl", "--token", ""])
-        .expect(2, str![], str![[r#"
+        .expect(2, str![""], str![[r#"
 error: invalid value '' for '--token <[SERVICE=]SECRET>': the token is empty (an unset variable, as in --token "$TOKEN", gives an empty one); give a token Callgoose knows, or leave --token out to replay without checking tokens
 
 For more information, try '--help'.
@@ -548,7 +548,7 @@ For more information, try '--help'.
         Test::new()
             .args(&["replay", "samples/replay/troubles.jsonl"])
             .env("SQIBS_TOKEN", blank)
-            .expect(2, str![], str![[r#"
+            .expect(2, str![""], str![[r#"
 error: SQIBS_TOKEN is set but holds no token (a CI secret that is not defined gives an empty one): give the tokens Callgoose knows, separated by white space, or unset it to replay without checking tokens
 
 "#]]);

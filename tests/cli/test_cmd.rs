@@ -69,7 +69,7 @@ hint: if the new outcomes are right, run again with --bless to write them into t
 3 passed, 1 failed
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -252,7 +252,7 @@ pass  samples/tigera/cases.toml:35  tigera lifecycle: firing, firing again, reso
 1 passed, 0 failed, 1 skipped
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -663,7 +663,7 @@ fn filters_given_on_the_command_line_must_load_even_if_unused() {
     // The shipped case files name their own filters: a mistyped --filters used to pass unnoticed.
     tigera_copy(|f| f.to_owned())
         .args(&["test", "--filters", "nope"])
-        .expect(2, str![], str![[r#"
+        .expect(2, str![""], str![[r#"
 error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters, or in the case file's `filters = "..."`
 
 "#]]);
@@ -674,7 +674,7 @@ error: cannot read filters from nope: No such file or directory (os error 2): gi
         .args(&["test"])
         .expect(
             2,
-            str![],
+            str![""],
             str![[r#"
 error: cannot read filters from nope: No such file or directory (os error 2): it comes from SQIBS_FILTERS; set that to an existing filter file or folder, or give one with --filters
 
@@ -1031,7 +1031,7 @@ not exercised by any case:
 2 passed, 0 failed
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
@@ -1055,7 +1055,7 @@ not exercised by any case:
 1 passed, 0 failed
 
 "#]],
-        str![],
+        str![""],
     );
 }
 
