@@ -4,22 +4,24 @@
 
 use crate::support::Test;
 use crate::test_cmd::expect_timed;
+use snapbox::str;
 
 #[test]
 fn the_documented_example_passes_with_the_fallback_title_and_the_whole_payload() {
     expect_timed(
         Test::new().args(&["test", "samples/callgoose-example", "--deny-uncovered"]),
         0,
-        r#"
-        pass  samples/callgoose-example/cases.toml:6  example: content holding both items creates an incident with the fallback title  (T)
-        pass  samples/callgoose-example/cases.toml:23  example: without a from parameter the title names no source  (T)
-        pass  samples/callgoose-example/cases.toml:32  example: a title containing complete resolves the incident mapped to its id  (T)
-        pass  samples/callgoose-example/cases.toml:42  example: content holding only one of the ANDed items is discarded  (T)
-        pass  samples/callgoose-example/cases.toml:51  example: trigger, repeat and resolve make one incident that closes  (T)
+        str![[r#"
+pass  samples/callgoose-example/cases.toml:6  example: content holding both items creates an incident with the fallback title  (T)
+pass  samples/callgoose-example/cases.toml:23  example: without a from parameter the title names no source  (T)
+pass  samples/callgoose-example/cases.toml:32  example: a title containing complete resolves the incident mapped to its id  (T)
+pass  samples/callgoose-example/cases.toml:42  example: content holding only one of the ANDed items is discarded  (T)
+pass  samples/callgoose-example/cases.toml:51  example: trigger, repeat and resolve make one incident that closes  (T)
 
-        5 passed, 0 failed
-        "#,
-        "",
+5 passed, 0 failed
+
+"#]],
+        str![""],
     );
     Test::new()
         .args(&[
@@ -30,20 +32,21 @@ fn the_documented_example_passes_with_the_fallback_title_and_the_whole_payload()
         ])
         .expect(
             0,
-            r#"
-            samples/callgoose-example/trigger.json
-              callgoose-example: 201 creates an incident
-                filter       #1 "content"
-                urgency      high
-                title        Incident from unknown source
-                description  {"id": "1001", "title": "Backup started", "content": "This is content"}
-                map key      1001
-                resolve      no resolve part matched
-                fragile: with case-sensitive matching this would be 202 discarded; the result depends on a reading Callgoose does not document
+            str![[r#"
+samples/callgoose-example/trigger.json
+  callgoose-example: 201 creates an incident
+    filter       #1 "content"
+    urgency      high
+    title        Incident from unknown source
+    description  {"id": "1001", "title": "Backup started", "content": "This is content"}
+    map key      1001
+    resolve      no resolve part matched
+    fragile: with case-sensitive matching this would be 202 discarded; the result depends on a reading Callgoose does not document
 
-            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
-            "#,
-            "",
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
+
+"#]],
+            str![""],
         );
 }
 
@@ -58,18 +61,19 @@ fn the_documented_example_is_lint_clean_but_for_its_redundant_item() {
         ])
         .expect(
             0,
-            r#"
-            warning[redundant-item]: "this" is part of "this is content" (items 1 and 2)
-              --> samples/callgoose-example/filters.toml:18:65
-               |
-            18 | conditions = [{ key = "content", contains = ["this is content", "this"] }]
-               |                                                                 ^^^^^^
-               = note: in filter #1 "content"
-               = help: items are ANDed: a value containing the longer item contains the shorter; keep the longer
+            str![[r#"
+warning[redundant-item]: "this" is part of "this is content" (items 1 and 2)
+  --> samples/callgoose-example/filters.toml:18:65
+   |
+18 | conditions = [{ key = "content", contains = ["this is content", "this"] }]
+   |                                                                 ^^^^^^
+   = note: in filter #1 "content"
+   = help: items are ANDed: a value containing the longer item contains the shorter; keep the longer
 
-            0 errors, 1 warning in 1 filter file
-            "#,
-            "",
+0 errors, 1 warning in 1 filter file
+
+"#]],
+            str![""],
         );
 }
 
@@ -80,22 +84,23 @@ const TEXT: &str = "samples/catch-all/disk-full.txt";
 fn a_text_body_through_a_catch_all_creates_an_incident_in_check() {
     Test::new().args(&["check"]).args(&CATCH_ALL).args(&[TEXT]).expect(
         0,
-        r#"
-        samples/catch-all/disk-full.txt
-          catch-all: 201 creates an incident
-            filter       #1 "anything"
-            urgency      low
-            priority     P4
-            title        Incident from backup-script
-            description  backup of /srv failed: disk full on backup-1
-            map key      none: the incident can never be resolved through the API
-            resolve      no resolve part matched
-            warning: the body is not JSON (line 1, column 1: expected value): it is taken as text, and no key can be read from it
-            warning: mapping key `job` not found: this incident can never be resolved through the API, and every repeat creates a new one
+        str![[r#"
+samples/catch-all/disk-full.txt
+  catch-all: 201 creates an incident
+    filter       #1 "anything"
+    urgency      low
+    priority     P4
+    title        Incident from backup-script
+    description  backup of /srv failed: disk full on backup-1
+    map key      none: the incident can never be resolved through the API
+    resolve      no resolve part matched
+    warning: the body is not JSON (line 1, column 1: expected value): it is taken as text, and no key can be read from it
+    warning: mapping key `job` not found: this incident can never be resolved through the API, and every repeat creates a new one
 
-        1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
-        "#,
-        "",
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
+
+"#]],
+        str![""],
     );
     let out = Test::new()
         .args(&["check", "--format", "json", "--explain"])
@@ -128,14 +133,15 @@ fn a_text_body_through_a_catch_all_creates_an_incident_in_test() {
     expect_timed(
         Test::new().args(&["test", "samples/catch-all", "--deny-uncovered"]),
         0,
-        r#"
-        pass  samples/catch-all/cases.toml:5  catch-all: a text body creates an incident titled from its sender, the text as description  (T)
-        pass  samples/catch-all/cases.toml:21  catch-all: a JSON body of any shape creates one too  (T)
-        pass  samples/catch-all/cases.toml:32  catch-all: every text repeat is a new incident, JSON repeats fold on their job  (T)
+        str![[r#"
+pass  samples/catch-all/cases.toml:5  catch-all: a text body creates an incident titled from its sender, the text as description  (T)
+pass  samples/catch-all/cases.toml:21  catch-all: a JSON body of any shape creates one too  (T)
+pass  samples/catch-all/cases.toml:32  catch-all: every text repeat is a new incident, JSON repeats fold on their job  (T)
 
-        3 passed, 0 failed
-        "#,
-        "",
+3 passed, 0 failed
+
+"#]],
+        str![""],
     );
 }
 
@@ -147,27 +153,28 @@ fn a_text_body_through_a_catch_all_creates_an_incident_in_replay() {
         .args(&[TEXT, TEXT, "samples/catch-all/nightly.json"])
         .expect(
             0,
-            r#"
-               #1  samples/catch-all/disk-full.txt  201 catch-all: created incident #1 "Incident from backup-script" [no mapping key] P4
-               #2  samples/catch-all/disk-full.txt  201 catch-all: created incident #2 "Incident from backup-script" [no mapping key] P4
-               #3  samples/catch-all/nightly.json  201 catch-all: created incident #3 "Incident from backup-script" [nightly] P4
+            str![[r#"
+   #1  samples/catch-all/disk-full.txt  201 catch-all: created incident #1 "Incident from backup-script" [no mapping key] P4
+   #2  samples/catch-all/disk-full.txt  201 catch-all: created incident #2 "Incident from backup-script" [no mapping key] P4
+   #3  samples/catch-all/nightly.json  201 catch-all: created incident #3 "Incident from backup-script" [nightly] P4
 
-            replayed 3 requests
-              incidents created               3
-              duplicates folded               0
-              resolved                        0
-              left open                       3
-              discarded (202)                 0
-              resolves with no open incident  0
-              resolves with no mapping value  0
-              triggers without a mapping key  2
-              unauthorized (401)              0
-            left open:
-              #1 catch-all: "Incident from backup-script" [no mapping key], created by request #1
-              #2 catch-all: "Incident from backup-script" [no mapping key], created by request #2
-              #3 catch-all: "Incident from backup-script" [nightly], created by request #3
-            "#,
-            "",
+replayed 3 requests
+  incidents created               3
+  duplicates folded               0
+  resolved                        0
+  left open                       3
+  discarded (202)                 0
+  resolves with no open incident  0
+  resolves with no mapping value  0
+  triggers without a mapping key  2
+  unauthorized (401)              0
+left open:
+  #1 catch-all: "Incident from backup-script" [no mapping key], created by request #1
+  #2 catch-all: "Incident from backup-script" [no mapping key], created by request #2
+  #3 catch-all: "Incident from backup-script" [nightly], created by request #3
+
+"#]],
+            str![""],
         );
     // A captured text/plain request: its own `from` names the source.
     let out = Test::new()
@@ -207,26 +214,27 @@ fn lint_warns_that_a_catch_all_takes_every_request_and_shadows_what_follows() {
         .args(&["lint"])
         .expect(
             1,
-            r#"
-            warning[catch-all]: this trigger has no conditions: every request the service receives creates an incident, bodies that are not JSON included
-             --> filters/any.toml:5:14
-              |
-            5 | conditions = []
-              |              ^^
-              = note: in filter #1 "everything"
-              = help: keep a catch-all only as the last filter, for what no other filter takes (it is the only way to take a body that is not JSON); otherwise add a condition such as { key = "status", contains = ["firing"] }
+            str![[r#"
+warning[catch-all]: this trigger has no conditions: every request the service receives creates an incident, bodies that are not JSON included
+ --> filters/any.toml:5:14
+  |
+5 | conditions = []
+  |              ^^
+  = note: in filter #1 "everything"
+  = help: keep a catch-all only as the last filter, for what no other filter takes (it is the only way to take a body that is not JSON); otherwise add a condition such as { key = "status", contains = ["firing"] }
 
-            error[shadowed-filter]: this filter can never fire: filter #1 "everything" comes first and holds whenever it does
-              --> filters/any.toml:11:14
-               |
-            11 | conditions = [{ key = "status", contains = ["firing"] }]
-               |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
-               = note: in filter #2 "firing"
-               = help: the first filter that holds wins: move the narrower filter above the broader one
+error[shadowed-filter]: this filter can never fire: filter #1 "everything" comes first and holds whenever it does
+  --> filters/any.toml:11:14
+   |
+11 | conditions = [{ key = "status", contains = ["firing"] }]
+   |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+   = note: in filter #2 "firing"
+   = help: the first filter that holds wins: move the narrower filter above the broader one
 
-            1 error, 1 warning in 1 filter file
-            "#,
-            "",
+1 error, 1 warning in 1 filter file
+
+"#]],
+            str![""],
         );
 }
 
@@ -314,18 +322,19 @@ fn an_empty_map_with_is_no_map_with_for_lint() {
         .args(&["lint"])
         .expect(
             1,
-            r#"
-            error[resolve-without-map-with]: the resolve part is on, but the trigger has no map_with: nothing it creates can ever be resolved
-              --> filters/f.toml:10:15
-               |
-            10 | mapped_with = "id"
-               |               ^^^^
-               = note: in filter #1 "filter 1"
-               = help: add map_with = "id" to [filter.trigger]
+            str![[r#"
+error[resolve-without-map-with]: the resolve part is on, but the trigger has no map_with: nothing it creates can ever be resolved
+  --> filters/f.toml:10:15
+   |
+10 | mapped_with = "id"
+   |               ^^^^
+   = note: in filter #1 "filter 1"
+   = help: add map_with = "id" to [filter.trigger]
 
-            1 error, 0 warnings in 1 filter file
-            "#,
-            "",
+1 error, 0 warnings in 1 filter file
+
+"#]],
+            str![""],
         );
 }
 
@@ -347,27 +356,29 @@ fn a_priority_sets_the_urgency_and_is_shown() {
     };
     t().args(&["check", "-"]).expect(
         0,
-        r#"
-        <stdin>
-          p: 201 creates an incident
-            filter       #1 "disk"
-            urgency      high
-            priority     P2
-            title        Incident from unknown source
-            description  {"status": "firing", "id": "a"}
-            map key      a
-            resolve      no resolve part matched
+        str![[r#"
+<stdin>
+  p: 201 creates an incident
+    filter       #1 "disk"
+    urgency      high
+    priority     P2
+    title        Incident from unknown source
+    description  {"status": "firing", "id": "a"}
+    map key      a
+    resolve      no resolve part matched
 
-        1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
-        "#,
-        "",
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
+
+"#]],
+        str![""],
     );
     t().args(&["check", "-", "--format", "json"]).expect(
         0,
-        r#"
-        {"input":"<stdin>","index":1,"service":"p","code":201,"trigger":{"filter":"disk","position":1,"urgency":"high","priority":"P2","title":"Incident from unknown source","description":"{\"status\": \"firing\", \"id\": \"a\"}","map_key":"a"},"resolve":null,"warnings":[]}
-        "#,
-        "",
+        str![[r#"
+{"input":"<stdin>","index":1,"service":"p","code":201,"trigger":{"filter":"disk","position":1,"urgency":"high","priority":"P2","title":"Incident from unknown source","description":"{\"status\": \"firing\", \"id\": \"a\"}","map_key":"a"},"resolve":null,"warnings":[]}
+
+"#]],
+        str![""],
     );
 }
 
@@ -382,16 +393,17 @@ fn a_priority_that_disagrees_with_the_urgency_is_a_load_error() {
         .stdin("{}")
         .expect(
             2,
-            "",
-            r#"
-            error: `priority = "P2"` pages with high urgency, but `urgency = "low"`
-             --> filters/p.toml:4:12
-              |
-            4 | priority = "P2"
-              |            ^^^^
-              = note: in filter #1 "disk"
-              = help: give the priority alone (it sets the urgency), or an urgency that agrees with it
-            "#,
+            str![""],
+            str![[r#"
+error: `priority = "P2"` pages with high urgency, but `urgency = "low"`
+ --> filters/p.toml:4:12
+  |
+4 | priority = "P2"
+  |            ^^^^
+  = note: in filter #1 "disk"
+  = help: give the priority alone (it sets the urgency), or an urgency that agrees with it
+
+"#]],
         );
 }
 
@@ -417,12 +429,13 @@ fn test_expects_the_priority_and_bless_writes_it() {
     expect_timed(
         Test::at(&dir).args(&["test", "cases.toml"]),
         0,
-        "
-        pass  cases.toml:3  firing  (T)
+        str![[r#"
+pass  cases.toml:3  firing  (T)
 
-        1 passed, 0 failed
-        ",
-        "",
+1 passed, 0 failed
+
+"#]],
+        str![""],
     );
     std::fs::write(
         dir.join("cases.toml"),

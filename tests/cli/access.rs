@@ -3,6 +3,7 @@
 //! and `test` scenarios; and the process endpoint's documented response body. No token ever shows.
 
 use crate::support::{Output, Test, json_lines};
+use snapbox::str;
 
 const TRAFFIC: &str = "samples/access/traffic.jsonl";
 const FILTERS: &str = "samples/access/filters";
@@ -29,29 +30,30 @@ fn a_scoped_token_reaches_its_service_only_and_the_others_are_refused() {
         .args(&["--token", ALERTS, "--token", AUDIT, "--token", GLOBAL])
         .expect(
             0,
-            r#"
-               #1  samples/access/traffic.jsonl#1  201 alerts: created incident #1 "Monitor - Disk full" [disk-1] P2
-               #2  samples/access/traffic.jsonl#2  401 unauthorized: the request carries no API token
-               #3  samples/access/traffic.jsonl#3  403 forbidden: the request's API token is none Callgoose knows
-               #4  samples/access/traffic.jsonl#4  202 discarded
-               #5  samples/access/traffic.jsonl#5  201 alerts: created incident #2 "Monitor - CPU hot" [cpu-2] P2
-               #6  samples/access/traffic.jsonl#6  200 alerts: resolved incident #1 after 10m 00s
+            str![[r#"
+   #1  samples/access/traffic.jsonl#1  201 alerts: created incident #1 "Monitor - Disk full" [disk-1] P2
+   #2  samples/access/traffic.jsonl#2  401 unauthorized: the request carries no API token
+   #3  samples/access/traffic.jsonl#3  403 forbidden: the request's API token is none Callgoose knows
+   #4  samples/access/traffic.jsonl#4  202 discarded
+   #5  samples/access/traffic.jsonl#5  201 alerts: created incident #2 "Monitor - CPU hot" [cpu-2] P2
+   #6  samples/access/traffic.jsonl#6  200 alerts: resolved incident #1 after 10m 00s
 
-            replayed 6 requests
-              incidents created               2
-              duplicates folded               0
-              resolved                        1
-              left open                       1
-              discarded (202)                 1
-              resolves with no open incident  0
-              resolves with no mapping value  0
-              triggers without a mapping key  0
-              unauthorized (401)              1
-              forbidden (403)                 1
-            left open:
-              #2 alerts: "Monitor - CPU hot" [cpu-2], created by request #5, open 6m 00s
-            "#,
-            "",
+replayed 6 requests
+  incidents created               2
+  duplicates folded               0
+  resolved                        1
+  left open                       1
+  discarded (202)                 1
+  resolves with no open incident  0
+  resolves with no mapping value  0
+  triggers without a mapping key  0
+  unauthorized (401)              1
+  forbidden (403)                 1
+left open:
+  #2 alerts: "Monitor - CPU hot" [cpu-2], created by request #5, open 6m 00s
+
+"#]],
+            str![""],
         );
     hides_every_token(&out.stdout);
 }
@@ -209,8 +211,11 @@ fn a_token_whose_scope_names_no_service_is_global_with_a_note_that_never_quotes_
         .args(&["replay", TRAFFIC, "--filters", FILTERS, "--token", "alerts="])
         .expect(
             2,
-            "",
-            "error: token #1 is `alerts=` with no secret after it (an unset variable, as in alerts=$TOKEN, gives one); give the token Callgoose knows for alerts\n",
+            str![""],
+            str![[r#"
+error: token #1 is `alerts=` with no secret after it (an unset variable, as in alerts=$TOKEN, gives one); give the token Callgoose knows for alerts
+
+"#]],
         );
 }
 
@@ -222,20 +227,24 @@ fn check_leaves_a_disabled_service_out_and_shows_a_suppressed_incident() {
         .stdin(body)
         .expect(
             1,
-            r#"
-            <stdin>
-              alerts: 202 in maintenance: the incident it would create is suppressed
-                filter       #1 "alert"
-                urgency      high
-                priority     P2
-                title        Monitor - Disk full
-                description  {"status": "firing", "id": "disk-1", "title": "Disk full"}
-                map key      disk-1
-                resolve      no resolve part matched
+            str![[r#"
+<stdin>
+  alerts: 202 in maintenance: the incident it would create is suppressed
+    filter       #1 "alert"
+    urgency      high
+    priority     P2
+    title        Monitor - Disk full
+    description  {"status": "firing", "id": "disk-1", "title": "Disk full"}
+    map key      disk-1
+    resolve      no resolve part matched
 
-            1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202) (1 suppressed: maintenance)
-            "#,
-            "note: service \"audit\" is disabled (state = \"disabled\" in samples/access/filters/audit.toml): it evaluates nothing\n",
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202) (1 suppressed: maintenance)
+
+"#]],
+            str![[r#"
+note: service "audit" is disabled (state = "disabled" in samples/access/filters/audit.toml): it evaluates nothing
+
+"#]],
         );
     let out = Test::new()
         .args(&[
@@ -268,11 +277,19 @@ fn check_leaves_a_disabled_service_out_and_shows_a_suppressed_incident() {
 #[test]
 fn maintenance_must_name_a_loaded_service() {
     Test::new()
-        .args(&["check", "samples/tigera/firing.json", "--maintenance", "tigerra"])
+        .args(&[
+            "check",
+            "samples/tigera/firing.json",
+            "--maintenance",
+            "tigerra",
+        ])
         .expect(
             2,
-            "",
-            "error: --maintenance tigerra: no service \"tigerra\" in filters: did you mean \"tigera\"?\n",
+            str![""],
+            str![[r#"
+error: --maintenance tigerra: no service "tigerra" in filters: did you mean "tigera"?
+
+"#]],
         );
     let out = Test::new()
         .args(&["test", "samples/access", "--maintenance", "nope"])

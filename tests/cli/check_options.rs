@@ -1,4 +1,5 @@
 use crate::support::Test;
+use snapbox::str;
 
 const TWO_CONDITIONS: &str = r#"
     service = "k8s"
@@ -33,37 +34,39 @@ fn title_of(out: &str) -> &str {
 fn both_conditions_must_hold_unless_conditions_any() {
     k8s().args(&["check", "-"]).stdin(STAGING_FIRING).expect(
         1,
-        r#"
-        <stdin>
-          k8s: 202 discarded: no filter matched
-            near miss #1 "production": `alerts[0].labels.namespace` is "staging", which lacks "prod"
-            fragile: with conditions = "any" this would be 201 via filter #1 "production"; the result depends on a reading Callgoose does not document
+        str![[r#"
+<stdin>
+  k8s: 202 discarded: no filter matched
+    near miss #1 "production": `alerts[0].labels.namespace` is "staging", which lacks "prod"
+    fragile: with conditions = "any" this would be 201 via filter #1 "production"; the result depends on a reading Callgoose does not document
 
-        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
-        "#,
-        "",
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
+
+"#]],
+        str![""],
     );
     let out = k8s()
         .args(&["check", "-", "--conditions", "any"])
         .stdin(STAGING_FIRING)
         .expect(
             0,
-            r#"
-            <stdin>
-              k8s: 201 creates an incident
-                filter       #1 "production"
-                urgency      high
-                priority     P2
-                title        Alertmanager - DiskFull
-                description  {"status": "firing", "groupKey": "g1", "commonLabels": {"alertname": "DiskFull"}, "alerts": [{"label … (31 more characters; --full shows all)
-                map key      g1
-                resolve      no resolve part matched
-                fragile: with conditions = "all" this would be 202 discarded; the result depends on a reading Callgoose does not document
-                fragile: with nested_keys = false this would be 201 via filter #1 "production" with title "Incident from Alertmanager"; the result depends on a reading Callgoose does not document
+            str![[r#"
+<stdin>
+  k8s: 201 creates an incident
+    filter       #1 "production"
+    urgency      high
+    priority     P2
+    title        Alertmanager - DiskFull
+    description  {"status": "firing", "groupKey": "g1", "commonLabels": {"alertname": "DiskFull"}, "alerts": [{"label … (31 more characters; --full shows all)
+    map key      g1
+    resolve      no resolve part matched
+    fragile: with conditions = "all" this would be 202 discarded; the result depends on a reading Callgoose does not document
+    fragile: with nested_keys = false this would be 201 via filter #1 "production" with title "Incident from Alertmanager"; the result depends on a reading Callgoose does not document
 
-            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
-            "#,
-            "",
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
+
+"#]],
+            str![""],
         );
     assert_eq!(title_of(&out.stdout), "Alertmanager - DiskFull");
 }
@@ -78,16 +81,17 @@ fn the_semantics_table_is_overridden_by_the_command_line() {
     // any: one condition is enough, but case-sensitive: FIRING is not firing, prod not in staging.
     t.args(&["check", "-"]).stdin(&body).expect(
         1,
-        r#"
-        <stdin>
-          k8s: 202 discarded: no filter matched
-            near miss #1 "production": `status` is "FIRING", which lacks "firing"
-              hint: "firing" would match but for case: matching is case-sensitive here; write the item as the payload does
-            fragile: with case-insensitive matching this would be 201 via filter #1 "production"; the result depends on a reading Callgoose does not document
+        str![[r#"
+<stdin>
+  k8s: 202 discarded: no filter matched
+    near miss #1 "production": `status` is "FIRING", which lacks "firing"
+      hint: "firing" would match but for case: matching is case-sensitive here; write the item as the payload does
+    fragile: with case-insensitive matching this would be 201 via filter #1 "production"; the result depends on a reading Callgoose does not document
 
-        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
-        "#,
-        "",
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
+
+"#]],
+        str![""],
     );
     let t = Test::in_temp().file(
         "filters/k8s.toml",
@@ -108,18 +112,22 @@ fn case_sensitive_flag_turns_a_match_into_a_discard() {
         .stdin(body)
         .expect(
             0,
-            r#"{"input":"<stdin>","index":1,"service":"tigera","code":201,"trigger":{"filter":"security alert","position":1,"urgency":"high","priority":null,"title":"Incident from Tigera","description":"{\"status\": \"FIRING\", \"alert_id\": \"1\"}","map_key":"1"},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `alert_name` not found: the title falls back to \"Incident from Tigera\""},{"kind":"description_fallback","message":"description key `description` not found: the whole payload becomes the description"}]}
-            "#,
-            "",
+            str![[r#"
+{"input":"<stdin>","index":1,"service":"tigera","code":201,"trigger":{"filter":"security alert","position":1,"urgency":"high","priority":null,"title":"Incident from Tigera","description":"{\"status\": \"FIRING\", \"alert_id\": \"1\"}","map_key":"1"},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `alert_name` not found: the title falls back to \"Incident from Tigera\""},{"kind":"description_fallback","message":"description key `description` not found: the whole payload becomes the description"}]}
+
+"#]],
+            str![""],
         );
     Test::new()
         .args(&["check", "--service", "tigera", "--case-sensitive", "--format", "json"])
         .stdin(body)
         .expect(
             1,
-            r#"{"input":"<stdin>","index":1,"service":"tigera","code":202,"trigger":null,"resolve":null,"warnings":[]}
-            "#,
-            "",
+            str![[r#"
+{"input":"<stdin>","index":1,"service":"tigera","code":202,"trigger":null,"resolve":null,"warnings":[]}
+
+"#]],
+            str![""],
         );
 }
 
@@ -155,34 +163,35 @@ fn full_shows_the_whole_description() {
         .args(&["check", "samples/tigera/firing.json", "--service", "sedai", "--full"])
         .expect(
             0,
-            r#"
-            samples/tigera/firing.json
-              sedai: 201 creates an incident
-                filter       #2 "firing"
-                urgency      high
-                title        Incident from Sedai
-                description  {
-                               "status": "firing",
-                               "alert_name": "Suspicious Lateral Movement",
-                               "alert_id": "tigera-sec-001",
-                               "severity": "high",
-                               "description": "Unmatched flow detected from pod 'frontend' to 'db-internal'",
-                               "timestamp": "2026-04-17T12:00:00Z",
-                               "labels": {
-                                 "namespace": "production",
-                                 "cluster": "aws-us-east-1"
-                               }
-                             }
-                map key      none: the incident can never be resolved through the API
-                resolve      no resolve part matched
-                warning: title key `title` not found: the title falls back to "Incident from Sedai"
-                warning: description key `message` not found: the whole payload becomes the description
-                warning: mapping key `eventId` not found: this incident can never be resolved through the API, and every repeat creates a new one
-                fragile: with case-sensitive matching this would be 202 discarded; the result depends on a reading Callgoose does not document
+            str![[r#"
+samples/tigera/firing.json
+  sedai: 201 creates an incident
+    filter       #2 "firing"
+    urgency      high
+    title        Incident from Sedai
+    description  {
+                   "status": "firing",
+                   "alert_name": "Suspicious Lateral Movement",
+                   "alert_id": "tigera-sec-001",
+                   "severity": "high",
+                   "description": "Unmatched flow detected from pod 'frontend' to 'db-internal'",
+                   "timestamp": "2026-04-17T12:00:00Z",
+                   "labels": {
+                     "namespace": "production",
+                     "cluster": "aws-us-east-1"
+                   }
+                 }
+    map key      none: the incident can never be resolved through the API
+    resolve      no resolve part matched
+    warning: title key `title` not found: the title falls back to "Incident from Sedai"
+    warning: description key `message` not found: the whole payload becomes the description
+    warning: mapping key `eventId` not found: this incident can never be resolved through the API, and every repeat creates a new one
+    fragile: with case-sensitive matching this would be 202 discarded; the result depends on a reading Callgoose does not document
 
-            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
-            "#,
-            "",
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
+
+"#]],
+            str![""],
         );
 }
 
@@ -197,8 +206,11 @@ fn an_unknown_service_suggests_the_closest() {
         ])
         .expect(
             2,
-            "",
-            "error: --service tigerra: no service \"tigerra\" in filters: did you mean \"tigera\"?\n",
+            str![""],
+            str![[r#"
+error: --service tigerra: no service "tigerra" in filters: did you mean "tigera"?
+
+"#]],
         );
 }
 
@@ -213,9 +225,11 @@ fn filters_path_from_the_environment() {
         .stdin(r#"{"status": "firing", "groupKey": "g"}"#)
         .expect(
             0,
-            r#"{"input":"<stdin>","index":1,"service":"k8s","code":201,"trigger":{"filter":"production","position":1,"urgency":"high","priority":"P2","title":"Incident from Alertmanager","description":"{\"status\": \"firing\", \"groupKey\": \"g\"}","map_key":"g"},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `commonLabels.alertname` not found: the title falls back to \"Incident from Alertmanager\""}]}
-            "#,
-            "",
+            str![[r#"
+{"input":"<stdin>","index":1,"service":"k8s","code":201,"trigger":{"filter":"production","position":1,"urgency":"high","priority":"P2","title":"Incident from Alertmanager","description":"{\"status\": \"firing\", \"groupKey\": \"g\"}","map_key":"g"},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `commonLabels.alertname` not found: the title falls back to \"Incident from Alertmanager\""}]}
+
+"#]],
+            str![""],
         );
 }
 
@@ -244,20 +258,21 @@ fn nested_keys_by_default_and_a_match_that_needs_them_is_fragile() {
         .stdin(NESTED_BODY)
         .expect(
             0,
-            r#"
-            <stdin>
-              am: 201 creates an incident
-                filter       #1 "firing"
-                urgency      high
-                title        Alertmanager - DiskFull
-                description  {"groupKey": "g1", "commonLabels": {"severity": "critical", "alertname": "DiskFull"}}
-                map key      g1
-                resolve      no resolve part matched
-                fragile: with nested_keys = false this would be 202 discarded; the result depends on a reading Callgoose does not document
+            str![[r#"
+<stdin>
+  am: 201 creates an incident
+    filter       #1 "firing"
+    urgency      high
+    title        Alertmanager - DiskFull
+    description  {"groupKey": "g1", "commonLabels": {"severity": "critical", "alertname": "DiskFull"}}
+    map key      g1
+    resolve      no resolve part matched
+    fragile: with nested_keys = false this would be 202 discarded; the result depends on a reading Callgoose does not document
 
-            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
-            "#,
-            "",
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
+
+"#]],
+            str![""],
         );
 }
 
@@ -269,16 +284,17 @@ fn no_nested_keys_reads_only_top_level_keys_of_that_exact_name() {
         .stdin(NESTED_BODY)
         .expect(
             1,
-            r#"
-            <stdin>
-              am: 202 discarded: no filter matched
-                near miss #1 "firing": `commonLabels.severity` is not in the payload
-                  hint: `commonLabels.severity` is found only as the nested path `"commonLabels"."severity"`, and keys do not nest here (nested_keys = false): only a top-level key of that exact name is read; have the sender flatten the body, or switch nested keys on
-                fragile: with nested_keys = true this would be 201 via filter #1 "firing"; the result depends on a reading Callgoose does not document
+            str![[r#"
+<stdin>
+  am: 202 discarded: no filter matched
+    near miss #1 "firing": `commonLabels.severity` is not in the payload
+      hint: `commonLabels.severity` is found only as the nested path `"commonLabels"."severity"`, and keys do not nest here (nested_keys = false): only a top-level key of that exact name is read; have the sender flatten the body, or switch nested keys on
+    fragile: with nested_keys = true this would be 201 via filter #1 "firing"; the result depends on a reading Callgoose does not document
 
-            1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
-            "#,
-            "",
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
+
+"#]],
+            str![""],
         );
     // A flattened body, as Callgoose's guides advise, holds under both readings: nothing is fragile.
     Test::at(&dir)
@@ -286,19 +302,20 @@ fn no_nested_keys_reads_only_top_level_keys_of_that_exact_name() {
         .stdin(FLAT_BODY)
         .expect(
             0,
-            r#"
-            <stdin>
-              am: 201 creates an incident
-                filter       #1 "firing"
-                urgency      high
-                title        Alertmanager - DiskFull
-                description  {"groupKey": "g1", "commonLabels.severity": "critical", "commonLabels.alertname": "DiskFull"}
-                map key      g1
-                resolve      no resolve part matched
+            str![[r#"
+<stdin>
+  am: 201 creates an incident
+    filter       #1 "firing"
+    urgency      high
+    title        Alertmanager - DiskFull
+    description  {"groupKey": "g1", "commonLabels.severity": "critical", "commonLabels.alertname": "DiskFull"}
+    map key      g1
+    resolve      no resolve part matched
 
-            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
-            "#,
-            "",
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
+
+"#]],
+            str![""],
         );
     // The same from the filter file, and --explain's JSON names the other reading's outcome.
     let t = Test::in_temp().file(
@@ -363,21 +380,22 @@ fn empty_map_value_key_or_none() {
         .stdin(body)
         .expect(
             0,
-            r#"
-            <stdin>
-              tigera: 201 creates an incident
-                filter       #1 "security alert"
-                urgency      high
-                title        Tigera - A
-                description  d
-                map key      none: the incident can never be resolved through the API
-                resolve      no resolve part matched
-                warning: mapping key `alert_id` is empty, which is no mapping value here (empty_map_value = "none"): nothing can be mapped or resolved by it; map on a key that identifies the alert
-                fragile: with empty_map_value = "key" this would be 201 via filter #1 "security alert" with mapping value ""; the result depends on a reading Callgoose does not document
+            str![[r#"
+<stdin>
+  tigera: 201 creates an incident
+    filter       #1 "security alert"
+    urgency      high
+    title        Tigera - A
+    description  d
+    map key      none: the incident can never be resolved through the API
+    resolve      no resolve part matched
+    warning: mapping key `alert_id` is empty, which is no mapping value here (empty_map_value = "none"): nothing can be mapped or resolved by it; map on a key that identifies the alert
+    fragile: with empty_map_value = "key" this would be 201 via filter #1 "security alert" with mapping value ""; the result depends on a reading Callgoose does not document
 
-            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
-            "#,
-            "",
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
+
+"#]],
+            str![""],
         );
     let out = Test::new()
         .args(&["check", "-", "--service", "tigera", "--format", "json"])
@@ -401,14 +419,15 @@ fn a_reading_with_an_unknown_value_is_a_located_error() {
         .stdin(FLAT_BODY)
         .expect(
             2,
-            "",
-            r#"
-            error: unknown variant `nothing`, expected `key` or `none`
-              --> filters/s.toml:13:19
-               |
-            13 | empty_map_value = "nothing"
-               |                   ^^^^^^^^^
-               = help: see the filter-file format in the README
-            "#,
+            str![""],
+            str![[r#"
+error: unknown variant `nothing`, expected `key` or `none`
+  --> filters/s.toml:13:19
+   |
+13 | empty_map_value = "nothing"
+   |                   ^^^^^^^^^
+   = help: see the filter-file format in the README
+
+"#]],
         );
 }

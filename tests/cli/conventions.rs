@@ -3,6 +3,7 @@
 //! found from a subfolder of the project.
 
 use crate::support::{Test, tool};
+use snapbox::str;
 use sqibs_filter::cli::help;
 use std::path::Path;
 use std::process::Command;
@@ -73,15 +74,16 @@ fn zsh_reads_its_script_and_every_shell_has_one() {
     }
     Test::new().args(&["completions", "tcsh"]).expect(
         2,
-        "",
-        "
-        error: invalid value 'tcsh' for '<SHELL>'
-          [possible values: bash, elvish, fish, powershell, zsh]
+        str![""],
+        str![[r#"
+error: invalid value 'tcsh' for '<SHELL>'
+  [possible values: bash, elvish, fish, powershell, zsh]
 
-          tip: a similar value exists: 'zsh'
+  tip: a similar value exists: 'zsh'
 
-        For more information, try '--help'.
-        ",
+For more information, try '--help'.
+
+"#]],
     );
 }
 
@@ -224,9 +226,14 @@ fn the_filters_folder_is_found_from_a_subfolder_of_the_project() {
         "{}",
         out.stdout
     );
-    Test::at(&sub)
-        .args(&["lint"])
-        .expect(0, "no findings in 2 filter files\n", "");
+    Test::at(&sub).args(&["lint"]).expect(
+        0,
+        str![[r#"
+no findings in 2 filter files
+
+"#]],
+        str![""],
+    );
 }
 
 #[test]
@@ -243,8 +250,11 @@ fn found_filters_win_over_sqibs_filters_and_the_walk_stops_at_the_repository_roo
     std::fs::create_dir_all(inner.join(".git")).unwrap();
     Test::at(&inner).args(&["check", "-"]).stdin("{}").expect(
         2,
-        "",
-        "error: cannot read filters from filters: No such file or directory (os error 2): no filters/ folder here or in a parent folder up to the repository root, and SQIBS_FILTERS is not set: give a filter file or folder with --filters\n",
+        str![""],
+        str![[r#"
+error: cannot read filters from filters: No such file or directory (os error 2): no filters/ folder here or in a parent folder up to the repository root, and SQIBS_FILTERS is not set: give a filter file or folder with --filters
+
+"#]],
     );
     let out = Test::at(&inner)
         .env("SQIBS_FILTERS", "../../filters/tigera.toml")

@@ -1,4 +1,5 @@
 use crate::support::Test;
+use snapbox::str;
 
 /// `check` of `payload` against `filters`, with extra arguments.
 fn check(payload: &str, filters: &str, extra: &[&str]) -> Test {
@@ -16,15 +17,16 @@ fn a_nested_key_is_found_at_its_full_path() {
     )
     .expect(
         1,
-        r#"
-        samples/troubleshooting/alertmanager.json
-          alertmanager-nested-key: 202 discarded: no filter matched
-            near miss #1 "critical": `severity` is not in the payload
-              hint: the payload has no key `severity`; did you mean one of `commonLabels.severity`, `alerts.0.labels.severity`?
+        str![[r#"
+samples/troubleshooting/alertmanager.json
+  alertmanager-nested-key: 202 discarded: no filter matched
+    near miss #1 "critical": `severity` is not in the payload
+      hint: the payload has no key `severity`; did you mean one of `commonLabels.severity`, `alerts.0.labels.severity`?
 
-        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
-        "#,
-        "",
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
+
+"#]],
+        str![""],
     );
 }
 
@@ -37,15 +39,16 @@ fn a_key_in_the_wrong_case_is_named() {
     )
     .expect(
         1,
-        r#"
-        samples/sedai/open.json
-          sedai-key-case: 202 discarded: no filter matched
-            near miss #1 "open": `Status` is not in the payload
-              hint: the payload has no key `Status`; did you mean `status`?
+        str![[r#"
+samples/sedai/open.json
+  sedai-key-case: 202 discarded: no filter matched
+    near miss #1 "open": `Status` is not in the payload
+      hint: the payload has no key `Status`; did you mean `status`?
 
-        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
-        "#,
-        "",
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
+
+"#]],
+        str![""],
     );
 }
 
@@ -58,16 +61,17 @@ fn alternatives_anded_in_one_list_are_named_with_the_fix() {
     )
     .expect(
         1,
-        r#"
-        samples/sedai/open.json
-          sedai-anded: 202 discarded: no filter matched
-            near miss #1 "open or firing or critical": `status` is "OPEN", which lacks "FIRING", "CRITICAL"
-              hint: items of one list are ANDed, and "OPEN", "FIRING", "CRITICAL" look like alternatives: give each its own filter
-            near miss #1 "open or firing or critical" resolve: `status` is "OPEN", which lacks "RESOLVED"
+        str![[r#"
+samples/sedai/open.json
+  sedai-anded: 202 discarded: no filter matched
+    near miss #1 "open or firing or critical": `status` is "OPEN", which lacks "FIRING", "CRITICAL"
+      hint: items of one list are ANDed, and "OPEN", "FIRING", "CRITICAL" look like alternatives: give each its own filter
+    near miss #1 "open or firing or critical" resolve: `status` is "OPEN", which lacks "RESOLVED"
 
-        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
-        "#,
-        "",
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
+
+"#]],
+        str![""],
     );
 }
 
@@ -80,17 +84,18 @@ fn a_value_in_another_case_under_case_sensitive_matching_is_fragile() {
     )
     .expect(
         1,
-        r#"
-        samples/troubleshooting/tigera-firing-uppercase.json
-          tigera: 202 discarded: no filter matched
-            near miss #1 "security alert": `status` is "FIRING", which lacks "firing"
-              hint: "firing" would match but for case: matching is case-sensitive here; write the item as the payload does
-            near miss #1 "security alert" resolve: `status` is "FIRING", which lacks "resolved"
-            fragile: with case-insensitive matching this would be 201 via filter #1 "security alert"; the result depends on a reading Callgoose does not document
+        str![[r#"
+samples/troubleshooting/tigera-firing-uppercase.json
+  tigera: 202 discarded: no filter matched
+    near miss #1 "security alert": `status` is "FIRING", which lacks "firing"
+      hint: "firing" would match but for case: matching is case-sensitive here; write the item as the payload does
+    near miss #1 "security alert" resolve: `status` is "FIRING", which lacks "resolved"
+    fragile: with case-insensitive matching this would be 201 via filter #1 "security alert"; the result depends on a reading Callgoose does not document
 
-        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
-        "#,
-        "",
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
+
+"#]],
+        str![""],
     );
 }
 
@@ -122,21 +127,22 @@ fn a_resolve_on_a_missing_key_is_explained() {
     )
     .expect(
         1,
-        r#"
-        samples/tigera/resolved.json
-          tigera-wrong-resolve-key: 202 discarded: no filter matched
-            why
-              #1 "security alert"
-                trigger does not hold
-                  ✗ status = "resolved"
-                      ✗ "firing" not contained
-                resolve does not hold
-                  ✗ state: not in the payload
-                    hint: the payload has no key `state`; did you mean `status`?
+        str![[r#"
+samples/tigera/resolved.json
+  tigera-wrong-resolve-key: 202 discarded: no filter matched
+    why
+      #1 "security alert"
+        trigger does not hold
+          ✗ status = "resolved"
+              ✗ "firing" not contained
+        resolve does not hold
+          ✗ state: not in the payload
+            hint: the payload has no key `state`; did you mean `status`?
 
-        1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
-        "#,
-        "",
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
+
+"#]],
+        str![""],
     );
 }
 
@@ -166,30 +172,31 @@ fn explain_shows_the_winner_and_the_shadowed_filters() {
         .stdin(r#"{"name": "n", "id": "1", "labels": {"team": "db-oncall"}}"#)
         .expect(
             0,
-            r#"
-            <stdin>
-              s: 201 creates an incident
-                filter       #1 "broad"
-                urgency      low
-                title        n
-                description  {"name": "n", "id": "1", "labels": {"team": "db-oncall"}}
-                map key      1
-                resolve      no resolve part matched
-                why
-                  #1 "broad"
-                    trigger holds: used
-                      ✓ labels.team = "db-oncall"
-                          ✓ "db" contained
-                  #2 "narrow"
-                    trigger holds, but shadowed by an earlier filter
-                      ✓ labels.team = "db-oncall"
-                          ✓ "db" contained
-                          ✓ "oncall" contained
-                fragile: with nested_keys = false this would be 202 discarded; the result depends on a reading Callgoose does not document
+            str![[r#"
+<stdin>
+  s: 201 creates an incident
+    filter       #1 "broad"
+    urgency      low
+    title        n
+    description  {"name": "n", "id": "1", "labels": {"team": "db-oncall"}}
+    map key      1
+    resolve      no resolve part matched
+    why
+      #1 "broad"
+        trigger holds: used
+          ✓ labels.team = "db-oncall"
+              ✓ "db" contained
+      #2 "narrow"
+        trigger holds, but shadowed by an earlier filter
+          ✓ labels.team = "db-oncall"
+              ✓ "db" contained
+              ✓ "oncall" contained
+    fragile: with nested_keys = false this would be 202 discarded; the result depends on a reading Callgoose does not document
 
-            1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
-            "#,
-            "",
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
+
+"#]],
+            str![""],
         );
 }
 
@@ -266,38 +273,40 @@ fn null_is_shown_as_null_and_quoted_items_unambiguously() {
         .stdin(r#"{"labels": {"app.kubernetes.io/name": "shop"}, "status": null}"#)
         .expect(
             1,
-            r#"
-            <stdin>
-              k: 202 discarded: no filter matched
-                why
-                  #1 "app"
-                    trigger does not hold
-                      ✗ labels."app.kubernetes.io/name" = "shop"
-                          ✗ "checkout" not contained
-                    resolve does not hold
-                      ✗ status = null
-                          ✗ "say \"hi\"" not contained
-                          ✗ "back\\slash" not contained
-                        hint: the value is JSON null: it is compared as the text `null`, so only a part of that text can be contained
+            str![[r#"
+<stdin>
+  k: 202 discarded: no filter matched
+    why
+      #1 "app"
+        trigger does not hold
+          ✗ labels."app.kubernetes.io/name" = "shop"
+              ✗ "checkout" not contained
+        resolve does not hold
+          ✗ status = null
+              ✗ "say \"hi\"" not contained
+              ✗ "back\\slash" not contained
+            hint: the value is JSON null: it is compared as the text `null`, so only a part of that text can be contained
 
-            1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
-            "#,
-            "",
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
+
+"#]],
+            str![""],
         );
     Test::at(&dir)
         .args(&["check", "-"])
         .stdin(r#"{"labels": {"app.kubernetes.io/name": "shop"}, "status": "null \"hi\" \\"}"#)
         .expect(
             1,
-            r#"
-            <stdin>
-              k: 202 discarded: no filter matched
-                near miss #1 "app": `labels."app.kubernetes.io/name"` is "shop", which lacks "checkout"
-                near miss #1 "app" resolve: `status` is "null \"hi\" \\", which lacks "say \"hi\"", "back\\slash"
+            str![[r#"
+<stdin>
+  k: 202 discarded: no filter matched
+    near miss #1 "app": `labels."app.kubernetes.io/name"` is "shop", which lacks "checkout"
+    near miss #1 "app" resolve: `status` is "null \"hi\" \\", which lacks "say \"hi\"", "back\\slash"
 
-            1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
-            "#,
-            "",
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
+
+"#]],
+            str![""],
         );
 
     let out = Test::at(&dir)
@@ -319,30 +328,31 @@ fn quoted_keys_read_dotted_names_and_explain_says_which_of_two_keys_it_used() {
     let body = r#"{"labels.namespace": "prod", "labels": {"namespace": "staging", "app.kubernetes.io/name": "checkout"}, "id": "1"}"#;
     t.args(&["check", "-", "--explain"]).stdin(body).expect(
         0,
-        r#"
-        <stdin>
-          k: 201 creates an incident
-            filter       #1 "app"
-            urgency      high
-            title        checkout
-            description  {"labels.namespace": "prod", "labels": {"namespace": "staging", "app.kubernetes.io/name": "checkout" … (13 more characters; --full shows all)
-            map key      prod
-            resolve      no resolve part matched
-            why
-              #1 "app"
-                trigger holds: used
-                  ✓ labels."app.kubernetes.io/name" = "checkout"
-                      ✓ "checkout" contained
-                  map_with labels.namespace (at "labels.namespace") = "prod"
-                    note: `labels.namespace` fits two keys here; it reads `"labels.namespace"` (a key with dots in its name is tried before a path through its parts), not `"labels"."namespace"` = "staging"; write the one you mean as shown to choose
-                resolve does not hold
-                  ✗ status: not in the payload
-                    hint: the payload has no key `status`
-            fragile: with nested_keys = false this would be 202 discarded; the result depends on a reading Callgoose does not document
+        str![[r#"
+<stdin>
+  k: 201 creates an incident
+    filter       #1 "app"
+    urgency      high
+    title        checkout
+    description  {"labels.namespace": "prod", "labels": {"namespace": "staging", "app.kubernetes.io/name": "checkout" … (13 more characters; --full shows all)
+    map key      prod
+    resolve      no resolve part matched
+    why
+      #1 "app"
+        trigger holds: used
+          ✓ labels."app.kubernetes.io/name" = "checkout"
+              ✓ "checkout" contained
+          map_with labels.namespace (at "labels.namespace") = "prod"
+            note: `labels.namespace` fits two keys here; it reads `"labels.namespace"` (a key with dots in its name is tried before a path through its parts), not `"labels"."namespace"` = "staging"; write the one you mean as shown to choose
+        resolve does not hold
+          ✗ status: not in the payload
+            hint: the payload has no key `status`
+    fragile: with nested_keys = false this would be 202 discarded; the result depends on a reading Callgoose does not document
 
-        1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
-        "#,
-        "",
+1 request, 1 service: 1 created (201), 0 resolved (200), 0 discarded (202)
+
+"#]],
+        str![""],
     );
 
     let out = Test::at(&dir)
@@ -395,15 +405,16 @@ fn a_key_missing_is_suggested_with_the_quotes_that_read_it() {
         .stdin(r#"{"labels": {"app.kubernetes.io/nam": "checkout"}, "status": "x"}"#)
         .expect(
             1,
-            r#"
-            <stdin>
-              k: 202 discarded: no filter matched
-                near miss #1 "app": `labels."app.kubernetes.io/name"` is not in the payload
-                  hint: the payload has no key `labels."app.kubernetes.io/name"`; did you mean `labels."app.kubernetes.io/nam"`?
-                near miss #1 "app" resolve: `status` is "x", which lacks "say \"hi\"", "back\\slash"
+            str![[r#"
+<stdin>
+  k: 202 discarded: no filter matched
+    near miss #1 "app": `labels."app.kubernetes.io/name"` is not in the payload
+      hint: the payload has no key `labels."app.kubernetes.io/name"`; did you mean `labels."app.kubernetes.io/nam"`?
+    near miss #1 "app" resolve: `status` is "x", which lacks "say \"hi\"", "back\\slash"
 
-            1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
-            "#,
-            "",
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
+
+"#]],
+            str![""],
         );
 }

@@ -1,4 +1,5 @@
 use crate::support::Test;
+use snapbox::str;
 
 /// Runs `check` on an empty object with `filters/bad.toml` as the only filter file.
 fn with_filters(toml: &str) -> Test {
@@ -24,32 +25,33 @@ fn unknown_fields_are_all_reported_in_file_order_with_suggestions() {
     )
     .expect(
         2,
-        "",
-        r#"
-        error: unknown field `urgncy` in [[filter]]
-         --> filters/bad.toml:5:1
-          |
-        5 | urgncy = "high"
-          | ^^^^^^
-          = note: in filter #1 "one"
-          = help: did you mean `urgency`?
+        str![""],
+        str![[r#"
+error: unknown field `urgncy` in [[filter]]
+ --> filters/bad.toml:5:1
+  |
+5 | urgncy = "high"
+  | ^^^^^^
+  = note: in filter #1 "one"
+  = help: did you mean `urgency`?
 
-        error: unknown field `case` in a condition
-         --> filters/bad.toml:7:56
-          |
-        7 | conditions = [{ key = "status", contains = ["firing"], case = true }]
-          |                                                        ^^^^
-          = note: in filter #1 "one"
-          = help: allowed here: key, contains
+error: unknown field `case` in a condition
+ --> filters/bad.toml:7:56
+  |
+7 | conditions = [{ key = "status", contains = ["firing"], case = true }]
+  |                                                        ^^^^
+  = note: in filter #1 "one"
+  = help: allowed here: key, contains
 
-        error: unknown field `titel_from` in [filter.trigger]
-         --> filters/bad.toml:8:1
-          |
-        8 | titel_from = "x"
-          | ^^^^^^^^^^
-          = note: in filter #1 "one"
-          = help: did you mean `title_from`?
-        "#,
+error: unknown field `titel_from` in [filter.trigger]
+ --> filters/bad.toml:8:1
+  |
+8 | titel_from = "x"
+  | ^^^^^^^^^^
+  = note: in filter #1 "one"
+  = help: did you mean `title_from`?
+
+"#]],
     );
 }
 
@@ -74,64 +76,65 @@ fn every_broken_limit_is_reported_with_what_is_allowed() {
     )
     .expect(
         2,
-        "",
-        r#"
-        error: unknown urgency `urgent`
-         --> filters/bad.toml:3:11
-          |
-        3 | urgency = "urgent"
-          |           ^^^^^^^^
-          = note: in filter #1 "one"
-          = help: use "high" or "low" (any case), or a priority "P1" to "P5"
+        str![""],
+        str![[r#"
+error: unknown urgency `urgent`
+ --> filters/bad.toml:3:11
+  |
+3 | urgency = "urgent"
+  |           ^^^^^^^^
+  = note: in filter #1 "one"
+  = help: use "high" or "low" (any case), or a priority "P1" to "P5"
 
-        error: the trigger part has 3 conditions: Callgoose allows at most 2 conditions
-         --> filters/bad.toml:5:14
-          |
-        5 | conditions = [
-          |              ^
-          = note: in filter #1 "one"
-          = help: a third condition needs a filter of its own, or a longer contains list
+error: the trigger part has 3 conditions: Callgoose allows at most 2 conditions
+ --> filters/bad.toml:5:14
+  |
+5 | conditions = [
+  |              ^
+  = note: in filter #1 "one"
+  = help: a third condition needs a filter of its own, or a longer contains list
 
-        error: `key` is empty
-         --> filters/bad.toml:7:11
-          |
-        7 |   { key = "", contains = [] },
-          |           ^^
-          = note: in filter #1 "one"
-          = help: give `key` a value, or remove it where it is optional
+error: `key` is empty
+ --> filters/bad.toml:7:11
+  |
+7 |   { key = "", contains = [] },
+  |           ^^
+  = note: in filter #1 "one"
+  = help: give `key` a value, or remove it where it is optional
 
-        error: the contains list has 0 items: Callgoose allows 1 to 10
-         --> filters/bad.toml:7:26
-          |
-        7 |   { key = "", contains = [] },
-          |                          ^^
-          = note: in filter #1 "one"
-          = help: items are ANDed: every one must be in the value; alternatives need separate filters
+error: the contains list has 0 items: Callgoose allows 1 to 10
+ --> filters/bad.toml:7:26
+  |
+7 |   { key = "", contains = [] },
+  |                          ^^
+  = note: in filter #1 "one"
+  = help: items are ANDed: every one must be in the value; alternatives need separate filters
 
-        error: this item has 51 characters: Callgoose allows at most 50
-         --> filters/bad.toml:8:28
-          |
-        8 |   { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] },
-          |                            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
-          = note: in filter #1 "one"
-          = help: keep a distinctive part of the value; contains matches substrings
+error: this item has 51 characters: Callgoose allows at most 50
+ --> filters/bad.toml:8:28
+  |
+8 |   { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] },
+  |                            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  = note: in filter #1 "one"
+  = help: keep a distinctive part of the value; contains matches substrings
 
-        error: the resolve part has 0 conditions: Callgoose allows exactly 1 condition
-          --> filters/bad.toml:12:14
-           |
-        12 | conditions = []
-           |              ^^
-           = note: in filter #1 "one"
-           = help: add a condition such as { key = "status", contains = ["firing"] }
+error: the resolve part has 0 conditions: Callgoose allows exactly 1 condition
+  --> filters/bad.toml:12:14
+   |
+12 | conditions = []
+   |              ^^
+   = note: in filter #1 "one"
+   = help: add a condition such as { key = "status", contains = ["firing"] }
 
-        error: `mapped_with` is empty
-          --> filters/bad.toml:13:15
-           |
-        13 | mapped_with = ""
-           |               ^^
-           = note: in filter #1 "one"
-           = help: give `mapped_with` a value, or remove it where it is optional
-        "#,
+error: `mapped_with` is empty
+  --> filters/bad.toml:13:15
+   |
+13 | mapped_with = ""
+   |               ^^
+   = note: in filter #1 "one"
+   = help: give `mapped_with` a value, or remove it where it is optional
+
+"#]],
     );
 }
 
@@ -157,48 +160,49 @@ fn an_unknown_field_does_not_hide_the_other_errors_of_the_file() {
     )
     .expect(
         2,
-        "",
-        r#"
-        error: unknown field `severity` in [[filter]]
-         --> filters/bad.toml:4:1
-          |
-        4 | severity = "page"
-          | ^^^^^^^^
-          = note: in filter #1 "one"
-          = help: allowed here: name, urgency, priority, trigger, resolve
+        str![""],
+        str![[r#"
+error: unknown field `severity` in [[filter]]
+ --> filters/bad.toml:4:1
+  |
+4 | severity = "page"
+  | ^^^^^^^^
+  = note: in filter #1 "one"
+  = help: allowed here: name, urgency, priority, trigger, resolve
 
-        error: unknown urgency `urgent`
-          --> filters/bad.toml:11:11
-           |
-        11 | urgency = "urgent"
-           |           ^^^^^^^^
-           = note: in filter #2 "two"
-           = help: use "high" or "low" (any case), or a priority "P1" to "P5"
+error: unknown urgency `urgent`
+  --> filters/bad.toml:11:11
+   |
+11 | urgency = "urgent"
+   |           ^^^^^^^^
+   = note: in filter #2 "two"
+   = help: use "high" or "low" (any case), or a priority "P1" to "P5"
 
-        error: `key` is empty
-          --> filters/bad.toml:13:23
-           |
-        13 | conditions = [{ key = "", contains = [] }, { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] }]
-           |                       ^^
-           = note: in filter #2 "two"
-           = help: give `key` a value, or remove it where it is optional
+error: `key` is empty
+  --> filters/bad.toml:13:23
+   |
+13 | conditions = [{ key = "", contains = [] }, { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] }]
+   |                       ^^
+   = note: in filter #2 "two"
+   = help: give `key` a value, or remove it where it is optional
 
-        error: the contains list has 0 items: Callgoose allows 1 to 10
-          --> filters/bad.toml:13:38
-           |
-        13 | conditions = [{ key = "", contains = [] }, { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] }]
-           |                                      ^^
-           = note: in filter #2 "two"
-           = help: items are ANDed: every one must be in the value; alternatives need separate filters
+error: the contains list has 0 items: Callgoose allows 1 to 10
+  --> filters/bad.toml:13:38
+   |
+13 | conditions = [{ key = "", contains = [] }, { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] }]
+   |                                      ^^
+   = note: in filter #2 "two"
+   = help: items are ANDed: every one must be in the value; alternatives need separate filters
 
-        error: this item has 51 characters: Callgoose allows at most 50
-          --> filters/bad.toml:13:69
-           |
-        13 | conditions = [{ key = "", contains = [] }, { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] }]
-           |                                                                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
-           = note: in filter #2 "two"
-           = help: keep a distinctive part of the value; contains matches substrings
-        "#,
+error: this item has 51 characters: Callgoose allows at most 50
+  --> filters/bad.toml:13:69
+   |
+13 | conditions = [{ key = "", contains = [] }, { key = "c", contains = ["123456789012345678901234567890123456789012345678901"] }]
+   |                                                                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+   = note: in filter #2 "two"
+   = help: keep a distinctive part of the value; contains matches substrings
+
+"#]],
     );
 }
 
@@ -246,70 +250,71 @@ fn wrong_types_and_missing_fields_of_one_filter_are_all_reported() {
     )
     .expect(
         2,
-        "",
-        r#"
-        error: missing field `urgency` or `priority`
-         --> filters/bad.toml:1:1
-          |
-        1 | [[filter]]
-          | ^^^^^^^^^^
-          = note: in filter #1 "one"
-          = help: add one of them to this table; see the filter-file format in the README
+        str![""],
+        str![[r#"
+error: missing field `urgency` or `priority`
+ --> filters/bad.toml:1:1
+  |
+1 | [[filter]]
+  | ^^^^^^^^^^
+  = note: in filter #1 "one"
+  = help: add one of them to this table; see the filter-file format in the README
 
-        error: invalid type: string "firing", expected a sequence
-         --> filters/bad.toml:4:39
-          |
-        4 | conditions = [{ key = "s", contains = "firing" }, { contains = ["x"], key = 5 }]
-          |                                       ^^^^^^^^
-          = note: in filter #1 "one"
-          = help: see the filter-file format in the README
+error: invalid type: string "firing", expected a sequence
+ --> filters/bad.toml:4:39
+  |
+4 | conditions = [{ key = "s", contains = "firing" }, { contains = ["x"], key = 5 }]
+  |                                       ^^^^^^^^
+  = note: in filter #1 "one"
+  = help: see the filter-file format in the README
 
-        error: invalid type: integer `5`, expected a string
-         --> filters/bad.toml:4:77
-          |
-        4 | conditions = [{ key = "s", contains = "firing" }, { contains = ["x"], key = 5 }]
-          |                                                                             ^
-          = note: in filter #1 "one"
-          = help: see the filter-file format in the README
+error: invalid type: integer `5`, expected a string
+ --> filters/bad.toml:4:77
+  |
+4 | conditions = [{ key = "s", contains = "firing" }, { contains = ["x"], key = 5 }]
+  |                                                                             ^
+  = note: in filter #1 "one"
+  = help: see the filter-file format in the README
 
-        error: invalid type: boolean `true`, expected a string
-         --> filters/bad.toml:5:12
-          |
-        5 | map_with = true
-          |            ^^^^
-          = note: in filter #1 "one"
-          = help: see the filter-file format in the README
+error: invalid type: boolean `true`, expected a string
+ --> filters/bad.toml:5:12
+  |
+5 | map_with = true
+  |            ^^^^
+  = note: in filter #1 "one"
+  = help: see the filter-file format in the README
 
-        error: missing field `mapped_with`
-         --> filters/bad.toml:6:1
-          |
-        6 | [filter.resolve]
-          | ^^^^^^^^^^^^^^^^
-          = note: in filter #1 "one"
-          = help: add `mapped_with = ...` to this table; see the filter-file format in the README
+error: missing field `mapped_with`
+ --> filters/bad.toml:6:1
+  |
+6 | [filter.resolve]
+  | ^^^^^^^^^^^^^^^^
+  = note: in filter #1 "one"
+  = help: add `mapped_with = ...` to this table; see the filter-file format in the README
 
-        error: missing field `contains`
-         --> filters/bad.toml:7:15
-          |
-        7 | conditions = [{ key = "s" }]
-          |               ^^^^^^^^^^^^^
-          = note: in filter #1 "one"
-          = help: add `contains = ...` to this table; see the filter-file format in the README
+error: missing field `contains`
+ --> filters/bad.toml:7:15
+  |
+7 | conditions = [{ key = "s" }]
+  |               ^^^^^^^^^^^^^
+  = note: in filter #1 "one"
+  = help: add `contains = ...` to this table; see the filter-file format in the README
 
-        error: invalid type: string "yes", expected a boolean
-          --> filters/bad.toml:10:18
-           |
-        10 | case_sensitive = "yes"
-           |                  ^^^^^
-           = help: see the filter-file format in the README
+error: invalid type: string "yes", expected a boolean
+  --> filters/bad.toml:10:18
+   |
+10 | case_sensitive = "yes"
+   |                  ^^^^^
+   = help: see the filter-file format in the README
 
-        error: unknown variant `some`, expected `all` or `any`
-          --> filters/bad.toml:11:14
-           |
-        11 | conditions = "some"
-           |              ^^^^^^
-           = help: see the filter-file format in the README
-        "#,
+error: unknown variant `some`, expected `all` or `any`
+  --> filters/bad.toml:11:14
+   |
+11 | conditions = "some"
+   |              ^^^^^^
+   = help: see the filter-file format in the README
+
+"#]],
     );
 }
 
@@ -326,24 +331,25 @@ fn a_misplaced_or_misspelt_field_is_not_also_reported_missing() {
     )
     .expect(
         2,
-        "",
-        r#"
-        error: unknown field `urgency` in [filter.trigger]
-         --> filters/bad.toml:3:1
-          |
-        3 | urgency = "high"
-          | ^^^^^^^
-          = note: in filter #1 "filter 1"
-          = help: `urgency` belongs to [[filter]]: write it above the first [filter.trigger] header, since every key after a header belongs to that table
+        str![""],
+        str![[r#"
+error: unknown field `urgency` in [filter.trigger]
+ --> filters/bad.toml:3:1
+  |
+3 | urgency = "high"
+  | ^^^^^^^
+  = note: in filter #1 "filter 1"
+  = help: `urgency` belongs to [[filter]]: write it above the first [filter.trigger] header, since every key after a header belongs to that table
 
-        error: unknown field `contans` in a condition
-         --> filters/bad.toml:4:28
-          |
-        4 | conditions = [{ key = "s", contans = ["x"] }]
-          |                            ^^^^^^^
-          = note: in filter #1 "filter 1"
-          = help: did you mean `contains`?
-        "#,
+error: unknown field `contans` in a condition
+ --> filters/bad.toml:4:28
+  |
+4 | conditions = [{ key = "s", contans = ["x"] }]
+  |                            ^^^^^^^
+  = note: in filter #1 "filter 1"
+  = help: did you mean `contains`?
+
+"#]],
     );
 }
 
@@ -396,8 +402,16 @@ fn item_length_counts_characters_not_bytes() {
     let fifty_accents = "é".repeat(50);
     with_filters(&filter(1).replace("\"v\"", &format!("\"{fifty_accents}\""))).expect(
         1,
-        "<stdin>\n  bad: 202 discarded: no filter matched\n    near miss #1 \"filter 1\": `k1` is not in the payload\n      hint: the payload has no key `k1`\n\n1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)\n",
-        "",
+        str![[r#"
+<stdin>
+  bad: 202 discarded: no filter matched
+    near miss #1 "filter 1": `k1` is not in the payload
+      hint: the payload has no key `k1`
+
+1 request, 1 service: 0 created (201), 0 resolved (200), 1 discarded (202)
+
+"#]],
+        str![""],
     );
 }
 
@@ -415,16 +429,17 @@ fn wrong_types_point_at_the_value() {
     )
     .expect(
         2,
-        "",
-        r#"
-        error: invalid type: string "firing", expected a sequence
-         --> filters/bad.toml:5:44
-          |
-        5 | conditions = [{ key = "status", contains = "firing" }]
-          |                                            ^^^^^^^^
-          = note: in filter #1 "one"
-          = help: see the filter-file format in the README
-        "#,
+        str![""],
+        str![[r#"
+error: invalid type: string "firing", expected a sequence
+ --> filters/bad.toml:5:44
+  |
+5 | conditions = [{ key = "status", contains = "firing" }]
+  |                                            ^^^^^^^^
+  = note: in filter #1 "one"
+  = help: see the filter-file format in the README
+
+"#]],
     );
 }
 
@@ -441,15 +456,16 @@ fn syntax_errors_point_at_the_line() {
     )
     .expect(
         2,
-        "",
-        r#"
-        error: missing comma between array elements, expected `,`
-         --> filters/bad.toml:5:1
-          |
-        5 | title_from = "x"
-          | ^
-          = help: see the filter-file format in the README
-        "#,
+        str![""],
+        str![[r#"
+error: missing comma between array elements, expected `,`
+ --> filters/bad.toml:5:1
+  |
+5 | title_from = "x"
+  | ^
+  = help: see the filter-file format in the README
+
+"#]],
     );
 }
 
@@ -470,15 +486,16 @@ fn missing_required_fields_and_bad_semantics_values() {
     ))
     .expect(
         2,
-        "",
-        r#"
-        error: unknown variant `some`, expected `all` or `any`
-         --> filters/bad.toml:8:14
-          |
-        8 | conditions = "some"
-          |              ^^^^^^
-          = help: see the filter-file format in the README
-        "#,
+        str![""],
+        str![[r#"
+error: unknown variant `some`, expected `all` or `any`
+ --> filters/bad.toml:8:14
+  |
+8 | conditions = "some"
+  |              ^^^^^^
+  = help: see the filter-file format in the README
+
+"#]],
     );
 }
 
@@ -486,15 +503,16 @@ fn missing_required_fields_and_bad_semantics_values() {
 fn a_file_without_filters_is_an_error() {
     with_filters("service = \"empty\"\n").expect(
         2,
-        "",
-        r#"
-        error: the file has no filters
-         --> filters/bad.toml:1:1
-          |
-        1 | service = "empty"
-          | ^
-          = help: add a [[filter]] table with a [filter.trigger] part
-        "#,
+        str![""],
+        str![[r#"
+error: the file has no filters
+ --> filters/bad.toml:1:1
+  |
+1 | service = "empty"
+  | ^
+  = help: add a [[filter]] table with a [filter.trigger] part
+
+"#]],
     );
 }
 
@@ -508,11 +526,12 @@ fn a_folder_loads_every_toml_file_as_a_service() {
         .stdin(r#"{"k2": "v"}"#)
         .expect(
             0,
-            r#"
-            {"input":"<stdin>","index":1,"service":"a","code":202,"trigger":null,"resolve":null,"warnings":[]}
-            {"input":"<stdin>","index":1,"service":"b","code":201,"trigger":{"filter":"filter 1","position":1,"urgency":"low","priority":null,"title":"Incident from unknown source","description":"{\"k2\": \"v\"}","map_key":null},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `t` not found: the title falls back to \"Incident from unknown source\""},{"kind":"no_map_with","message":"filter \"filter 1\" has no map_with: this incident can never be resolved through the API, and every repeat creates a new one"}]}
-            "#,
-            "",
+            str![[r#"
+{"input":"<stdin>","index":1,"service":"a","code":202,"trigger":null,"resolve":null,"warnings":[]}
+{"input":"<stdin>","index":1,"service":"b","code":201,"trigger":{"filter":"filter 1","position":1,"urgency":"low","priority":null,"title":"Incident from unknown source","description":"{\"k2\": \"v\"}","map_key":null},"resolve":null,"warnings":[{"kind":"title_fallback","message":"title key `t` not found: the title falls back to \"Incident from unknown source\""},{"kind":"no_map_with","message":"filter \"filter 1\" has no map_with: this incident can never be resolved through the API, and every repeat creates a new one"}]}
+
+"#]],
+            str![""],
         );
 }
 
@@ -525,8 +544,11 @@ fn two_files_defining_one_service_is_an_error() {
         .stdin("{}")
         .expect(
             2,
-            "",
-            "error: two filter files define the service \"s\": filters/a.toml and filters/b.toml: give one of them another `service = \"...\"`\n",
+            str![""],
+            str![[r#"
+error: two filter files define the service "s": filters/a.toml and filters/b.toml: give one of them another `service = "..."`
+
+"#]],
         );
 }
 
@@ -537,15 +559,21 @@ fn a_missing_filter_path_or_an_empty_folder() {
         .stdin("{}")
         .expect(
             2,
-            "",
-            "error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters\n",
+            str![""],
+            str![[r#"
+error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters
+
+"#]],
         );
     let t = Test::in_temp();
     std::fs::create_dir_all(t.dir().join("filters")).unwrap();
     t.args(&["check", "-"]).stdin("{}").expect(
         2,
-        "",
-        "error: no filter files in filters: a filter folder holds one *.toml file per service\n",
+        str![""],
+        str![[r#"
+error: no filter files in filters: a filter folder holds one *.toml file per service
+
+"#]],
     );
 }
 
@@ -561,24 +589,25 @@ fn the_underline_lines_up_under_tabs_and_wide_characters() {
         .stdin("{}")
         .expect(
             2,
-            "",
-            r#"
-            error: unknown urgency `urgent`
-             --> filters/bad.toml:3:12
-              |
-            3 |     urgency = "urgent"
-              |               ^^^^^^^^
-              = note: in filter #1 "警报"
-              = help: use "high" or "low" (any case), or a priority "P1" to "P5"
+            str![""],
+            str![[r#"
+error: unknown urgency `urgent`
+ --> filters/bad.toml:3:12
+  |
+3 |     urgency = "urgent"
+  |               ^^^^^^^^
+  = note: in filter #1 "警报"
+  = help: use "high" or "low" (any case), or a priority "P1" to "P5"
 
-            error: the contains list has 0 items: Callgoose allows 1 to 10
-             --> filters/bad.toml:5:41
-              |
-            5 | conditions = [{ key = "状态🚨", contains = [] }]
-              |                                            ^^
-              = note: in filter #1 "警报"
-              = help: items are ANDed: every one must be in the value; alternatives need separate filters
-            "#,
+error: the contains list has 0 items: Callgoose allows 1 to 10
+ --> filters/bad.toml:5:41
+  |
+5 | conditions = [{ key = "状态🚨", contains = [] }]
+  |                                            ^^
+  = note: in filter #1 "警报"
+  = help: items are ANDed: every one must be in the value; alternatives need separate filters
+
+"#]],
         );
 }
 
@@ -615,23 +644,24 @@ fn the_errors_of_every_file_of_a_folder_are_reported() {
         .stdin("{}")
         .expect(
             2,
-            "",
-            r#"
-            error: unknown urgency `urgent`
-             --> filters/a.toml:2:11
-              |
-            2 | urgency = "urgent"
-              |           ^^^^^^^^
-              = note: in filter #1 "filter 1"
-              = help: use "high" or "low" (any case), or a priority "P1" to "P5"
+            str![""],
+            str![[r#"
+error: unknown urgency `urgent`
+ --> filters/a.toml:2:11
+  |
+2 | urgency = "urgent"
+  |           ^^^^^^^^
+  = note: in filter #1 "filter 1"
+  = help: use "high" or "low" (any case), or a priority "P1" to "P5"
 
-            error: `key` is empty
-             --> filters/b.toml:4:23
-              |
-            4 | conditions = [{ key = "", contains = ["v"] }]
-              |                       ^^
-              = note: in filter #1 "filter 1"
-              = help: give `key` a value, or remove it where it is optional
-            "#,
+error: `key` is empty
+ --> filters/b.toml:4:23
+  |
+4 | conditions = [{ key = "", contains = ["v"] }]
+  |                       ^^
+  = note: in filter #1 "filter 1"
+  = help: give `key` a value, or remove it where it is optional
+
+"#]],
         );
 }

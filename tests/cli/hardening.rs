@@ -2,6 +2,7 @@
 //! exit code it must give. No panic, no hang, bounded memory; one bad body never stops the others.
 
 use crate::support::{Output, Test, peak_memory, too_deep_to_list};
+use snapbox::str;
 use std::io::Write;
 
 /// A folder with the Tigera filters, for `check` of files written into it.
@@ -37,16 +38,34 @@ fn warning_kinds(line: &serde_json::Value) -> Vec<&str> {
 
 #[test]
 fn empty_and_whitespace_only_inputs_are_errors() {
-    for (name, bytes) in [("empty", &b""[..]), ("blank", &b"  \n\t\r\n"[..])] {
+    for (name, bytes, stderr) in [
+        (
+            "empty",
+            &b""[..],
+            str![[r#"
+error: empty.json is empty: give a JSON body (or a text body) to evaluate
+
+"#]],
+        ),
+        (
+            "blank",
+            &b"  \n\t\r\n"[..],
+            str![[r#"
+error: blank.json is empty: give a JSON body (or a text body) to evaluate
+
+"#]],
+        ),
+    ] {
         tigera()
             .raw_file(&format!("{name}.json"), bytes)
             .args(&["check", &format!("{name}.json")])
             .expect(
                 2,
-                "0 requests, 1 service: 0 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)\n",
-                &format!(
-                    "error: {name}.json is empty: give a JSON body (or a text body) to evaluate\n"
-                ),
+                str![[r#"
+0 requests, 1 service: 0 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)
+
+"#]],
+                stderr,
             );
     }
 }
@@ -285,8 +304,14 @@ fn a_folder_inside_that_cannot_be_listed_is_an_error_and_the_rest_is_read() {
 fn a_path_that_does_not_exist() {
     tigera().args(&["check", "nowhere.json"]).expect(
         2,
-        "0 requests, 1 service: 0 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)\n",
-        "error: cannot read nowhere.json: No such file or directory (os error 2): give an existing file or folder, or - for standard input\n",
+        str![[r#"
+0 requests, 1 service: 0 created (201), 0 resolved (200), 0 discarded (202), 1 skipped (1 unreadable input)
+
+"#]],
+        str![[r#"
+error: cannot read nowhere.json: No such file or directory (os error 2): give an existing file or folder, or - for standard input
+
+"#]],
     );
 }
 
@@ -307,16 +332,17 @@ fn control_characters_in_filter_items_are_refused_and_never_echoed_raw() {
         .stdin("{}")
         .expect(
             2,
-            "",
-            r#"
-            error: this item holds the control character U+001B: Callgoose's form cannot hold one
-             --> filters/bad.toml:4:45
-              |
-            4 | conditions = [{ key = "status", contains = ["fir\u001b[2Jing"] }]
-              |                                             ^^^^^^^^^^^^^^^^^
-              = note: in filter #1 "filter 1"
-              = help: remove it; match on the visible text around it
-            "#,
+            str![""],
+            str![[r#"
+error: this item holds the control character U+001B: Callgoose's form cannot hold one
+ --> filters/bad.toml:4:45
+  |
+4 | conditions = [{ key = "status", contains = ["fir\u001b[2Jing"] }]
+  |                                             ^^^^^^^^^^^^^^^^^
+  = note: in filter #1 "filter 1"
+  = help: remove it; match on the visible text around it
+
+"#]],
         );
 }
 

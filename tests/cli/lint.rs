@@ -1,4 +1,5 @@
 use crate::support::Test;
+use snapbox::str;
 
 /// One filter file with every static mistake `lint` knows, each on its own line.
 const CRAFTED: &str = r#"
@@ -119,18 +120,19 @@ fn a_finding_reads_like_rustc_with_the_fix() {
         .args(&["lint"])
         .expect(
             0,
-            r#"
-            warning[resolve-matches-trigger]: this resolve condition also matches the values that fire filter #1's trigger ("OK" in "BROKEN", "TOKEN_EXPIRED"): those alerts resolve as they fire
-             --> filters/ok.toml:9:44
-              |
-            9 | conditions = [{ key = "status", contains = ["OK"] }]
-              |                                            ^^^^^^
-              = note: in filter #1 "alert"
-              = help: short items match more than intended ("OK" is in "BROKEN" and "TOKEN_EXPIRED"): use items that appear only in one state
+            str![[r#"
+warning[resolve-matches-trigger]: this resolve condition also matches the values that fire filter #1's trigger ("OK" in "BROKEN", "TOKEN_EXPIRED"): those alerts resolve as they fire
+ --> filters/ok.toml:9:44
+  |
+9 | conditions = [{ key = "status", contains = ["OK"] }]
+  |                                            ^^^^^^
+  = note: in filter #1 "alert"
+  = help: short items match more than intended ("OK" is in "BROKEN" and "TOKEN_EXPIRED"): use items that appear only in one state
 
-            0 errors, 1 warning in 1 filter file
-            "#,
-            "",
+0 errors, 1 warning in 1 filter file
+
+"#]],
+            str![""],
         );
 }
 
@@ -223,7 +225,14 @@ fn the_shipped_filters_are_clean_against_the_shipped_samples() {
             "--deny",
             "warnings",
         ])
-        .expect(0, "no findings in 2 filter files\n", "");
+        .expect(
+            0,
+            str![[r#"
+no findings in 2 filter files
+
+"#]],
+            str![""],
+        );
 }
 
 #[test]
@@ -243,8 +252,11 @@ fn the_troubleshooting_copies_are_caught() {
 fn a_missing_path_means_lint_could_not_run() {
     Test::in_temp().args(&["lint", "nope"]).expect(
         2,
-        "",
-        "error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters\n",
+        str![""],
+        str![[r#"
+error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters
+
+"#]],
     );
 }
 
@@ -263,17 +275,18 @@ fn lint_refuses_two_files_defining_one_service_as_check_does() {
         .args(&["lint"])
         .expect(
             1,
-            r#"
-            error[duplicate-service]: filters/a.toml already defines the service "a": `check` and `replay` refuse this filter set
-             --> filters/b.toml:1:11
-              |
-            1 | service = "a"
-              |           ^^^
-              = help: give one of the files another `service = "..."`: each Callgoose service has one list of filters
+            str![[r#"
+error[duplicate-service]: filters/a.toml already defines the service "a": `check` and `replay` refuse this filter set
+ --> filters/b.toml:1:11
+  |
+1 | service = "a"
+  |           ^^^
+  = help: give one of the files another `service = "..."`: each Callgoose service has one list of filters
 
-            1 error, 0 warnings in 2 filter files
-            "#,
-            "",
+1 error, 0 warnings in 2 filter files
+
+"#]],
+            str![""],
         );
 }
 
@@ -284,7 +297,14 @@ fn the_same_service_in_two_filter_sets_is_fine() {
         .file("one/a.toml", &on_status("firing"))
         .file("two/a.toml", &on_status("open"))
         .args(&["lint", "one", "two"])
-        .expect(0, "no findings in 2 filter files\n", "");
+        .expect(
+            0,
+            str![[r#"
+no findings in 2 filter files
+
+"#]],
+            str![""],
+        );
 }
 
 #[test]
@@ -298,16 +318,17 @@ fn a_broken_sample_is_an_error_never_skipped() {
         .args(&["lint", "--samples", "samples"])
         .expect(
             1,
-            r#"
-            error[unreadable-sample]: samples/stream.jsonl#2: line 2, column 13: expected ident: the body is skipped
-              = help: fix the sample or remove it: the filters were not checked against it
+            str![[r#"
+error[unreadable-sample]: samples/stream.jsonl#2: line 2, column 13: expected ident: the body is skipped
+  = help: fix the sample or remove it: the filters were not checked against it
 
-            error[unreadable-sample]: samples/stream.jsonl#3: the envelope's `token` must be a string
-              = help: fix the sample or remove it: the filters were not checked against it
+error[unreadable-sample]: samples/stream.jsonl#3: the envelope's `token` must be a string
+  = help: fix the sample or remove it: the filters were not checked against it
 
-            2 errors, 0 warnings in 1 filter file
-            "#,
-            "",
+2 errors, 0 warnings in 1 filter file
+
+"#]],
+            str![""],
         );
 }
 
@@ -358,21 +379,22 @@ fn the_unhandled_sample_hint_runs_check_on_the_filters_lint_used() {
         .args(&["lint", "my filters", "--samples", "samples/firing.json", "--case-sensitive"])
         .expect(
             0,
-            r#"
-            warning[fires-on-no-sample]: no sample fires this filter's trigger part
-             --> my filters/a.toml:4:14
-              |
-            4 | conditions = [{ key = "status", contains = ["FIRING"] }]
-              |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
-              = note: in filter #1 "filter 1"
-              = help: add a sample of the alert it is for, or see why none fires it with `sqibs-filter check --explain --filters 'my filters/a.toml' --case-sensitive samples/firing.json`
+            str![[r#"
+warning[fires-on-no-sample]: no sample fires this filter's trigger part
+ --> my filters/a.toml:4:14
+  |
+4 | conditions = [{ key = "status", contains = ["FIRING"] }]
+  |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  = note: in filter #1 "filter 1"
+  = help: add a sample of the alert it is for, or see why none fires it with `sqibs-filter check --explain --filters 'my filters/a.toml' --case-sensitive samples/firing.json`
 
-            warning[unhandled-sample]: samples/firing.json: no filter of any service handles this sample
-              = help: see why with `sqibs-filter check --explain --filters 'my filters' --case-sensitive samples/firing.json`
+warning[unhandled-sample]: samples/firing.json: no filter of any service handles this sample
+  = help: see why with `sqibs-filter check --explain --filters 'my filters' --case-sensitive samples/firing.json`
 
-            0 errors, 2 warnings in 1 filter file
-            "#,
-            "",
+0 errors, 2 warnings in 1 filter file
+
+"#]],
+            str![""],
         );
     let command = hinted_command(&out.stdout, "see why with");
     assert_eq!(command[..2], ["sqibs-filter", "check"]);
@@ -415,31 +437,32 @@ fn samples_with_null_incident_values_are_named_at_the_key() {
         .args(&["lint", "--samples", "samples"])
         .expect(
             0,
-            "
-            warning[null-value]: samples/a.json: mapping key `id` is null: it is read as the text `null`, so every alert whose `id` is null maps to one incident; map on a key that identifies the alert
-             --> filters/s.toml:7:12
-              |
-            7 | map_with = \"id\"
-              |            ^^^^
-              = help: see it with `sqibs-filter check --filters filters/s.toml samples/a.json`
+            str![[r#"
+warning[null-value]: samples/a.json: mapping key `id` is null: it is read as the text `null`, so every alert whose `id` is null maps to one incident; map on a key that identifies the alert
+ --> filters/s.toml:7:12
+  |
+7 | map_with = "id"
+  |            ^^^^
+  = help: see it with `sqibs-filter check --filters filters/s.toml samples/a.json`
 
-            warning[null-value]: samples/b.json: mapping key `id` is null: it is read as the text `null`, so every alert whose `id` is null maps to one incident; map on a key that identifies the alert
-              --> filters/s.toml:10:15
-               |
-            10 | mapped_with = \"id\"
-               |               ^^^^
-               = help: see it with `sqibs-filter check --filters filters/s.toml samples/b.json`
+warning[null-value]: samples/b.json: mapping key `id` is null: it is read as the text `null`, so every alert whose `id` is null maps to one incident; map on a key that identifies the alert
+  --> filters/s.toml:10:15
+   |
+10 | mapped_with = "id"
+   |               ^^^^
+   = help: see it with `sqibs-filter check --filters filters/s.toml samples/b.json`
 
-            warning[null-value]: samples/c.json: title key `name` is null: the title shows the text `null`; take the title from a key that always has a value
-             --> filters/s.toml:6:14
-              |
-            6 | title_from = \"name\"
-              |              ^^^^^^
-              = help: see it with `sqibs-filter check --filters filters/s.toml samples/c.json`
+warning[null-value]: samples/c.json: title key `name` is null: the title shows the text `null`; take the title from a key that always has a value
+ --> filters/s.toml:6:14
+  |
+6 | title_from = "name"
+  |              ^^^^^^
+  = help: see it with `sqibs-filter check --filters filters/s.toml samples/c.json`
 
-            0 errors, 3 warnings in 1 filter file
-            ",
-            "",
+0 errors, 3 warnings in 1 filter file
+
+"#]],
+            str![""],
         );
 }
 

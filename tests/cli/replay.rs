@@ -1,4 +1,5 @@
 use crate::support::{Test, json_lines};
+use snapbox::str;
 
 const TOKEN: &str = "tok-demo-7f3a9c";
 
@@ -8,25 +9,26 @@ fn a_lifecycle_replay_shows_the_incident_opening_and_closing() {
         .args(&["replay", "samples/replay/lifecycle.jsonl", "--service", "tigera", "--token", TOKEN])
         .expect(
             0,
-            r#"
-               #1  samples/replay/lifecycle.jsonl#1  201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [tigera-sec-001]
-               #2  samples/replay/lifecycle.jsonl#2  202 discarded
-               #3  samples/replay/lifecycle.jsonl#3  201 tigera: duplicate of incident #1
-               #4  samples/replay/lifecycle.jsonl#4  200 tigera: resolved incident #1 after 10m 00s
-               #5  samples/replay/lifecycle.jsonl#5  200 tigera: resolve has no mapping value: `alert_id` is not in the payload
+            str![[r#"
+   #1  samples/replay/lifecycle.jsonl#1  201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [tigera-sec-001]
+   #2  samples/replay/lifecycle.jsonl#2  202 discarded
+   #3  samples/replay/lifecycle.jsonl#3  201 tigera: duplicate of incident #1
+   #4  samples/replay/lifecycle.jsonl#4  200 tigera: resolved incident #1 after 10m 00s
+   #5  samples/replay/lifecycle.jsonl#5  200 tigera: resolve has no mapping value: `alert_id` is not in the payload
 
-            replayed 5 requests
-              incidents created               1
-              duplicates folded               1
-              resolved                        1
-              left open                       0
-              discarded (202)                 1
-              resolves with no open incident  0
-              resolves with no mapping value  1
-              triggers without a mapping key  0
-              unauthorized (401)              0
-            "#,
-            "",
+replayed 5 requests
+  incidents created               1
+  duplicates folded               1
+  resolved                        1
+  left open                       0
+  discarded (202)                 1
+  resolves with no open incident  0
+  resolves with no mapping value  1
+  triggers without a mapping key  0
+  unauthorized (401)              0
+
+"#]],
+            str![""],
         );
 }
 
@@ -74,33 +76,34 @@ fn repeats_a_missing_mapping_key_an_unmatched_resolve_and_a_stale_token_are_coun
         .args(&["replay", "samples/replay/troubles.jsonl", "--service", "tigera", "--token", TOKEN])
         .expect(
             0,
-            r#"
-               #1  samples/replay/troubles.jsonl#1  201 tigera: created incident #1 "Tigera - DNS Exfiltration" [tigera-sec-002]
-               #2  samples/replay/troubles.jsonl#2  201 tigera: duplicate of incident #1
-               #3  samples/replay/troubles.jsonl#3  201 tigera: created incident #2 "Tigera - Port Scan Detected" [no mapping key]
-               #4  samples/replay/troubles.jsonl#4  201 tigera: created incident #3 "Tigera - Port Scan Detected" [no mapping key]
-               #5  samples/replay/troubles.jsonl#5  200 tigera: resolve found no open incident [tigera-sec-404]
-               #6  samples/replay/troubles.jsonl#6  403 forbidden: the request's API token is none Callgoose knows
-               #7  samples/replay/troubles.jsonl#7  202 discarded
-               #8  samples/replay/troubles.jsonl#8  202 discarded
+            str![[r#"
+   #1  samples/replay/troubles.jsonl#1  201 tigera: created incident #1 "Tigera - DNS Exfiltration" [tigera-sec-002]
+   #2  samples/replay/troubles.jsonl#2  201 tigera: duplicate of incident #1
+   #3  samples/replay/troubles.jsonl#3  201 tigera: created incident #2 "Tigera - Port Scan Detected" [no mapping key]
+   #4  samples/replay/troubles.jsonl#4  201 tigera: created incident #3 "Tigera - Port Scan Detected" [no mapping key]
+   #5  samples/replay/troubles.jsonl#5  200 tigera: resolve found no open incident [tigera-sec-404]
+   #6  samples/replay/troubles.jsonl#6  403 forbidden: the request's API token is none Callgoose knows
+   #7  samples/replay/troubles.jsonl#7  202 discarded
+   #8  samples/replay/troubles.jsonl#8  202 discarded
 
-            replayed 8 requests
-              incidents created               3
-              duplicates folded               1
-              resolved                        0
-              left open                       3
-              discarded (202)                 2
-              resolves with no open incident  1
-              resolves with no mapping value  0
-              triggers without a mapping key  2
-              unauthorized (401)              0
-              forbidden (403)                 1
-            left open:
-              #1 tigera: "Tigera - DNS Exfiltration" [tigera-sec-002], created by request #1, 1 duplicate folded, open 7m 00s
-              #2 tigera: "Tigera - Port Scan Detected" [no mapping key], created by request #3, open 5m 00s
-              #3 tigera: "Tigera - Port Scan Detected" [no mapping key], created by request #4, open 4m 00s
-            "#,
-            "",
+replayed 8 requests
+  incidents created               3
+  duplicates folded               1
+  resolved                        0
+  left open                       3
+  discarded (202)                 2
+  resolves with no open incident  1
+  resolves with no mapping value  0
+  triggers without a mapping key  2
+  unauthorized (401)              0
+  forbidden (403)                 1
+left open:
+  #1 tigera: "Tigera - DNS Exfiltration" [tigera-sec-002], created by request #1, 1 duplicate folded, open 7m 00s
+  #2 tigera: "Tigera - Port Scan Detected" [no mapping key], created by request #3, open 5m 00s
+  #3 tigera: "Tigera - Port Scan Detected" [no mapping key], created by request #4, open 4m 00s
+
+"#]],
+            str![""],
         );
 }
 
@@ -269,24 +272,29 @@ fn bad_lines_are_reported_and_the_rest_replayed() {
         .stdin("{\"body\": {\"status\": \"firing\", \"alert_id\": \"a\"}}\n{\"status\": \"firing\"}\n{\"body\": {}, \"token\": 7}\n")
         .expect(
             2,
-            r#"
-               #1  <stdin>#1  201 tigera: created incident #1 "Incident from Tigera" [a]
+            str![[r#"
+   #1  <stdin>#1  201 tigera: created incident #1 "Incident from Tigera" [a]
 
-            replayed 1 requests
-              incidents created               1
-              duplicates folded               0
-              resolved                        0
-              left open                       1
-              discarded (202)                 0
-              resolves with no open incident  0
-              resolves with no mapping value  0
-              triggers without a mapping key  0
-              unauthorized (401)              0
-              skipped (unreadable)            2
-            left open:
-              #1 tigera: "Incident from Tigera" [a], created by request #1
-            "#,
-            "error: <stdin>#2: unknown envelope key `status`: an envelope has received_at, from, token, content_type, body, url, headers\nerror: <stdin>#3: the envelope's `token` must be a string\n",
+replayed 1 requests
+  incidents created               1
+  duplicates folded               0
+  resolved                        0
+  left open                       1
+  discarded (202)                 0
+  resolves with no open incident  0
+  resolves with no mapping value  0
+  triggers without a mapping key  0
+  unauthorized (401)              0
+  skipped (unreadable)            2
+left open:
+  #1 tigera: "Incident from Tigera" [a], created by request #1
+
+"#]],
+            str![[r#"
+error: <stdin>#2: unknown envelope key `status`: an envelope has received_at, from, token, content_type, body, url, headers
+error: <stdin>#3: the envelope's `token` must be a string
+
+"#]],
         );
 }
 
@@ -319,31 +327,30 @@ fn diff_filters_fails_and_names_the_mapping_key_when_a_changed_map_with_stops_re
         .args(&["replay", &lifecycle, "--diff-filters", &old, "tigera.toml"])
         .expect(
             1,
-            &format!(
-                r#"
-                   #1  {lifecycle}#1
-                         old: 201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [tigera-sec-001]
-                         new: 201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [Suspicious Lateral Movement]
-                         changed: tigera mapping key: [tigera-sec-001] -> [Suspicious Lateral Movement]
-                   #4  {lifecycle}#4
-                         old: 200 tigera: resolved incident #1 after 10m 00s
-                         new: 200 tigera: resolve found no open incident [tigera-sec-001]
-                         changed: tigera resolve: closes the incident created by request #1 -> finds no open incident [tigera-sec-001]
+            str![[r#"
+   #1  [ROOT]/samples/replay/lifecycle.jsonl#1
+         old: 201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [tigera-sec-001]
+         new: 201 tigera: created incident #1 "Tigera - Suspicious Lateral Movement" [Suspicious Lateral Movement]
+         changed: tigera mapping key: [tigera-sec-001] -> [Suspicious Lateral Movement]
+   #4  [ROOT]/samples/replay/lifecycle.jsonl#4
+         old: 200 tigera: resolved incident #1 after 10m 00s
+         new: 200 tigera: resolve found no open incident [tigera-sec-001]
+         changed: tigera resolve: closes the incident created by request #1 -> finds no open incident [tigera-sec-001]
 
-                2 of 5 requests change their outcome
-                                                       old      new   change
-                  incidents created                      1        1
-                  duplicates folded                      1        1
-                  resolved                               1        0       -1
-                  left open                              0        1       +1
-                  discarded (202)                        1        1
-                  resolves with no open incident         0        1       +1
-                  resolves with no mapping value         1        1
-                  triggers without a mapping key         0        0
-                  unauthorized (401)                     0        0
-                "#
-            ),
-            "",
+2 of 5 requests change their outcome
+                                       old      new   change
+  incidents created                      1        1
+  duplicates folded                      1        1
+  resolved                               1        0       -1
+  left open                              0        1       +1
+  discarded (202)                        1        1
+  resolves with no open incident         0        1       +1
+  resolves with no mapping value         1        1
+  triggers without a mapping key         0        0
+  unauthorized (401)                     0        0
+
+"#]],
+            str![""],
         );
 }
 
@@ -603,23 +610,24 @@ fn a_resolve_by_another_filter_closes_by_default_and_is_flagged_as_fragile() {
         .stdin(OPEN_THEN_CLOSED)
         .expect(
             0,
-            r#"
-               #1  <stdin>#1  201 sedai: created incident #1 "Sedai - Errors" [e1]
-               #2  <stdin>#2  200 sedai: resolved incident #1
-                     fragile: sedai: with resolve_scope = "filter" this request would close no incident; the result depends on a reading Callgoose does not document
+            str![[r#"
+   #1  <stdin>#1  201 sedai: created incident #1 "Sedai - Errors" [e1]
+   #2  <stdin>#2  200 sedai: resolved incident #1
+         fragile: sedai: with resolve_scope = "filter" this request would close no incident; the result depends on a reading Callgoose does not document
 
-            replayed 2 requests
-              incidents created               1
-              duplicates folded               0
-              resolved                        1
-              left open                       0
-              discarded (202)                 0
-              resolves with no open incident  0
-              resolves with no mapping value  0
-              triggers without a mapping key  0
-              unauthorized (401)              0
-            "#,
-            "",
+replayed 2 requests
+  incidents created               1
+  duplicates folded               0
+  resolved                        1
+  left open                       0
+  discarded (202)                 0
+  resolves with no open incident  0
+  resolves with no mapping value  0
+  triggers without a mapping key  0
+  unauthorized (401)              0
+
+"#]],
+            str![""],
         );
 }
 

@@ -3,6 +3,7 @@
 
 use crate::support::Test;
 use serde_json::Value;
+use snapbox::str;
 use std::path::{Path, PathBuf};
 
 const KINDS: [(&str, &str); 2] = [
@@ -30,15 +31,16 @@ fn the_command_prints_the_shipped_schemas() {
 fn an_unknown_or_missing_kind_is_a_usage_error() {
     Test::new().args(&["schema", "filter"]).expect(
         2,
-        "",
-        "
-        error: invalid value 'filter' for '<FILES>'
-          [possible values: filters, cases]
+        str![""],
+        str![[r#"
+error: invalid value 'filter' for '<FILES>'
+  [possible values: filters, cases]
 
-          tip: a similar value exists: 'filters'
+  tip: a similar value exists: 'filters'
 
-        For more information, try '--help'.
-        ",
+For more information, try '--help'.
+
+"#]],
     );
     let out = Test::new().args(&["schema"]).output();
     assert_eq!((out.code, out.stdout.as_str()), (2, ""));

@@ -5,6 +5,7 @@
 
 use crate::support::{Output, Test, json_lines};
 use serde_json::Value;
+use snapbox::str;
 
 const URL_TOKEN: &str = "u7-url-token-9f2c";
 const BEARER: &str = "b3-bearer-token-1e8d";
@@ -536,13 +537,21 @@ fn twenty_thousand_distinct_tokens_replay_in_linear_time() {
 fn an_empty_token_is_a_usage_error_naming_the_flag() {
     Test::new()
         .args(&["replay", "samples/replay/troubles.jsonl", "--token", ""])
-        .expect(2, "", "error: invalid value '' for '--token <[SERVICE=]SECRET>': the token is empty (an unset variable, as in --token \"$TOKEN\", gives an empty one); give a token Callgoose knows, or leave --token out to replay without checking tokens\n\nFor more information, try '--help'.\n");
+        .expect(2, str![""], str![[r#"
+error: invalid value '' for '--token <[SERVICE=]SECRET>': the token is empty (an unset variable, as in --token "$TOKEN", gives an empty one); give a token Callgoose knows, or leave --token out to replay without checking tokens
+
+For more information, try '--help'.
+
+"#]]);
     // A CI secret that is not defined leaves SQIBS_TOKEN set and empty, or blank.
     for blank in ["", " \n"] {
         Test::new()
             .args(&["replay", "samples/replay/troubles.jsonl"])
             .env("SQIBS_TOKEN", blank)
-            .expect(2, "", "error: SQIBS_TOKEN is set but holds no token (a CI secret that is not defined gives an empty one): give the tokens Callgoose knows, separated by white space, or unset it to replay without checking tokens\n");
+            .expect(2, str![""], str![[r#"
+error: SQIBS_TOKEN is set but holds no token (a CI secret that is not defined gives an empty one): give the tokens Callgoose knows, separated by white space, or unset it to replay without checking tokens
+
+"#]]);
     }
 }
 

@@ -1,16 +1,11 @@
 use crate::support::{Output, Test, too_deep_to_list, unindent};
+use snapbox::IntoData;
+use snapbox::str;
 
 /// `Test::expect` for `test` output: per-case times vary, so `(1.23 ms)` becomes `(T)` first.
 #[track_caller]
-pub(crate) fn expect_timed(t: Test, code: i32, stdout: &str, stderr: &str) {
-    let out = t.output();
-    let stdout_got = without_times(&out.stdout);
-    assert_eq!(
-        (out.code, stdout_got.as_str(), out.stderr.as_str()),
-        (code, unindent(stdout).as_str(), unindent(stderr).as_str()),
-        "\n--- stdout\n{stdout_got}--- stderr\n{}",
-        out.stderr
-    );
+pub(crate) fn expect_timed(t: Test, code: i32, stdout: impl IntoData, stderr: impl IntoData) {
+    t.expect_normalised(without_times, code, stdout, stderr);
 }
 
 fn without_times(text: &str) -> String {
@@ -37,13 +32,6 @@ fn tigera_copy(edit: impl Fn(&str) -> String) -> Test {
     t
 }
 
-const TIGERA_PASS: &str = "
-    pass  samples/tigera/cases.toml:5  tigera: a firing alert creates a high-urgency incident  (T)
-    pass  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
-    pass  samples/tigera/cases.toml:27  tigera: a status that is neither firing nor resolved is discarded  (T)
-    pass  samples/tigera/cases.toml:34  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
-";
-
 #[test]
 fn the_shipped_suite_passes_and_covers_every_filter_part() {
     let out = Test::new().args(&["test", "--deny-uncovered"]).output();
@@ -61,26 +49,27 @@ fn a_changed_filter_fails_with_a_diff_naming_the_case_and_the_field() {
     expect_timed(
         t.args(&["test"]),
         1,
-        r#"
-        FAIL  samples/tigera/cases.toml:5  tigera: a firing alert creates a high-urgency incident  (T)
-        pass  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
-        pass  samples/tigera/cases.toml:27  tigera: a status that is neither firing nor resolved is discarded  (T)
-        pass  samples/tigera/cases.toml:34  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
+        str![[r#"
+FAIL  samples/tigera/cases.toml:5  tigera: a firing alert creates a high-urgency incident  (T)
+pass  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
+pass  samples/tigera/cases.toml:27  tigera: a status that is neither firing nor resolved is discarded  (T)
+pass  samples/tigera/cases.toml:34  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
 
-        failed: tigera: a firing alert creates a high-urgency incident (samples/tigera/cases.toml:5)
-        --- expected (samples/tigera/cases.toml:13)
-        +++ actual
-        @@ -3,3 +3,3 @@
-         urgency = "high"
-        -title = "Tigera - Suspicious Lateral Movement"
-        +title = "Tigera - tigera-sec-001"
-         description = "Unmatched flow detected from pod 'frontend' to 'db-internal'"
+failed: tigera: a firing alert creates a high-urgency incident (samples/tigera/cases.toml:5)
+--- expected (samples/tigera/cases.toml:13)
++++ actual
+@@ -3,3 +3,3 @@
+ urgency = "high"
+-title = "Tigera - Suspicious Lateral Movement"
++title = "Tigera - tigera-sec-001"
+ description = "Unmatched flow detected from pod 'frontend' to 'db-internal'"
 
-        hint: if the new outcomes are right, run again with --bless to write them into the case files
+hint: if the new outcomes are right, run again with --bless to write them into the case files
 
-        3 passed, 1 failed
-        "#,
-        "",
+3 passed, 1 failed
+
+"#]],
+        str![""],
     );
 }
 
@@ -114,17 +103,22 @@ fn bless_writes_expectations_that_then_pass() {
     let t = tigera_copy(|f| f.replace("title_from = \"alert_name\"", "title_from = \"alert_id\""));
     let dir = t.dir().to_owned();
     let before = std::fs::read_to_string(dir.join("samples/tigera/cases.toml")).unwrap();
-    let mut blessed = TIGERA_PASS.replacen(
-        "pass  samples/tigera/cases.toml:5",
-        "bless samples/tigera/cases.toml:5",
-        1,
-    );
-    blessed.push_str("\n    4 passed, 0 failed\n");
     expect_timed(
         t.args(&["test", "--bless"]),
         0,
-        &blessed,
-        "note: blessed samples/tigera/cases.toml: 1 value written; review with git diff\n",
+        str![[r#"
+bless samples/tigera/cases.toml:5  tigera: a firing alert creates a high-urgency incident  (T)
+pass  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
+pass  samples/tigera/cases.toml:27  tigera: a status that is neither firing nor resolved is discarded  (T)
+pass  samples/tigera/cases.toml:34  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
+
+4 passed, 0 failed
+
+"#]],
+        str![[r#"
+note: blessed samples/tigera/cases.toml: 1 value written; review with git diff
+
+"#]],
     );
     let after = std::fs::read_to_string(dir.join("samples/tigera/cases.toml")).unwrap();
     assert_eq!(
@@ -251,13 +245,14 @@ fn selection_by_name_and_skipped_cases() {
     expect_timed(
         t.args(&["test", "--name", "*alert resolves*", "--name", "lifecycle"]),
         0,
-        "
-        skip  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
-        pass  samples/tigera/cases.toml:35  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
+        str![[r#"
+skip  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
+pass  samples/tigera/cases.toml:35  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
 
-        1 passed, 0 failed, 1 skipped
-        ",
-        "",
+1 passed, 0 failed, 1 skipped
+
+"#]],
+        str![""],
     );
 }
 
@@ -419,7 +414,8 @@ fn a_folder_of_case_files_that_cannot_be_listed_is_an_error_and_the_rest_run() {
     expect_timed(
         t.args(&["test", "cases"]),
         2,
-        &format!(
+        // Computed: the path is thousands of characters long (not regenerated by SNAPSHOTS=overwrite).
+        unindent(&format!(
             "
             pass  cases/a.cases.toml:1  other  (T)
 
@@ -432,8 +428,8 @@ fn a_folder_of_case_files_that_cannot_be_listed_is_an_error_and_the_rest_run() {
 
             1 passed, 0 failed, 1 error
             "
-        ),
-        &format!("error: cannot list {deep}: File name too long (os error 36)\n"),
+        )),
+        format!("error: cannot list {deep}: File name too long (os error 36)\n"),
     );
     std::fs::remove_dir_all(dir.join("cases/deep")).unwrap();
 }
@@ -444,13 +440,17 @@ fn no_case_files_is_an_error() {
     std::fs::create_dir_all(t.dir().join("samples")).unwrap();
     t.args(&["test"]).expect(
         2,
-        "
-        errors:
-          samples: not run: no case files in it (they are named cases.toml or *.cases.toml)
+        str![[r#"
+errors:
+  samples: not run: no case files in it (they are named cases.toml or *.cases.toml)
 
-        0 passed, 0 failed, 1 error
-        ",
-        "error: no case files in samples: case files are named cases.toml or *.cases.toml\n",
+0 passed, 0 failed, 1 error
+
+"#]],
+        str![[r#"
+error: no case files in samples: case files are named cases.toml or *.cases.toml
+
+"#]],
     );
 }
 
@@ -570,29 +570,31 @@ fn a_misspelt_warning_kind_is_an_error_with_a_suggestion() {
         );
     t.args(&["test", "cases.toml"]).expect(
         2,
-        "
-        errors:
-          cases.toml: not run: unknown warning kind `title_fallbak` (line 6), and 1 more error
+        str![[r#"
+errors:
+  cases.toml: not run: unknown warning kind `title_fallbak` (line 6), and 1 more error
 
-        0 passed, 0 failed, 1 error
-        ",
-        r#"
-        error: unknown warning kind `title_fallbak`
-         --> cases.toml:6:13
-          |
-        6 | warnings = ["title_fallbak", 'description_fallback', "sparkles"]
-          |             ^^^^^^^^^^^^^^^
-          = note: in case #1 "no title"
-          = help: did you mean `title_fallback`?
+0 passed, 0 failed, 1 error
 
-        error: unknown warning kind `sparkles`
-         --> cases.toml:6:54
-          |
-        6 | warnings = ["title_fallbak", 'description_fallback', "sparkles"]
-          |                                                      ^^^^^^^^^^
-          = note: in case #1 "no title"
-          = help: the warning kinds are not_json, not_an_object, title_fallback, description_fallback, no_map_with, empty_title, empty_description, empty_map_key, null_title, null_description, null_map_key, map_key_missing, resolve_key_missing
-        "#,
+"#]],
+        str![[r#"
+error: unknown warning kind `title_fallbak`
+ --> cases.toml:6:13
+  |
+6 | warnings = ["title_fallbak", 'description_fallback', "sparkles"]
+  |             ^^^^^^^^^^^^^^^
+  = note: in case #1 "no title"
+  = help: did you mean `title_fallback`?
+
+error: unknown warning kind `sparkles`
+ --> cases.toml:6:54
+  |
+6 | warnings = ["title_fallbak", 'description_fallback', "sparkles"]
+  |                                                      ^^^^^^^^^^
+  = note: in case #1 "no title"
+  = help: the warning kinds are not_json, not_an_object, title_fallback, description_fallback, no_map_with, empty_title, empty_description, empty_map_key, null_title, null_description, null_map_key, map_key_missing, resolve_key_missing
+
+"#]],
     );
 }
 
@@ -696,10 +698,12 @@ fn deny_uncovered_says_so_in_the_summary() {
 #[test]
 fn filters_given_on_the_command_line_must_load_even_if_unused() {
     // The shipped case files name their own filters: a mistyped --filters used to pass unnoticed.
-    let stderr = "error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters, or in the case file's `filters = \"...\"`\n";
     tigera_copy(|f| f.to_owned())
         .args(&["test", "--filters", "nope"])
-        .expect(2, "", stderr);
+        .expect(2, str![""], str![[r#"
+error: cannot read filters from nope: No such file or directory (os error 2): give an existing filter file or folder with --filters, or in the case file's `filters = "..."`
+
+"#]]);
     // SQIBS_FILTERS counts where no filters/ folder is found, and is named when it does not load.
     Test::in_temp()
         .file("samples/cases.toml", "[[case]]\nname = \"c\"\nbody = '{}'\nexpect.code = 202\n")
@@ -707,15 +711,29 @@ fn filters_given_on_the_command_line_must_load_even_if_unused() {
         .args(&["test"])
         .expect(
             2,
-            "",
-            "error: cannot read filters from nope: No such file or directory (os error 2): it comes from SQIBS_FILTERS; set that to an existing filter file or folder, or give one with --filters\n",
+            str![""],
+            str![[r#"
+error: cannot read filters from nope: No such file or directory (os error 2): it comes from SQIBS_FILTERS; set that to an existing filter file or folder, or give one with --filters
+
+"#]],
         );
     // Filters that load but that no case file uses are worth a note.
     expect_timed(
         tigera_copy(|f| f.to_owned()).args(&["test", "--filters", "filters/tigera.toml"]),
         0,
-        &format!("{TIGERA_PASS}\n    4 passed, 0 failed\n"),
-        "note: --filters filters/tigera.toml was not used: every case file names its own filters\n",
+        str![[r#"
+pass  samples/tigera/cases.toml:5  tigera: a firing alert creates a high-urgency incident  (T)
+pass  samples/tigera/cases.toml:19  tigera: the resolved alert resolves the incident mapped to its alert_id  (T)
+pass  samples/tigera/cases.toml:27  tigera: a status that is neither firing nor resolved is discarded  (T)
+pass  samples/tigera/cases.toml:34  tigera lifecycle: firing, firing again, resolved makes one incident that closes  (T)
+
+4 passed, 0 failed
+
+"#]],
+        str![[r#"
+note: --filters filters/tigera.toml was not used: every case file names its own filters
+
+"#]],
     );
     // Without --filters, a missing default folder is only an error for a case file that needs it.
     let t = Test::in_temp().file(
@@ -829,22 +847,22 @@ error: payload ".git/config" is inside a .git folder
     );
     t.args(&["test", "cases.toml"]).expect(
         2,
-        "
-        errors:
-          cases.toml: not run: filters \"../secret.toml\" is outside the case file's project (.) (line 1)
+        str![[r#"
+errors:
+  cases.toml: not run: filters "../secret.toml" is outside the case file's project (.) (line 1)
 
-        0 passed, 0 failed, 1 error
-        ",
-        &format!(
-            r#"
-            error: filters "../secret.toml" is outside the case file's project (.)
-             --> cases.toml:1:11
-              |
-            1 | filters = "../secret.toml"
-              |           ^^^^^^^^^^^^^^^^
-              = help: {help}
-            "#
-        ),
+0 passed, 0 failed, 1 error
+
+"#]],
+        str![[r#"
+error: filters "../secret.toml" is outside the case file's project (.)
+ --> cases.toml:1:11
+  |
+1 | filters = "../secret.toml"
+  |           ^^^^^^^^^^^^^^^^
+  = help: a case file reads only inside its project: the folder holding .git, or else the current folder; move the file there, or run with --allow-outside
+
+"#]],
     );
 
     // --allow-outside reads them all: the cases run (and fail, showing what they read).
@@ -957,26 +975,28 @@ fn bless_keeps_the_files_mode_and_links_and_refuses_a_read_only_file() {
     expect_timed(
         t.args(&["test", "cases.toml", "ro.cases.toml", "--bless"]),
         2,
-        r#"
-        bless cases.toml:1  new  (T)
-        bless ro.cases.toml:1  new  (T)
+        str![[r#"
+bless cases.toml:1  new  (T)
+bless ro.cases.toml:1  new  (T)
 
-        failed: new (ro.cases.toml:1)
-        the case states no expectation yet
+failed: new (ro.cases.toml:1)
+the case states no expectation yet
 
-        not exercised by any case:
-          tigera: filter #1 "security alert": the trigger part
-          tigera: filter #1 "security alert": the resolve part
+not exercised by any case:
+  tigera: filter #1 "security alert": the trigger part
+  tigera: filter #1 "security alert": the resolve part
 
-        errors:
-          ro.cases.toml: not blessed: it is read-only: make it writable to bless it
+errors:
+  ro.cases.toml: not blessed: it is read-only: make it writable to bless it
 
-        1 passed, 1 failed, 1 error
-        "#,
-        "
-        note: blessed cases.toml: 1 value written; review with git diff
-        error: cannot bless ro.cases.toml: it is read-only: make it writable to bless it
-        ",
+1 passed, 1 failed, 1 error
+
+"#]],
+        str![[r#"
+note: blessed cases.toml: 1 value written; review with git diff
+error: cannot bless ro.cases.toml: it is read-only: make it writable to bless it
+
+"#]],
     );
     let expected = format!("{new_case}\n[case.expect]\ncode = 202\n");
     assert!(
@@ -1038,16 +1058,17 @@ fn cases_expect_the_null_and_empty_value_warnings_and_bless_writes_them() {
     expect_timed(
         Test::at(&dir).args(&["test", "cases.toml"]),
         0,
-        r#"
-        pass  cases.toml:1  a null id folds alerts  (T)
-        pass  cases.toml:8  a null title  (T)
+        str![[r#"
+pass  cases.toml:1  a null id folds alerts  (T)
+pass  cases.toml:8  a null title  (T)
 
-        not exercised by any case:
-          tigera: filter #1 "security alert": the resolve part
+not exercised by any case:
+  tigera: filter #1 "security alert": the resolve part
 
-        2 passed, 0 failed
-        "#,
-        "",
+2 passed, 0 failed
+
+"#]],
+        str![""],
     );
 }
 
@@ -1058,19 +1079,20 @@ fn a_scenario_step_that_depends_on_the_resolve_scope_is_flagged() {
     expect_timed(
         Test::new().args(&["test", "samples/sedai", "--name", CLOSED_BY_ANOTHER_FILTER]),
         0,
-        r#"
-        pass  samples/sedai/cases.toml:89  sedai: an incident opened as OPEN is closed by a CLOSED notification for the same eventId  (T)
-              fragile: step 2 would close no incident with resolve_scope = "filter"; the result depends on a reading Callgoose does not document
+        str![[r#"
+pass  samples/sedai/cases.toml:89  sedai: an incident opened as OPEN is closed by a CLOSED notification for the same eventId  (T)
+      fragile: step 2 would close no incident with resolve_scope = "filter"; the result depends on a reading Callgoose does not document
 
-        not exercised by any case:
-          sedai: filter #1 "open": the resolve part
-          sedai: filter #2 "firing": the trigger part
-          sedai: filter #3 "critical": the trigger part
-          sedai: filter #3 "critical": the resolve part
+not exercised by any case:
+  sedai: filter #1 "open": the resolve part
+  sedai: filter #2 "firing": the trigger part
+  sedai: filter #3 "critical": the trigger part
+  sedai: filter #3 "critical": the resolve part
 
-        1 passed, 0 failed
-        "#,
-        "",
+1 passed, 0 failed
+
+"#]],
+        str![""],
     );
 }
 

@@ -3,6 +3,7 @@
 //! ends the watch cleanly.
 
 use crate::support::{Test, tool};
+use snapbox::str;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -159,13 +160,14 @@ fn a_change_reruns_the_case_files_it_affects_and_ctrl_c_stops_cleanly() {
 fn watch_and_bless_do_not_go_together() {
     Test::new().args(&["test", "--watch", "--bless"]).expect(
         2,
-        "",
-        "
-        error: the argument '--watch' cannot be used with '--bless'
+        str![""],
+        str![[r#"
+error: the argument '--watch' cannot be used with '--bless'
 
-        Usage: sqibs-filter test --watch [PATH]...
+Usage: sqibs-filter test --watch [PATH]...
 
-        For more information, try '--help'.
-        ",
+For more information, try '--help'.
+
+"#]],
     );
 }

@@ -1,10 +1,14 @@
 //! The test builder: runs the binary in an isolated environment and compares all three results at once,
-//! printing a diff on mismatch.
+//! printing a diff on mismatch. Expected outputs are snapbox data, `str![...]` in the test source, so
+//! that `SNAPSHOTS=overwrite cargo test` rewrites the ones that differ in place.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use snapbox::assert::{Action, DEFAULT_ACTION_ENV};
+use snapbox::{Data, IntoData};
 
 /// One run of the binary, built up and then asserted.
 #[must_use = "a Test does nothing until .expect() or .output() is called"]
@@ -115,28 +119,82 @@ impl Test {
         }
     }
 
-    /// Runs and asserts exit code, standard output and standard error (both unindented) at once.
+    /// Runs and asserts exit code, standard output and standard error at once. In both outputs the
+    /// repository's root reads `[ROOT]`. A wrong exit code fails even under `SNAPSHOTS=overwrite`: it is
+    /// a plain int, edited by hand.
     #[track_caller]
-    pub fn expect(self, code: i32, stdout: &str, stderr: &str) -> Output {
+    pub fn expect(self, code: i32, stdout: impl IntoData, stderr: impl IntoData) -> Output {
+        self.expect_normalised(|text| text.to_owned(), code, stdout, stderr)
+    }
+
+    /// [`Test::expect`], with `normalise` applied to the standard output first: for output that varies
+    /// from run to run. What overwrite writes is the normalised text.
+    #[track_caller]
+    pub fn expect_normalised(
+        self,
+        normalise: impl Fn(&str) -> String,
+        code: i32,
+        stdout: impl IntoData,
+        stderr: impl IntoData,
+    ) -> Output {
         let args = self.args.join(" ");
         let out = self.output();
-        let (want_out, want_err) = (unindent(stdout), unindent(stderr));
-        if out.code != code || out.stdout != want_out || out.stderr != want_err {
+        // Both are compared (and, on overwrite, rewritten) before either fails the test, so that one
+        // overwrite run fixes them both.
+        let stdout_diff = compare(&without_root(&normalise(&out.stdout)), stdout.into_data());
+        let stderr_diff = compare(&without_root(&out.stderr), stderr.into_data());
+        if out.code != code || stdout_diff.is_some() || stderr_diff.is_some() {
+            let as_expected = || "(as expected)\n".to_string();
             panic!(
                 "sqibs-filter {args}\nexit code: expected {code}, got {}\n--- stdout\n{}--- stderr\n{}",
                 out.code,
-                diff(&want_out, &out.stdout),
-                diff(&want_err, &out.stderr)
+                stdout_diff.unwrap_or_else(as_expected),
+                stderr_diff.unwrap_or_else(as_expected)
             );
         }
         out
     }
 }
 
-fn diff(expected: &str, actual: &str) -> String {
-    if expected == actual {
-        return "(as expected)\n".into();
+/// Runs given absolute paths into the repository print them: `[ROOT]` stands for its root, so that
+/// expectations do not depend on where the repository is checked out.
+fn without_root(text: &str) -> String {
+    text.replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "[ROOT]/")
+}
+
+/// `None` if `actual` is exactly the expected text. Else, under `SNAPSHOTS=overwrite`, the expectation
+/// is rewritten where it is written (the test source for `str!`, the file for `file!`) and `None`
+/// returned; otherwise a diff, headed by where the expectation is.
+///
+/// The comparison is exact: snapbox's own (`Assert::eq`) would apply its default filters, which read
+/// `...` and `[..]` in an expectation as wildcards and turn backslashes into slashes, and even with
+/// `Data::raw` it would take CRLF for LF.
+fn compare(actual: &str, expected: Data) -> Option<String> {
+    // `None` for an expectation that cannot be read as text, a missing `file!` for one.
+    let want = expected.render();
+    if want.as_deref() == Some(actual) {
+        return None;
     }
+    let diff = match &want {
+        Some(want) => diff(want, actual),
+        None => format!("{expected}\n{}", diff("", actual)),
+    };
+    let Some(source) = expected.source() else {
+        // Built at run time: only an edit of the test changes it.
+        return Some(diff);
+    };
+    if Action::with_env_var(DEFAULT_ACTION_ENV) != Some(Action::Overwrite) {
+        return Some(format!(
+            "{source}\n{diff}(rewrite with {DEFAULT_ACTION_ENV}=overwrite)\n"
+        ));
+    }
+    match Data::text(actual).write_to(source) {
+        Ok(()) => None,
+        Err(e) => Some(format!("{source}: cannot overwrite: {e}\n{diff}")),
+    }
+}
+
+fn diff(expected: &str, actual: &str) -> String {
     similar::TextDiff::from_lines(expected, actual)
         .unified_diff()
         .header("expected", "actual")
