@@ -18,7 +18,7 @@ use crate::render::{GithubTest, HumanTest, JsonTest, Messages, Palette, junit};
 use crate::select::selected;
 use crate::semantics::SemanticsLayer;
 use crate::settings::{Environment, filters_path, semantics_layer};
-use crate::suite::run::{Hit, Ran, run};
+use crate::suite::run_case::{Hit, Ran, run};
 use crate::suite::{self, Case, CaseBody, CaseFile, LoadOptions, ServiceCache, bless, coverage};
 use anyhow::{Context, Result, anyhow};
 use std::collections::HashSet;
