@@ -3,7 +3,7 @@
 //! them with their secrets masked. Pure: the renderers decide how the lines look.
 
 use crate::secrets::Mask;
-use crate::suite::run::Compared;
+use crate::suite::run_case::Compared;
 use crate::suite::val::Val;
 use similar::{ChangeTag, TextDiff};
 use std::time::Duration;

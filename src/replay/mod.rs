@@ -20,10 +20,17 @@
 //! order of arrival. Without a window no request time is kept.
 //! - A request whose incidents would differ under the other resolve scope, or without the duplicate
 //!   window, says so (`fragile`): the simulation's rules are readings the documentation leaves open.
+//!
+//! This module owns the replayer and its rules; what a request did and the counts are `record`'s, the
+//! duplicate window `window`'s, a request's time `time`'s, and comparing two records `compare`'s.
 
 mod compare;
+mod record;
+mod time;
+mod window;
 
 pub use compare::{Change, Field, changes};
+pub use record::{Action, Counts, Record, ResolveAction, TriggerAction};
 
 use crate::access::{Admission, Tokens};
 use crate::envelope::Request;
@@ -31,14 +38,12 @@ use crate::eval::evaluate_from;
 use crate::explain::Fragility;
 use crate::filter::{self, Service, State};
 use crate::keypath::KeyPath;
-use crate::outcome::{self, Code, Description};
+use crate::outcome::{Code, Description};
 use crate::semantics::Reading;
-use crate::simulation::{Incident, IncidentRef, Resolved, Simulation, Triggered, closing_words};
-use crate::timestamp::{self, Millis};
-use crate::warning::Warning;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
+use crate::simulation::{Incident, Resolved, Simulation, Triggered, closing_words};
+use crate::timestamp::Millis;
+use std::collections::HashMap;
+use window::{Window, body_hash, without_window};
 
 /// How a replay runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,96 +54,6 @@ pub struct ReplayOptions {
     pub dedup_window: Option<Millis>,
     /// Where a bare body keeps its time.
     pub time_key: Option<String>,
-}
-
-/// What one request did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
-    /// 1-based position in the stream.
-    pub number: usize,
-    /// The request's name (`path`, `path#N`).
-    pub name: String,
-    /// The response code Callgoose gives.
-    pub code: u16,
-    /// `triggered.created`.
-    pub created: bool,
-    /// `triggered.duplicate`.
-    pub duplicate: bool,
-    /// `resolved.resolved`.
-    pub resolved: bool,
-    /// `resolved.duplicate`.
-    pub resolve_duplicate: bool,
-    /// What happened in each service that did something.
-    pub actions: Vec<Action>,
-    /// Findings about the request as a whole (its time).
-    pub warnings: Vec<Warning>,
-}
-
-/// What a request did in one service.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Action {
-    /// The service.
-    pub service: String,
-    /// Its response code.
-    pub code: Code,
-    /// The trigger side.
-    pub trigger: Option<TriggerAction>,
-    /// The resolve side.
-    pub resolve: Option<ResolveAction>,
-    /// The readings of the simulation under which this action would differ, with what it would do.
-    pub fragile: Vec<Fragility>,
-}
-
-/// The trigger side of an action.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TriggerAction {
-    /// A new incident, with its description.
-    Created(Incident, Description),
-    /// Folded into this open incident.
-    Duplicate(IncidentRef),
-    /// Not created: the service is in maintenance. What it would have been.
-    Suppressed(Box<outcome::Incident>),
-}
-
-/// The resolve side of an action.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ResolveAction {
-    /// These incidents were closed, each with how long it was open (when times are known).
-    Closed(Vec<(Incident, Option<Millis>)>),
-    /// A repeat of a resolve within the duplicate window.
-    Repeated,
-    /// No open incident had this mapping value.
-    NoOpenIncident(String),
-    /// The payload has no value at the `mapped_with` key (named here), so nothing could be closed: the
-    /// classic wrong-`mapped_with` mistake.
-    NoMappingValue(String),
-}
-
-/// The counts of a replay.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Requests replayed.
-    pub requests: usize,
-    /// Incidents created.
-    pub created: usize,
-    /// Repeats folded into open incidents.
-    pub duplicates: usize,
-    /// Incidents resolved.
-    pub resolved: usize,
-    /// Requests discarded (202).
-    pub discarded: usize,
-    /// Resolves whose mapping value no open incident had.
-    pub orphan_resolves: usize,
-    /// Resolves whose payload has no mapping value.
-    pub unmapped_resolves: usize,
-    /// Triggers without a mapping value: each a new incident that can never auto-resolve.
-    pub keyless: usize,
-    /// Requests refused without a token (401).
-    pub unauthorized: usize,
-    /// Requests refused for a token that is none Callgoose knows (403).
-    pub forbidden: usize,
-    /// Incidents not created because their service was in maintenance.
-    pub suppressed: usize,
 }
 
 /// A replay in progress.
@@ -348,29 +263,6 @@ impl<'s> Replayer<'s> {
         record
     }
 
-    /// The request's time: the envelope's, else the `--time-key` value's, with a warning when that
-    /// key gives none.
-    fn time_of(&self, request: &Request) -> (Option<Millis>, Option<Warning>) {
-        if request.received_at.is_some() {
-            return (request.received_at, None);
-        }
-        let Some(key) = &self.time_key else {
-            return (None, None);
-        };
-        let problem = match document_text(&request.payload, key) {
-            None => None,
-            Some(text) => match timestamp::parse_text(&text) {
-                Ok(t) => return (Some(t), None),
-                Err(e) => Some(e),
-            },
-        };
-        let warning = Warning::NoTime {
-            key: key.to_string(),
-            problem,
-        };
-        (None, Some(warning))
-    }
-
     fn count(&mut self, action: &Action) {
         match &action.trigger {
             Some(TriggerAction::Created(i, _)) => {
@@ -415,70 +307,6 @@ impl<'s> Replayer<'s> {
     }
 }
 
-/// A service (by its place in the list) and the hash of a body.
-type BodyKey = (usize, u64);
-
-/// The bodies seen within the duplicate window: for each service and body, the time of its latest
-/// sighting and the incident it made, and the same entries ordered by time, so that pruning drops the
-/// oldest first whatever order the requests came in. Every lookup, insertion and removal is logarithmic
-/// or better, and the window holds only entries within one span of the current request's time.
-struct Window {
-    span: Millis,
-    latest: HashMap<BodyKey, (Millis, Option<IncidentRef>)>,
-    by_time: BTreeSet<(Millis, BodyKey)>,
-}
-
-impl Window {
-    fn new(span: Millis) -> Window {
-        Window {
-            span,
-            latest: HashMap::new(),
-            by_time: BTreeSet::new(),
-        }
-    }
-
-    /// Drops the entries more than one span before `now`: no request at `now` or later repeats them.
-    fn prune(&mut self, now: Millis) {
-        let cutoff = now.saturating_sub(self.span);
-        while let Some(&(t, key)) = self.by_time.first() {
-            if t >= cutoff {
-                break;
-            }
-            self.by_time.pop_first();
-            self.latest.remove(&key);
-        }
-    }
-
-    /// The incident made by the body `key` if a request at `now` repeats it within the window
-    /// (`Some(None)`: a repeat that made no incident). The window then runs from `now`. A request
-    /// received before the earlier sighting is no repeat of it.
-    fn repeat_of(&mut self, key: BodyKey, now: Millis) -> Option<Option<IncidentRef>> {
-        let (seen, made) = self.latest.get_mut(&key)?;
-        if now < *seen || now - *seen > self.span {
-            return None;
-        }
-        self.by_time.remove(&(*seen, key));
-        self.by_time.insert((now, key));
-        *seen = now;
-        Some(*made)
-    }
-
-    /// Records a sighting that was no repeat. An entry the body already has is later than `now`
-    /// (otherwise this would have been a repeat, or the entry pruned): it is kept.
-    fn insert(&mut self, key: BodyKey, now: Millis, made: Option<IncidentRef>) {
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.latest.entry(key) {
-            slot.insert((now, made));
-            self.by_time.insert((now, key));
-        }
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        debug_assert_eq!(self.latest.len(), self.by_time.len());
-        self.latest.len()
-    }
-}
-
 /// The `mapped_with` key of the filter at `position`.
 fn mapped_with(service: &Service, position: usize) -> String {
     service
@@ -488,50 +316,6 @@ fn mapped_with(service: &Service, position: usize) -> String {
         .and_then(|f| f.resolve.as_ref())
         .map(|r| r.mapped_with.to_string())
         .unwrap_or_default()
-}
-
-/// What a repeat folded by the duplicate window would have done without it, when that is something
-/// else than folding into the incident the window chose (`folded_into`).
-fn without_window(
-    folded_into: Option<usize>,
-    preview: &crate::simulation::Preview,
-) -> Option<Fragility> {
-    let mut would = Vec::new();
-    match preview.trigger {
-        Some(None) => would.push("create a new incident".to_owned()),
-        Some(Some(id)) if Some(id) != folded_into => {
-            would.push(format!("fold into incident #{id}"));
-        }
-        _ => {}
-    }
-    if let Some(ids) = preview.closes.as_ref().filter(|ids| !ids.is_empty()) {
-        would.push(closing_words(ids));
-    }
-    (!would.is_empty()).then(|| Fragility {
-        reading: "no --dedup-window",
-        outcome: would.join(" and "),
-    })
-}
-
-/// The text of `key` in a payload, however it was read.
-fn document_text(payload: &crate::payload::Payload, key: &KeyPath) -> Option<String> {
-    use crate::document::{Document, LazyRef};
-    use crate::payload::Json;
-    match payload.json.as_ref().ok()? {
-        Json::Full(value) => value.text(key).map(|t| t.into_owned()),
-        Json::Lazy(doc) => LazyRef {
-            doc,
-            raw: &payload.raw,
-        }
-        .text(key)
-        .map(|t| t.into_owned()),
-    }
-}
-
-fn body_hash(request: &Request) -> u64 {
-    let mut h = DefaultHasher::new();
-    request.payload.raw.hash(&mut h);
-    h.finish()
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@ use super::*;
 use crate::filter::parse_service;
 use crate::payload::Payload;
 use crate::semantics::SemanticsLayer;
+use crate::timestamp;
+use crate::warning::Warning;
 use serde_json::json;
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! are, so that they pass on the next run; a case whose values would hold a secret is not blessed. The
 //! file is replaced atomically under a lock, and only cases that still send what ran are written.
 
-use super::run::Ran;
+use super::run_case::Ran;
 use super::val::Val;
 use super::{Case, CaseBody, Field};
 use crate::secrets::{Kind, Mask};

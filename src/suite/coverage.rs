@@ -1,7 +1,7 @@
 //! Which filter parts no case exercised: a trigger part that never fired or a resolve part that never
 //! matched is untested, whatever the rest of the suite says.
 
-use super::run::{Hit, Part};
+use super::run_case::{Hit, Part};
 use crate::filter::Service;
 use std::collections::HashSet;
 use std::fmt;

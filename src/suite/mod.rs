@@ -3,16 +3,16 @@
 //! A case file holds `[[case]]`s (one request and the fields of the outcome it expects) and
 //! `[[scenario]]`s (requests in order through one simulation of Callgoose's incidents, with the action
 //! each step should take and the incidents left open). `discover` finds case files, `schema` is the
-//! file format, `load` reads it, `reach` bounds the files a case file may read, `run` runs a case,
-//! `coverage` tells which filter parts no case exercised and `bless` writes actual outcomes back into
-//! the files.
+//! file format, `load` reads it, `reach` bounds the files a case file may read, `run_case` runs a
+//! case or scenario against its expectations, `coverage` tells which filter parts no case exercised
+//! and `bless` writes actual outcomes back into the files.
 
 pub mod bless;
 pub mod coverage;
 mod discover;
 mod load;
 mod reach;
-pub mod run;
+pub mod run_case;
 pub(crate) mod schema;
 mod shapes;
 pub mod val;

@@ -6,7 +6,7 @@ use crate::diff::diff;
 use crate::filter::Service;
 use crate::render::Messages;
 use crate::select::selected;
-use crate::suite::run::{Hit, Ran, run};
+use crate::suite::run_case::{Hit, Ran, run};
 use crate::suite::{Case, CaseBody, CaseFile, bless};
 use anyhow::anyhow;
 use std::collections::HashSet;
