@@ -269,3 +269,49 @@ error: cannot read filters from filters: No such file or directory (os error 2):
         )
     );
 }
+
+/// The README's map of the code names every module of the library, and nothing that is not one.
+#[test]
+fn the_architecture_section_names_every_module() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("\n## Architecture\n")
+        .expect("an Architecture section");
+    let section = &readme[start..start + readme[start + 1..].find("\n## ").unwrap()];
+    let table: std::collections::BTreeSet<String> = section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .flat_map(|l| {
+            l.split('|')
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .map(|m| m.trim().trim_matches('`').to_owned())
+        .collect();
+    let lib = std::fs::read_to_string("src/lib.rs").unwrap();
+    let modules: std::collections::BTreeSet<String> = lib
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("pub mod ")
+                .or_else(|| l.strip_prefix("mod "))
+        })
+        .map(|m| m.trim_end_matches(';').to_owned())
+        .collect();
+    // strict_toml is part of filter reading; the table names it in that row.
+    let missing: Vec<_> = modules
+        .iter()
+        .filter(|m| !table.contains(*m) && !section.contains(&format!("`{m}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "modules missing from the README: {missing:?}"
+    );
+    let unknown: Vec<_> = table.iter().filter(|m| !modules.contains(*m)).collect();
+    assert!(
+        unknown.is_empty(),
+        "the README names no such modules: {unknown:?}"
+    );
+}
