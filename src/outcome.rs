@@ -56,7 +56,6 @@ impl From<&Filter> for FilterRef {
 pub struct Incident {
     /// The filter whose trigger part held first.
     pub filter: FilterRef,
-    /// Its urgency.
     pub urgency: Urgency,
     /// Its priority, when the filter gives one.
     pub priority: Option<Priority>,

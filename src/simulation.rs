@@ -35,9 +35,7 @@ pub struct Incident {
     pub service: String,
     /// Its mapping value; `None`: it can never be resolved through the API.
     pub map_key: Option<String>,
-    /// Its title.
     pub title: String,
-    /// Its urgency.
     pub urgency: Urgency,
     /// Its priority, when the filter gives one.
     pub priority: Option<Priority>,

@@ -28,7 +28,6 @@ pub struct CheckSettings {
     pub paths: Vec<PathBuf>,
     /// The filters to evaluate against.
     pub filters: FilterOptions,
-    /// Output format.
     pub format: Format,
     /// Show descriptions whole.
     pub full: bool,
@@ -64,7 +63,6 @@ pub struct RequestResult<'a> {
     pub name: &'a str,
     /// 1-based position of the body in its input.
     pub index: usize,
-    /// The body.
     pub payload: &'a Payload,
     /// The secrets this request's report hides: the run's and the request's own token.
     pub mask: Mask<'a>,
@@ -75,9 +73,7 @@ pub struct RequestResult<'a> {
 /// What one service made of a request.
 #[derive(Debug)]
 pub struct ServiceResult<'a> {
-    /// The service.
     pub service: &'a Service,
-    /// Its outcome.
     pub outcome: Outcome,
     /// The retraced evaluation, when it is to be shown (`--explain`, or near misses of a discard).
     pub trace: Option<Trace>,

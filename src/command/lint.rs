@@ -18,7 +18,6 @@ pub struct LintSettings {
     pub options: LintOptions,
     /// Warnings fail the run.
     pub deny_warnings: bool,
-    /// Output format.
     pub format: ReportFormat,
 }
 

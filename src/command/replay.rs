@@ -35,7 +35,6 @@ pub struct ReplaySettings {
     /// The tokens Callgoose knows, as written (`SECRET` or `SERVICE=SECRET`); read against the
     /// services once they are loaded.
     pub tokens: Vec<Secret>,
-    /// Replay rules.
     pub options: ReplayOptions,
     /// How bodies are read.
     pub envelope: EnvelopeMode,
@@ -43,7 +42,6 @@ pub struct ReplaySettings {
     pub progress: bool,
     /// The longest body read.
     pub max_body: usize,
-    /// Output format.
     pub format: Format,
 }
 

@@ -33,7 +33,6 @@ pub struct Record {
 /// What a request did in one service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
-    /// The service.
     pub service: String,
     /// Its response code.
     pub code: Code,

@@ -47,7 +47,6 @@ pub struct TestSettings {
     pub junit: Option<PathBuf>,
     /// Services put in maintenance by the command line.
     pub maintenance: Vec<String>,
-    /// Output format.
     pub format: ReportFormat,
     /// Run again on every change (`--watch`).
     pub watch: bool,
