@@ -1,20 +1,22 @@
 //! Why a filter did or did not fire: the evaluation retraced filter by filter, condition by condition,
 //! item by item, with where each key was found, which filter won and which were shadowed, and the
-//! near-miss hints (`hint`) that turn a bare "did not match" into the fix. Pure, like `eval`.
+//! near-miss hints (`hint`) that turn a bare "did not match" into the fix. Pure, like `eval`. Which
+//! readings would change an outcome is `fragility`'s.
 
+mod fragility;
 mod hint;
 
+pub use fragility::{Fragility, describe, fragility};
 pub use hint::Hint;
 
 use crate::document::{Document, NoKeys};
-use crate::eval::evaluate_from;
 use crate::eval::rule::Match;
 use crate::filter::{Condition, Service};
 use crate::json_text::text_of;
 use crate::keypath::{KeyPath, Step, quoted, spell_exact};
-use crate::outcome::{Description, FilterRef, Outcome};
-use crate::payload::{Json, Payload};
-use crate::semantics::{Reading, Semantics};
+use crate::outcome::FilterRef;
+use crate::payload::Payload;
+use crate::semantics::Semantics;
 use serde_json::Value;
 
 /// The whole evaluation of one request for one service.
@@ -151,15 +153,6 @@ pub struct ItemTrace {
     pub item: String,
     /// Byte range of its first occurrence in the value's text, when contained.
     pub at: Option<std::ops::Range<usize>>,
-}
-
-/// A reading of an undocumented behaviour under which the outcome would be different.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fragility {
-    /// The other reading, e.g. `case-sensitive matching`.
-    pub reading: &'static str,
-    /// The outcome under it, in words.
-    pub outcome: String,
 }
 
 /// Retraces the evaluation of `payload` for `service`.
@@ -301,116 +294,6 @@ fn kind_of(value: &Value) -> &'static str {
         Value::Null => "null",
         Value::Object(_) => "object",
         Value::Array(_) => "array",
-    }
-}
-
-/// The readings under which `outcome`, what `service` made of `payload` sent with `from`, would
-/// differ (another filter or resolve part, or another title, description or mapping value), with
-/// what would happen instead. Each reading is switched alone.
-pub fn fragility(
-    service: &Service,
-    payload: &Payload,
-    from: Option<&str>,
-    outcome: &Outcome,
-) -> Vec<Fragility> {
-    // A lazily read body keeps the top-level values its keys reach as they are read now. Keys read as
-    // paths reach every top-level key that they would name without nesting, but not the reverse.
-    let full;
-    let payload = match (&payload.json, service.semantics.nested_keys) {
-        (Ok(Json::Lazy(_)), false) => match payload.value() {
-            Some(value) => {
-                full = Payload::json(payload.raw.clone(), value.into_owned());
-                &full
-            }
-            None => payload,
-        },
-        _ => payload,
-    };
-    Reading::EVALUATION
-        .into_iter()
-        .filter_map(|reading| {
-            let (semantics, name) = service.semantics.flipped(reading);
-            let o = evaluate_from(&service.under(semantics), payload, from);
-            (o.trigger != outcome.trigger || o.resolve != outcome.resolve).then(|| Fragility {
-                reading: name,
-                outcome: describe_change(&o, outcome),
-            })
-        })
-        .collect()
-}
-
-/// `other` in a few words, with what differs from `base` when the same parts fired: `201 via filter
-/// #1 "alert" with title "Incident from Tigera", no mapping value`.
-fn describe_change(other: &Outcome, base: &Outcome) -> String {
-    let mut details = Vec::new();
-    if let (Some(a), Some(b)) = (&other.trigger, &base.trigger)
-        && a.filter == b.filter
-    {
-        if a.title != b.title {
-            details.push(format!("title {}", quoted(&cut(&a.title))));
-        }
-        if a.description != b.description {
-            details.push(match &a.description {
-                Description::WholePayload => "the whole payload as description".to_owned(),
-                Description::Value(v) => format!("description {}", quoted(&cut(v))),
-            });
-        }
-        if a.map_key != b.map_key {
-            details.push(mapping_value(a.map_key.as_deref()));
-        }
-    }
-    match (&other.resolve, &base.resolve) {
-        (a, b) if a == b => {}
-        (Some(a), Some(b)) if a.filter == b.filter => details.push(format!(
-            "{} for the resolve",
-            mapping_value(a.map_key.as_deref())
-        )),
-        // Without a trigger, the outcome's words already name the resolve part.
-        _ if other.trigger.is_none() => {}
-        (Some(a), _) => details.push(format!(
-            "the resolve part of filter #{} \"{}\"",
-            a.filter.position, a.filter.name
-        )),
-        (None, _) => details.push("no resolve part matching".to_owned()),
-    }
-    let words = describe(other);
-    if details.is_empty() {
-        words
-    } else {
-        format!("{words} with {}", details.join(", "))
-    }
-}
-
-/// `mapping value "k"`, or `no mapping value`.
-fn mapping_value(key: Option<&str>) -> String {
-    key.map_or_else(
-        || "no mapping value".to_owned(),
-        |k| format!("mapping value {}", quoted(&cut(k))),
-    )
-}
-
-/// `text` cut to a note's length.
-fn cut(text: &str) -> String {
-    let mut chars = text.chars();
-    let mut out: String = chars.by_ref().take(SHORT_NOTE_VALUE).collect();
-    if chars.next().is_some() {
-        out.push('…');
-    }
-    out
-}
-
-/// An outcome in a few words: `201 via filter #2 "firing"`.
-pub fn describe(o: &Outcome) -> String {
-    match (&o.trigger, &o.resolve) {
-        (Some(i), _) => format!(
-            "{} via filter #{} \"{}\"",
-            o.code, i.filter.position, i.filter.name
-        ),
-        (None, Some(r)) => format!(
-            "{} via the resolve part of filter #{} \"{}\"",
-            o.code, r.filter.position, r.filter.name
-        ),
-        (None, None) => format!("{} discarded", o.code),
     }
 }
 

@@ -471,6 +471,7 @@ fn a_result_that_maps_an_empty_value_is_fragile() {
 #[test]
 fn fragility_of_a_lazily_read_body_without_nesting_sees_the_nested_values() {
     use crate::document::{KeySet, LazyDoc};
+    use crate::payload::Json;
     let s = alert("nested_keys = false");
     let raw = r#"{"labels": {"severity": "critical"}, "name": "Disk", "id": "1"}"#;
     let keys = KeySet::of(std::slice::from_ref(&s), std::iter::empty());

@@ -2,8 +2,9 @@
 //!
 //! A [`Service`] is one filter file: its ordered filters, the `from` its sender's URL carries and the
 //! readings of ambiguous behaviour it asks for. The file format lives in `schema`, reading it in `load`,
-//! and the Callgoose limits in `validate`.
+//! the Callgoose limits in `limits`, and checking a file against them in `validate`.
 
+pub mod limits;
 mod load;
 pub mod locate;
 pub(crate) mod schema;
@@ -97,18 +98,6 @@ pub fn request_from<'a>(captured: Option<&'a str>, service: &'a Service) -> Opti
     captured
         .or(service.from.as_deref())
         .filter(|f| !f.is_empty())
-}
-
-/// Callgoose's limits on a service's filters.
-pub mod limits {
-    /// Filters per service.
-    pub const FILTERS: usize = 10;
-    /// Conditions of one trigger part.
-    pub const TRIGGER_CONDITIONS: usize = 2;
-    /// Items of one "key value contains" list.
-    pub const ITEMS: usize = 10;
-    /// Characters of one item.
-    pub const ITEM_CHARS: usize = 50;
 }
 
 /// One Callgoose service: the filters of one filter file.
