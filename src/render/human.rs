@@ -120,18 +120,9 @@ impl<'w> HumanCheck<'w> {
             return escape(text, true).replace('\n', &indent);
         }
         // Folded lazily: a description can be the whole of a body of hundreds of megabytes.
-        let words = text.split_whitespace();
-        let head: String = words
-            .clone()
-            .flat_map(|w| w.chars().chain(std::iter::once(' ')))
-            .take(SHORT_DESCRIPTION)
-            .collect();
+        let head = folded_head(text, SHORT_DESCRIPTION);
         let head = head.trim_end();
-        // Words joined by single spaces: one fewer space than words.
-        let total = words
-            .map(|w| w.chars().count() + 1)
-            .sum::<usize>()
-            .saturating_sub(1);
+        let total = folded_chars(text);
         let kept = head.chars().count();
         let mut out = escape(head, false);
         if kept < total {
@@ -142,6 +133,63 @@ impl<'w> HumanCheck<'w> {
         }
         out
     }
+}
+
+/// The first `max` characters of `text` with its white space folded (words joined by single spaces),
+/// reading no further than those.
+fn folded_head(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let (mut n, mut space) = (0, false);
+    for c in text.trim_start().chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        // A word after white space starts with the one space that stands for it.
+        let spaced = [' ', c];
+        let part = if std::mem::take(&mut space) {
+            &spaced[..]
+        } else {
+            &spaced[1..]
+        };
+        for &c in part {
+            if n == max {
+                return out;
+            }
+            out.push(c);
+            n += 1;
+        }
+    }
+    out
+}
+
+/// How many characters `text` has once its white space is folded as the short description folds it
+/// (`split_whitespace`, words joined by single spaces): its characters that are not white space, plus
+/// one fewer space than it has words. One pass over the bytes, decoding only what is not ASCII: a
+/// description can be a whole body of hundreds of megabytes.
+fn folded_chars(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut chars, mut words, mut in_word) = (0usize, 0usize, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let (white, len) = match bytes[i] {
+            // The ASCII white space of `char::is_whitespace`: tab, line feed, vertical tab, form feed,
+            // carriage return and space.
+            b @ 0..0x80 => (matches!(b, b'\t'..=b'\r' | b' '), 1),
+            _ => {
+                let c = text[i..].chars().next().unwrap_or_default();
+                (c.is_whitespace(), c.len_utf8())
+            }
+        };
+        if white {
+            in_word = false;
+        } else {
+            chars += 1;
+            words += usize::from(!std::mem::replace(&mut in_word, true));
+        }
+        i += len;
+    }
+    (chars + words).saturating_sub(1)
 }
 
 /// `1 request`, `2 requests`.
@@ -212,5 +260,35 @@ impl CheckReport for HumanCheck<'_> {
         // Set apart from the requests above it, if any.
         let gap = if self.shown > 0 { "\n" } else { "" };
         writeln!(self.out, "{gap}{}", self.palette.heading(&line))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{folded_chars, folded_head};
+
+    #[test]
+    fn the_folded_length_is_that_of_the_words_joined_by_single_spaces() {
+        for text in [
+            "",
+            " ",
+            "a",
+            "  a  b\t\nc ",
+            "\u{0b}x\u{0c}y\rz",
+            "naïve  café\u{a0}au\u{2003}lait\u{85}end",
+            "日本語 の\u{3000}テキスト",
+            "\u{200b}zero-width is no white space",
+        ] {
+            let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(folded_chars(text), folded.chars().count(), "{text:?}");
+            for max in 0..12 {
+                let head: String = folded.chars().take(max).collect();
+                assert_eq!(
+                    folded_head(text, max).trim_end(),
+                    head.trim_end(),
+                    "{text:?} {max}"
+                );
+            }
+        }
     }
 }
