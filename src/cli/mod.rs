@@ -138,8 +138,8 @@ fn token(value: &str) -> Result<Secret, String> {
     if value.is_empty() {
         return Err(
             "the token is empty (an unset variable, as in --token \"$TOKEN\", gives an \
-             empty one); give a token Callgoose knows, or leave --token out to replay without \
-             checking tokens"
+             empty one); give a token Callgoose knows, or leave --token out not to check \
+             tokens"
                 .into(),
         );
     }

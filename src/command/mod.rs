@@ -6,6 +6,7 @@ pub mod check;
 pub mod lint;
 pub mod replay;
 pub mod test;
+mod tokens;
 
 #[cfg(test)]
 mod tests;
