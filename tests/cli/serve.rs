@@ -836,10 +836,12 @@ fn a_request_under_way_when_stopped_is_answered_and_counted_and_then_it_exits_0(
         "{}",
         stopped.stdout
     );
+    // This connection is open, and so may be a probe of the loop above that was accepted just before
+    // the listener closed.
+    let stopping = stopped.stderr.lines().last().unwrap();
     assert!(
-        stopped.stderr.ends_with(
-            "note: stopping: no new connections are taken; 1 open connection finishes its request under way, if any, then closes\n"
-        ),
+        stopping.starts_with("note: stopping: no new connections are taken; ")
+            && stopping.contains(" open connection"),
         "{}",
         stopped.stderr
     );
