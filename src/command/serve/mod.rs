@@ -5,11 +5,13 @@
 //! answering with Callgoose's status and body and showing it as a `replay` timeline line. Ctrl-C or
 //! SIGTERM stops accepting, lets the requests under way finish, and prints `replay`'s summary.
 //!
-//! One module per concept: `http` speaks HTTP (routes, limits, what a request carries, the answers
-//! that are no outcome) on a current-thread runtime; `desk` is the one simulation every connection's
-//! requests reach in turn, through a channel, and what it tells its `Log`s; `record` is the log that
-//! appends each request to the `--record` file.
+//! One module per concept: `http` runs the server (connections, signals, stopping) on a
+//! current-thread runtime; `answer` answers one request (routes, limits, what it carries, the answers
+//! that are no outcome); `desk` is the one simulation every connection's requests reach in turn,
+//! through a channel, and what it tells its `Log`s; `record` is the log that appends each request to
+//! the `--record` file.
 
+mod answer;
 mod desk;
 mod http;
 mod record;
