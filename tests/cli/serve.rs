@@ -926,3 +926,35 @@ fn an_address_other_than_loopback_is_used_only_when_given_and_with_a_warning() {
         "warning: listening on 0.0.0.0:[PORT], which is not loopback: other machines can post to it and read its answers\n"
     );
 }
+
+/// /dev/full takes the open and refuses every write, as a full disk does.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_record_file_that_cannot_be_written_stops_recording_not_serving_and_exits_2() {
+    let server = Server::start(&["--filters", "filters/tigera.toml", "--record", "/dev/full"]);
+    let mut client = server.client();
+    let firing = std::fs::read(Path::new(ROOT).join("samples/tigera/firing.json")).unwrap();
+    for id in 1..=2 {
+        let got = client.post("/v1/process?from=Tigera", &[], &firing);
+        assert_eq!(got.status, 201, "{}", got.body);
+        assert_eq!(got.json()["id"], id);
+    }
+    let stopped = server.stop("INT");
+    assert_eq!(stopped.code, 2, "{}", stopped.stderr);
+    let errors: Vec<&str> = stopped
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error: cannot write the record file /dev/full: No space left on device (os error 28); recording stopped, the file holds the 0 requests before this one whole"
+        ]
+    );
+    assert!(
+        stopped.stdout.contains("\nreplayed 2 requests\n"),
+        "{}",
+        stopped.stdout
+    );
+}

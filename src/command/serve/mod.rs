@@ -69,7 +69,7 @@ impl ServeSettings {
 }
 
 /// Loads the filters, listens, and serves until Ctrl-C or SIGTERM; then prints the summary. Exit 0
-/// once stopped so, 2 when it could not start or the record file could not be written to the end.
+/// once stopped; 2 when it could not start, or when the record file could not be written to the end.
 pub fn execute(
     settings: &ServeSettings,
     palette: Palette,
@@ -82,11 +82,6 @@ pub fn execute(
     let Some(tokens) = tokens::read(&settings.tokens, &names, messages) else {
         return Ok(ExitStatus::Error);
     };
-    let mut record = settings
-        .record
-        .as_deref()
-        .map(RecordFile::open)
-        .transpose()?;
     let listener = std::net::TcpListener::bind(settings.listen)
         .and_then(|l| l.set_nonblocking(true).map(|()| l))
         .map_err(|e| {
@@ -96,6 +91,12 @@ pub fn execute(
             )
         })?;
     let bound = listener.local_addr()?;
+    // Opened once the address is taken: a server that cannot start leaves no file behind.
+    let mut record = settings
+        .record
+        .as_deref()
+        .map(RecordFile::open)
+        .transpose()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
