@@ -10,11 +10,14 @@
 //!
 //! Detection rule (without `--envelope`): a JSON object with a `body` key, all of whose keys are
 //! envelope keys, is an envelope; anything else is a bare body.
+//!
+//! `serve` takes what it receives by the same rules: the content type ([`payload_of`]), the URL's
+//! parameters and the `Authorization` header; so a recorded request replays as it was answered.
 
 use crate::document::ENVELOPE_KEYS as KEYS;
 use crate::payload::{Json, NotJson, Payload};
 use crate::timestamp::{self, Millis};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// One request of captured traffic.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,10 +98,24 @@ pub fn open(value: &Value) -> Result<Request, String> {
             Some(_) => Err(format!("the envelope's `{key}` must be a string")),
         }
     };
-    let query = text("url")?.map(|u| query_params(&u)).unwrap_or_default();
+    let (url_token, url_from) = match text("url")? {
+        Some(url) => query_token_and_from(url_query(&url)).map_err(|name| {
+            format!(
+                "the envelope's `url` has the `{name}` parameter more than once, with different values: a request carries one"
+            )
+        })?,
+        None => (None, None),
+    };
     // One source of each: the envelope's own key, then (for the token) the header, then the URL.
-    let (url_token, url_from) = (param(&query, "token")?, param(&query, "from")?);
-    let token = text("token")?.or_else(|| bearer(map)).or(url_token);
+    let header = match map.get("headers") {
+        Some(Value::Object(headers)) => headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .and_then(|(_, v)| v.as_str())
+            .and_then(bearer),
+        _ => None,
+    };
+    let token = text("token")?.or(header).or(url_token);
     let from = text("from")?.or(url_from);
     let received_at = match map.get("received_at") {
         None | Some(Value::Null) => None,
@@ -109,16 +126,10 @@ pub fn open(value: &Value) -> Result<Request, String> {
     };
     let body = map.get("body").ok_or("the envelope has no `body`")?;
     let content_type = text("content_type")?;
-    let payload = match content_type.as_deref() {
-        Some(ct) if !is_text(ct) => Payload {
-            raw: String::new(),
-            json: Err(NotJson {
-                line: 1,
-                column: 1,
-                message: format!("content type {ct} is not processed, so the body counts as empty"),
-            }),
-        },
-        _ => body_payload(body),
+    let payload = match (content_type.as_deref(), body) {
+        (Some(ct), _) if !is_text(ct) => unprocessed(ct),
+        (_, Value::String(raw)) => text_payload(raw.clone()),
+        (_, value) => Payload::json(value.to_string(), value.clone()),
     };
     Ok(Request {
         payload,
@@ -128,21 +139,42 @@ pub fn open(value: &Value) -> Result<Request, String> {
     })
 }
 
-/// The body of an envelope: a JSON value as it is, or a string holding the body's text.
-fn body_payload(body: &Value) -> Payload {
-    match body {
-        Value::String(raw) => match crate::json_text::parse_json::<Value>(raw.as_bytes()) {
-            Ok(value) => Payload::json(raw.clone(), value),
-            Err(e) => Payload {
-                raw: raw.clone(),
-                json: Err(NotJson {
-                    line: e.line().max(1),
-                    column: e.column().max(1),
-                    message: "the body is not JSON".into(),
-                }),
-            },
+/// A body received as text with its `Content-Type`, as Callgoose takes it: a text type's body is
+/// processed (as JSON when it parses), any other counts as an empty payload. No content type at all
+/// is processed, as an envelope without `content_type` is.
+pub fn payload_of(text: String, content_type: Option<&str>) -> Payload {
+    match content_type {
+        Some(ct) if !is_text(ct) => unprocessed(ct),
+        _ => text_payload(text),
+    }
+}
+
+/// The empty payload a body of a content type Callgoose does not process counts as.
+fn unprocessed(content_type: &str) -> Payload {
+    Payload {
+        raw: String::new(),
+        json: Err(NotJson {
+            line: 1,
+            column: 1,
+            message: format!(
+                "content type {content_type} is not processed, so the body counts as empty"
+            ),
+        }),
+    }
+}
+
+/// A body's text as received: JSON when it parses, else a text body.
+fn text_payload(raw: String) -> Payload {
+    match crate::json_text::parse_json::<Value>(raw.as_bytes()) {
+        Ok(value) => Payload::json(raw, value),
+        Err(e) => Payload {
+            raw,
+            json: Err(NotJson {
+                line: e.line().max(1),
+                column: e.column().max(1),
+                message: "the body is not JSON".into(),
+            }),
         },
-        value => Payload::json(value.to_string(), value.clone()),
     }
 }
 
@@ -163,47 +195,43 @@ fn is_text(content_type: &str) -> bool {
         || ct == "application/javascript"
 }
 
-/// The token of an `Authorization` header: the scheme `Bearer` in any case, then any white space.
-fn bearer(map: &Map<String, Value>) -> Option<String> {
-    let Some(Value::Object(headers)) = map.get("headers") else {
-        return None;
-    };
-    let value = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
-        .and_then(|(_, v)| v.as_str())?
-        .trim_start();
-    let (scheme, token) = value.split_once(|c: char| c.is_ascii_whitespace())?;
+/// The token of an `Authorization` header's value: the scheme `Bearer` in any case, then any white
+/// space.
+pub(crate) fn bearer(value: &str) -> Option<String> {
+    let (scheme, token) = value
+        .trim_start()
+        .split_once(|c: char| c.is_ascii_whitespace())?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
 }
 
-/// The query parameters of a URL, decoded as a form (`+` is a space, `%2B` a plus, a `%` without two
-/// hex digits stays as written). The query ends where the fragment (`#`) begins.
-fn query_params(url: &str) -> Vec<(String, String)> {
+/// The query of a URL: after the `?`, up to the fragment (`#`); empty when it has none.
+fn url_query(url: &str) -> &str {
     let url = url.split_once('#').map_or(url, |(before, _)| before);
-    let Some((_, query)) = url.split_once('?') else {
-        return Vec::new();
-    };
-    form_urlencoded::parse(query.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+    url.split_once('?').map_or("", |(_, query)| query)
 }
 
-/// The one value of URL parameter `name`. A parameter repeated with different values is an error: the
-/// request names two tokens (or two senders), and guessing which one Callgoose reads would make the
-/// replay's verdict a guess.
-fn param(query: &[(String, String)], name: &str) -> Result<Option<String>, String> {
-    let mut values = query.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
-    let Some(first) = values.next() else {
-        return Ok(None);
+/// The `token` and `from` parameters of a URL's query, decoded as a form (`+` is a space, `%2B` a
+/// plus, a `%` without two hex digits stays as written). A parameter repeated with different values
+/// is an error naming it: the request names two tokens (or two senders), and guessing which one
+/// Callgoose reads would make the verdict a guess.
+pub(crate) fn query_token_and_from(
+    query: &str,
+) -> Result<(Option<String>, Option<String>), &'static str> {
+    let params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let one = |name: &'static str| {
+        let mut values = params.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
+        let Some(first) = values.next() else {
+            return Ok(None);
+        };
+        if values.any(|v| v != first) {
+            return Err(name);
+        }
+        Ok(Some(first.clone()))
     };
-    if values.any(|v| v != first) {
-        return Err(format!(
-            "the envelope's `url` has the `{name}` parameter more than once, with different values: a request carries one"
-        ));
-    }
-    Ok(Some(first.clone()))
+    Ok((one("token")?, one("from")?))
 }
 
 #[cfg(test)]

@@ -73,6 +73,24 @@ pub fn parse_rfc3339(s: &str) -> Result<Millis, TimeError> {
         .map_err(|e| TimeError::Invalid(e.to_string()))
 }
 
+/// The time now, to the millisecond.
+pub fn now() -> Millis {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// A time as RFC 3339 in UTC, with as many fractional digits as it has (`2026-04-17T12:00:00.25Z`),
+/// which [`parse_rfc3339`] reads back to the same millisecond. A time out of range (never one this
+/// module read, nor [`now`]) is written as the nearest one in range.
+pub fn rfc3339(millis: Millis) -> String {
+    let clamped = millis.clamp(
+        jiff::Timestamp::MIN.as_millisecond(),
+        jiff::Timestamp::MAX.as_millisecond(),
+    );
+    jiff::Timestamp::from_millisecond(clamped)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_string()
+}
+
 /// An epoch number: seconds, or milliseconds from [`MILLIS_FROM`] on; out of jiff's range is an error.
 fn epoch(n: &serde_json::Number) -> Result<Millis, TimeError> {
     let millis = match n.as_i64() {
@@ -143,6 +161,18 @@ pub fn format_duration(millis: Millis) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_written_time_reads_back_to_the_same_millisecond() {
+        for millis in [0, 1_776_427_200_000, 1_776_427_200_250, -1, now()] {
+            assert_eq!(parse_rfc3339(&rfc3339(millis)), Ok(millis), "{millis}");
+        }
+        assert_eq!(rfc3339(1_776_427_200_250), "2026-04-17T12:00:00.25Z");
+        assert_eq!(
+            rfc3339(Millis::MAX),
+            rfc3339(jiff::Timestamp::MAX.as_millisecond())
+        );
+    }
 
     #[test]
     fn rfc3339_in_utc_and_with_offsets() {

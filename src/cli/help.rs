@@ -69,6 +69,16 @@ pub const EXIT_CODES: &[ExitCodes] = &[
         ],
     },
     ExitCodes {
+        command: "serve",
+        rows: &[
+            (0, "stopped by Ctrl-C or SIGTERM, after the summary"),
+            (
+                2,
+                "usage error, bad filter file, an address it cannot listen on, or a record file it cannot write",
+            ),
+        ],
+    },
+    ExitCodes {
         command: "schema",
         rows: &[(0, "printed"), (2, "usage error")],
     },
@@ -152,6 +162,23 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
             Example {
                 line: "sqibs-filter replay --diff-filters old-filters filters samples/replay",
                 what: "which requests a filter change affects",
+            },
+        ],
+    ),
+    (
+        "serve",
+        &[
+            Example {
+                line: "sqibs-filter serve --record session.jsonl",
+                what: "stand in for Callgoose on 127.0.0.1:8080, recording every request",
+            },
+            Example {
+                line: "sqibs-filter serve --token \"$CALLGOOSE_TOKEN\" --dedup-window 5m",
+                what: "with tokens checked and repeats folded, as Callgoose does",
+            },
+            Example {
+                line: "sqibs-filter replay session.jsonl",
+                what: "the recorded session, replayed as the server answered it",
             },
         ],
     ),

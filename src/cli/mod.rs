@@ -54,6 +54,15 @@ pub enum Command {
     #[command(after_help = help::after_help("replay"))]
     Replay(ReplayArgs),
 
+    /// Stand in for Callgoose's process endpoint on this machine: senders (Alertmanager, Grafana, a
+    /// Tigera or Sedai webhook, curl) post to it, and each request runs through one live simulation.
+    ///
+    /// POST /v1/process (or /sqibs-api/v1/process) with from= and the token as Authorization: Bearer
+    /// or token=, as Callgoose takes them; each is answered with Callgoose's status and body, and shown
+    /// as replay shows it. Ctrl-C (or SIGTERM) finishes the requests under way and prints the summary.
+    #[command(after_help = help::after_help("serve"))]
+    Serve(ServeArgs),
+
     /// Print the JSON Schema of filter files or case files, for editors that check TOML as it is typed
     /// (Even Better TOML, taplo): a `#:schema` comment on a file's first line points them to it.
     #[command(after_help = help::after_help("schema"))]
@@ -132,14 +141,80 @@ pub struct ReplayArgs {
     pub format: Format,
 }
 
+/// `serve`'s arguments.
+#[derive(Debug, ClapArgs)]
+pub struct ServeArgs {
+    /// Which filters to evaluate against, and how.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// The requests' service and default `from` (a request's from= wins).
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    /// The address to listen on: IP:PORT ([::1]:8080 for IPv6; port 0 picks a free one, and the
+    /// address printed says which). Anything but loopback is reachable from other machines.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080",
+        value_parser = listen_address
+    )]
+    pub listen: std::net::SocketAddr,
+
+    /// An API token Callgoose knows: SECRET (global: its requests reach every service) or
+    /// SERVICE=SECRET (that service's filters only); repeatable. Given: a request without a token
+    /// answers 401, one with another token 403. Default: the white-space separated tokens of
+    /// SQIBS_TOKEN; neither: every request is accepted. Never shown in any output or response.
+    #[arg(long, value_name = "[SERVICE=]SECRET", value_parser = token)]
+    pub token: Vec<Secret>,
+
+    /// Fold exact repeats of a body within this long (90s, 5m, 1h) into the earlier request's incident,
+    /// timed by when each request is received.
+    #[arg(long, value_name = "DURATION", value_parser = crate::timestamp::parse_duration)]
+    pub dedup_window: Option<i64>,
+
+    /// Append each request to FILE as a captured envelope (time, from, content type, body; never the
+    /// token), one JSON line each: a file `replay` reads at any moment.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+
+    /// Answer 413 to a body longer than SIZE (256MB, 1GiB, or bytes), without reading the rest.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "256MiB",
+        value_parser = crate::input::size::parse_size
+    )]
+    pub max_body: usize,
+}
+
+/// An address to listen on: an IP address and a port (`localhost` reads as 127.0.0.1, not as whatever
+/// a resolver makes of it).
+fn listen_address(value: &str) -> Result<std::net::SocketAddr, String> {
+    let value = value.trim();
+    let local = value
+        .strip_prefix("localhost:")
+        .map(|port| format!("127.0.0.1:{port}"));
+    local
+        .as_deref()
+        .unwrap_or(value)
+        .parse()
+        .map_err(|_| {
+            format!(
+                "`{value}` is not an address to listen on: give IP:PORT, such as 127.0.0.1:8080 or [::1]:8080 (port 0 picks a free port)"
+            )
+        })
+}
+
 /// A token must be one: an empty `--token` (`--token "$TOKEN"` with `TOKEN` unset) would refuse every
 /// request in silence.
 fn token(value: &str) -> Result<Secret, String> {
     if value.is_empty() {
         return Err(
             "the token is empty (an unset variable, as in --token \"$TOKEN\", gives an \
-             empty one); give a token Callgoose knows, or leave --token out to replay without \
-             checking tokens"
+             empty one); give a token Callgoose knows, or leave --token out not to check \
+             tokens"
                 .into(),
         );
     }

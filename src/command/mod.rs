@@ -5,7 +5,9 @@
 pub mod check;
 pub mod lint;
 pub mod replay;
+pub mod serve;
 pub mod test;
+mod tokens;
 
 #[cfg(test)]
 mod tests;
@@ -19,6 +21,7 @@ use anyhow::Result;
 use check::CheckSettings;
 use lint::LintSettings;
 use replay::ReplaySettings;
+use serve::ServeSettings;
 use std::io::Write;
 use test::TestSettings;
 
@@ -44,6 +47,8 @@ pub enum CommandSettings {
     Lint(LintSettings),
     /// `replay`.
     Replay(Box<ReplaySettings>),
+    /// `serve`.
+    Serve(Box<ServeSettings>),
     /// `schema`: the file format whose schema to print.
     Schema(SchemaKind),
     /// `completions`: the shell to print a completion script for.
@@ -67,6 +72,9 @@ impl Settings {
             Command::Replay(replay) => {
                 CommandSettings::Replay(Box::new(ReplaySettings::resolve(replay, env)?))
             }
+            Command::Serve(serve) => {
+                CommandSettings::Serve(Box::new(ServeSettings::resolve(serve, env)?))
+            }
             Command::Schema(schema) => CommandSettings::Schema(schema.kind),
             Command::Completions(args) => CommandSettings::Completions(args.shell),
             Command::Man => CommandSettings::Man,
@@ -78,6 +86,8 @@ impl Settings {
             CommandSettings::Test(t) => t.format != ReportFormat::Human,
             CommandSettings::Lint(l) => l.format != ReportFormat::Human,
             CommandSettings::Replay(r) => r.format == Format::Json,
+            // The timeline, as replay's human report.
+            CommandSettings::Serve(_) => false,
             // Scripts and pages for other programs: never coloured.
             CommandSettings::Schema(_) | CommandSettings::Completions(_) | CommandSettings::Man => {
                 true
@@ -103,6 +113,7 @@ pub fn execute(
         CommandSettings::Check(check) => check::execute(check, palette, stdout, &mut messages),
         CommandSettings::Test(test) => test::execute(test, palette, stdout, &mut messages),
         CommandSettings::Replay(replay) => replay::execute(replay, palette, stdout, &mut messages),
+        CommandSettings::Serve(serve) => serve::execute(serve, palette, stdout, &mut messages),
         CommandSettings::Lint(lint) => lint::execute(lint, palette, stdout),
         CommandSettings::Schema(kind) => {
             stdout.write_all(json_schema::text(*kind).as_bytes())?;

@@ -3,6 +3,7 @@
 //! goes. Memory holds the open incidents and the duplicate window, never the stream. Each request's
 //! report hides the run's tokens and the request's own token.
 
+use super::tokens;
 use crate::access::Tokens;
 use crate::cli::{Format, ReplayArgs};
 use crate::document::KeySet;
@@ -18,7 +19,7 @@ use crate::secrets::{Mask, Secret, Secrets};
 use crate::settings::{Environment, filter_options, input_paths};
 use crate::simulation::Incident;
 use crate::timestamp::Millis;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -68,7 +69,7 @@ impl ReplaySettings {
             paths: input_paths(args.paths, env)?,
             filters,
             diff,
-            tokens: replay_tokens(args.token, env)?,
+            tokens: tokens::given(args.token, env, "replay without checking tokens")?,
             options: ReplayOptions {
                 tokens: Tokens::default(),
                 dedup_window: args.dedup_window,
@@ -84,28 +85,6 @@ impl ReplaySettings {
             format: args.format,
         })
     }
-}
-
-/// The tokens of `--token`, else of `SQIBS_TOKEN`. A variable that is set but holds no token (a CI
-/// secret that is missing) is an error, not a replay without token checks.
-fn replay_tokens(given: Vec<Secret>, env: &Environment) -> Result<Vec<Secret>> {
-    if !given.is_empty() {
-        return Ok(given);
-    }
-    let Some(tokens) = &env.tokens else {
-        return Ok(Vec::new());
-    };
-    let tokens: Vec<Secret> = tokens
-        .expose()
-        .split_whitespace()
-        .map(Secret::new)
-        .collect();
-    if tokens.is_empty() {
-        bail!(
-            "SQIBS_TOKEN is set but holds no token (a CI secret that is not defined gives an empty one): give the tokens Callgoose knows, separated by white space, or unset it to replay without checking tokens"
-        );
-    }
-    Ok(tokens)
 }
 
 /// Loads the filters (both sets under `--diff-filters`) and replays with the report in the chosen
@@ -176,20 +155,9 @@ pub fn replay(
         .collect();
     names.sort_unstable();
     names.dedup();
-    let (tokens, found) = Tokens::parse(settings.tokens.iter().map(Secret::expose), &names);
-    if let Some((position, service)) = found.empty.first() {
-        messages.error(&format!(
-            "token #{position} is `{service}=` with no secret after it (an unset variable, as in {service}=$TOKEN, gives one); give the token Callgoose knows for {service}"
-        ));
+    let Some(tokens) = tokens::read(&settings.tokens, &names, messages) else {
         return Ok(ExitStatus::Error);
-    }
-    for position in found.read_as_global {
-        // The token is named by its position only: the text before `=` may be part of the secret.
-        messages.note(&format!(
-            "token #{position} is written NAME=SECRET but NAME is no loaded service, so the whole text is one global token; write SERVICE=SECRET with a service of the filters ({}), or *=SECRET to say it is global",
-            names.join(", ")
-        ));
-    }
+    };
     let secrets = Secrets::new(tokens.secrets());
     let options = ReplayOptions {
         tokens,

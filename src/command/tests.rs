@@ -4,6 +4,7 @@
 use super::*;
 use crate::filter::FromChoice;
 use crate::filter::locate::Located;
+use crate::secrets::Secret;
 use crate::semantics::SemanticsLayer;
 use crate::semantics::{Combine, EmptyMapValue, NullValues, ResolveScope};
 use clap::Parser;
@@ -139,6 +140,12 @@ fn every_reading_has_a_switch_on_every_command_that_evaluates() {
         CommandSettings::Lint(l) => assert_eq!(l.options.semantics, forced),
         other => panic!("{other:?}"),
     }
+    let mut serve = vec!["serve"];
+    serve.extend(flags);
+    match resolve(&serve, &tty()).unwrap().command {
+        CommandSettings::Serve(s) => assert_eq!(s.filters.semantics, forced),
+        other => panic!("{other:?}"),
+    }
     let s = resolve(&["check", "--nested-keys", "x"], &tty()).unwrap();
     assert_eq!(check(&s).filters.semantics.nested_keys, Some(true));
     assert!(resolve(&["check", "--nested-keys", "--no-nested-keys", "x"], &tty()).is_err());
@@ -207,4 +214,39 @@ fn from_choice() {
     // An empty `from` is no `from` parameter, whatever the files say.
     let s = resolve(&["check", "--from", "", "x"], &tty()).unwrap();
     assert_eq!(check(&s).filters.from, FromChoice::Clear);
+}
+
+#[test]
+fn serve_listens_on_loopback_unless_told_and_takes_tokens_as_replay_does() {
+    let serve = |argv: &[&str], env: &Environment| -> Result<Box<ServeSettings>> {
+        match resolve(argv, env)?.command {
+            CommandSettings::Serve(s) => Ok(s),
+            other => panic!("not serve: {other:?}"),
+        }
+    };
+    let s = serve(&["serve"], &tty()).unwrap();
+    assert_eq!(s.listen, "127.0.0.1:8080".parse().unwrap());
+    assert!(s.tokens.is_empty());
+    let s = serve(&["serve", "--listen", "localhost:0"], &tty()).unwrap();
+    assert_eq!(s.listen, "127.0.0.1:0".parse().unwrap());
+    let s = serve(&["serve", "--listen", "[::1]:9000"], &tty()).unwrap();
+    assert!(s.listen.ip().is_loopback());
+    let env = Environment {
+        tokens: Some(Secret::new("tigera=t-1 g-1")),
+        ..tty()
+    };
+    let s = serve(&["serve"], &env).unwrap();
+    assert_eq!(s.tokens, [Secret::new("tigera=t-1"), Secret::new("g-1")]);
+    let blank = Environment {
+        tokens: Some(Secret::new(" ")),
+        ..tty()
+    };
+    let e = serve(&["serve"], &blank).err().unwrap();
+    assert!(
+        e.to_string()
+            .ends_with("or unset it to accept every request without checking tokens"),
+        "{e}"
+    );
+    assert!(serve(&["serve", "--listen", "8080"], &tty()).is_err());
+    assert!(serve(&["serve", "--max-body", "0"], &tty()).is_err());
 }

@@ -107,6 +107,17 @@ impl<'w> Messages<'w> {
         let _ = writeln!(self.out, "{}: {message}", self.palette.hint("note"));
     }
 
+    /// `warning: <message>`: something works, but not as the user may think.
+    pub fn warning(&mut self, message: &dyn Display) {
+        self.clear_progress();
+        let _ = writeln!(
+            self.out,
+            "{}: {}",
+            self.palette.warning("warning"),
+            sanitize::escape(&message.to_string(), true)
+        );
+    }
+
     /// `error: <message>`. Standard error is best effort: a failure to write it is not reported.
     pub fn error(&mut self, message: &dyn Display) {
         self.clear_progress();

@@ -24,7 +24,7 @@ pub use human::HumanCheck;
 pub use json::JsonCheck;
 pub use messages::Messages;
 pub use palette::Palette;
-pub use replay::{HumanReplay, JsonReplay};
+pub use replay::{HumanReplay, JsonReplay, response_body};
 pub use test_human::HumanTest;
 pub use test_json::JsonTest;
 

@@ -3,14 +3,15 @@
 //! side. A request's values are masked with its own secrets (see `sanitize`), and an open incident's
 //! with those of the request that opened it.
 //!
-//! One module per format: `human` writes the timeline and the tables, `json` the JSON Lines; what a
-//! refused request's status means is said here, once for both.
+//! One module per format: `human` writes the timeline and the tables, `json` the JSON Lines (and the
+//! process endpoint's response body, which `serve` answers with); what a refused request's status
+//! means is said here, once for both.
 
 mod human;
 mod json;
 
 pub use human::HumanReplay;
-pub use json::JsonReplay;
+pub use json::{JsonReplay, response_body};
 
 /// What a refused request's status means: the human timeline and the JSON `error` say the same.
 fn refusal(code: u16) -> Option<&'static str> {

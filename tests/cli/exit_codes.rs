@@ -84,6 +84,18 @@ fn every_command_exits_as_documented() {
             "{\"status\": tru}\n{}\n",
             2,
         ),
+        (
+            "serve: a bad filter file",
+            &["serve", "--filters", "bad.toml", "--listen", "127.0.0.1:0"],
+            "",
+            2,
+        ),
+        (
+            "serve: a usage error",
+            &["serve", "--listen", "everywhere"],
+            "",
+            2,
+        ),
         ("schema: printed", &["schema", "cases"], "", 0),
         ("schema: a usage error", &["schema", "toml"], "", 2),
     ];
@@ -109,7 +121,7 @@ fn every_command_exits_as_documented() {
 #[test]
 fn each_help_shows_its_own_codes_once_and_the_readme_has_the_table() {
     let readme = std::fs::read_to_string("README.md").unwrap();
-    assert!(readme.contains("| code | `check` | `test` | `lint` | `replay` |"));
+    assert!(readme.contains("| code | `check` | `test` | `lint` | `replay` | `serve` |"));
     for codes in help::EXIT_CODES {
         let out = Test::new().args(&[codes.command, "--help"]).output();
         assert_eq!(

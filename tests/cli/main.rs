@@ -47,6 +47,8 @@ mod schema;
 mod secret_properties;
 /// Tokens never appear in any output, error, JSON, JUnit or blessed file.
 mod secrets;
+/// `serve`: a real server on a loopback port, driven by curl and a raw HTTP/1.1 client.
+mod serve;
 /// `test`: case files, scenarios, diffs, bless, JUnit, coverage.
 mod test_cmd;
 /// `test --watch`: what a change re-runs, and Ctrl-C.

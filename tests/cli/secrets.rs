@@ -538,7 +538,7 @@ fn an_empty_token_is_a_usage_error_naming_the_flag() {
     Test::new()
         .args(&["replay", "samples/replay/troubles.jsonl", "--token", ""])
         .expect(2, str![""], str![[r#"
-error: invalid value '' for '--token <[SERVICE=]SECRET>': the token is empty (an unset variable, as in --token "$TOKEN", gives an empty one); give a token Callgoose knows, or leave --token out to replay without checking tokens
+error: invalid value '' for '--token <[SERVICE=]SECRET>': the token is empty (an unset variable, as in --token "$TOKEN", gives an empty one); give a token Callgoose knows, or leave --token out not to check tokens
 
 For more information, try '--help'.
 

@@ -179,20 +179,7 @@ fn record_json<'a>(r: &'a Record, mask: Mask<'_>) -> RecordJson<'a> {
         number: r.number,
         name: &r.name,
         code: r.code,
-        response: match refusal(r.code) {
-            Some(error) => ResponseJson::Refused { error },
-            None => ResponseJson::Processed {
-                id: r.number,
-                triggered: TriggeredJson {
-                    created: r.created,
-                    duplicate: r.duplicate,
-                },
-                resolved: ResolvedJson {
-                    resolved: r.resolved,
-                    duplicate: r.resolve_duplicate,
-                },
-            },
-        },
+        response: response_json(r),
         actions,
         warnings: r
             .warnings
@@ -203,6 +190,31 @@ fn record_json<'a>(r: &'a Record, mask: Mask<'_>) -> RecordJson<'a> {
             })
             .collect(),
     }
+}
+
+/// The body the process endpoint answers `r` with.
+fn response_json(r: &Record) -> ResponseJson {
+    match refusal(r.code) {
+        Some(error) => ResponseJson::Refused { error },
+        None => ResponseJson::Processed {
+            id: r.number,
+            triggered: TriggeredJson {
+                created: r.created,
+                duplicate: r.duplicate,
+            },
+            resolved: ResolvedJson {
+                resolved: r.resolved,
+                duplicate: r.resolve_duplicate,
+            },
+        },
+    }
+}
+
+/// The body `serve` answers `r` with: the `response` of `r`'s line in `replay --format json`, so the
+/// two are one definition. It holds flags, a number and fixed words: never a value of the request.
+pub fn response_body(r: &Record) -> Vec<u8> {
+    // Serialising booleans, a number and static strings cannot fail.
+    serde_json::to_vec(&response_json(r)).unwrap_or_default()
 }
 
 /// The counts under their JSON names.

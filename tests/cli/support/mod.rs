@@ -156,6 +156,15 @@ impl Test {
     }
 }
 
+/// Asserts that `actual` is the expected text, compared (and under `SNAPSHOTS=overwrite` rewritten) as
+/// [`Test::expect`] compares outputs: for text that is not one run's output, such as a server's.
+#[track_caller]
+pub fn assert_text(actual: &str, expected: impl IntoData) {
+    if let Some(diff) = compare(&without_root(actual), expected.into_data()) {
+        panic!("{diff}");
+    }
+}
+
 /// Runs given absolute paths into the repository print them: `[ROOT]` stands for its root, so that
 /// expectations do not depend on where the repository is checked out.
 fn without_root(text: &str) -> String {
