@@ -14,8 +14,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_sqibs-filter");
 const BODY: &str = r#"{"status": "firing", "alert_name": "Lateral Movement", "alert_id": "a-1", "description": "d"}"#;
 
 /// Runs `shell_command` under `script` (so that its standard streams are a terminal unless the
-/// command redirects them), feeding `fifo` with bodies in three bursts, a pause after each, so that the
-/// run lasts long enough to show progress. Returns what the terminal showed.
+/// command redirects them), feeding `fifo` with bodies in two bursts, a pause after each, so that the
+/// second arrives after the quarter second progress waits for. Returns what the terminal showed.
 fn on_a_terminal(dir: &Path, fifo: &Path, shell_command: &str) -> String {
     let _ = std::fs::remove_file(fifo);
     let made = Command::new(tool("mkfifo")).arg(fifo).status().unwrap();
@@ -32,12 +32,12 @@ fn on_a_terminal(dir: &Path, fifo: &Path, shell_command: &str) -> String {
         .spawn()
         .unwrap();
     let mut feed = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
-    for _ in 0..3 {
-        for _ in 0..200 {
+    for _ in 0..2 {
+        for _ in 0..300 {
             writeln!(feed, "{BODY}").unwrap();
         }
         feed.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(400));
+        std::thread::sleep(Duration::from_millis(350));
     }
     drop(feed);
     let out = child.wait_with_output().unwrap();

@@ -437,7 +437,7 @@ fn a_big_nested_alert_group_costs_a_small_multiple_of_its_size() {
             map_with = "groupKey"
             "#,
         );
-    let size = write_alert_group(&t.dir().join("group.json"), 40);
+    let size = write_alert_group(&t.dir().join("group.json"), 20);
     let (code, human) = peak_memory(t.dir(), &["check", "group.json"]);
     assert_eq!(code, 0);
     // The body, and some megabytes for the values a retrace keeps.

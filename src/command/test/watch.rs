@@ -32,11 +32,8 @@ pub(super) fn watch(
     messages: &mut Messages<'_>,
 ) -> Result<ExitStatus> {
     let (wake, woken) = mpsc::channel();
-    let stop = wake.clone();
-    ctrlc::set_handler(move || {
-        let _ = stop.send(Wake::Stop);
-    })
-    .context("cannot catch Ctrl-C, so the watch could not stop cleanly")?;
+    stop_on_signal(wake.clone())
+        .context("cannot catch Ctrl-C, so the watch could not stop cleanly")?;
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event
             && !matches!(event.kind, EventKind::Access(_))
@@ -88,6 +85,32 @@ pub(super) fn watch(
     }
     messages.note(&"watch stopped");
     Ok(ExitStatus::Success)
+}
+
+/// Sends [`Wake::Stop`] on SIGINT (Ctrl-C) or SIGTERM, from a thread that waits for them. The handlers
+/// are in place when this returns, so a signal from then on is never lost.
+fn stop_on_signal(stop: mpsc::Sender<Wake>) -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (mut interrupt, mut terminate) = {
+        let _context = runtime.enter();
+        (
+            signal(SignalKind::interrupt())?,
+            signal(SignalKind::terminate())?,
+        )
+    };
+    std::thread::spawn(move || {
+        runtime.block_on(async {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        });
+        let _ = stop.send(Wake::Stop);
+    });
+    Ok(())
 }
 
 /// One run of the case files of `paths`, its report written as it goes.
