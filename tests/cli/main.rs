@@ -7,6 +7,8 @@ mod support;
 mod accepts;
 /// Tokens and service states as Callgoose scopes them, and the process endpoint's response body.
 mod access;
+/// `serve` end to end with a real Prometheus Alertmanager as the sender.
+mod alertmanager;
 /// `check` on the shipped filters and samples, on stdin, on streams and on bad payloads.
 mod check;
 /// Options that change evaluation: `--service`, `--from`, semantics switches.

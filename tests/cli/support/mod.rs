@@ -2,6 +2,8 @@
 //! printing a diff on mismatch. Expected outputs are snapbox data, `str![...]` in the test source, so
 //! that `SNAPSHOTS=overwrite cargo test` rewrites the ones that differ in place.
 
+pub mod serve;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
