@@ -64,6 +64,35 @@ impl Alertmanager {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("data")).unwrap();
         std::fs::write(dir.join("alertmanager.yml"), config).unwrap();
+        // The free port may be taken by another process before Alertmanager binds it: then another.
+        for attempt in 1.. {
+            let mut alertmanager = Alertmanager::spawn(&dir);
+            let deadline = Instant::now() + PATIENCE;
+            let ready = loop {
+                let ready = curl(&["-o", "/dev/null", &alertmanager.url("/-/ready")]);
+                if ready.status.success() {
+                    break true;
+                }
+                if alertmanager.child.try_wait().unwrap().is_some() {
+                    break false;
+                }
+                if Instant::now() > deadline {
+                    alertmanager.fail(&format!("Alertmanager not ready after {PATIENCE:?}"));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            };
+            if ready {
+                return alertmanager;
+            }
+            let log = std::fs::read_to_string(&alertmanager.log).unwrap_or_default();
+            if attempt == 3 || !log.contains("address already in use") {
+                alertmanager.fail("Alertmanager exited before it was ready");
+            }
+        }
+        unreachable!()
+    }
+
+    fn spawn(dir: &Path) -> Alertmanager {
         let log = dir.join("stderr.log");
         let port = free_port();
         let child = Command::new(tool(ALERTMANAGER))
@@ -81,13 +110,7 @@ impl Alertmanager {
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {ALERTMANAGER}: {e}"));
-        let mut alertmanager = Alertmanager { child, port, log };
-        alertmanager.wait_until("ready", |am| {
-            curl(&["-o", "/dev/null", &am.url("/-/ready")])
-                .status
-                .success()
-        });
-        alertmanager
+        Alertmanager { child, port, log }
     }
 
     fn url(&self, path: &str) -> String {
