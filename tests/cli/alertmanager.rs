@@ -1,7 +1,8 @@
 //! `serve` end to end with a real Prometheus Alertmanager: Alertmanager is configured with the README's
 //! `webhook_configs` block (only the port and token put in), an alert is posted to its API, fired and
 //! then resolved, and `serve` must have created and then resolved the incident from Alertmanager's own
-//! notifications, with the token checked and never recorded.
+//! notifications, with the token checked and never recorded. The README's curl example for the same
+//! filter runs too.
 
 use crate::support::serve::{PATIENCE, ROOT, Server, temp};
 use crate::support::{json_lines, tool};
@@ -270,4 +271,41 @@ fn alertmanager_fires_and_resolves_an_incident_through_serve() {
     for text in [&recorded, &stopped.stdout, &stopped.stderr] {
         assert!(!text.contains(SECRET), "the token shows in:\n{text}");
     }
+}
+
+#[test]
+fn the_readmes_curl_example_fires_and_resolves_with_the_alertmanager_filter() {
+    let filters = temp("curl-example.toml");
+    std::fs::write(&filters, readme_block("<!-- alertmanager.toml:")).unwrap();
+    let server = Server::start(&["--filters", filters.to_str().unwrap(), "--token", SECRET]);
+    let script = readme_block("<!-- curl:")
+        .replace("127.0.0.1:8080", &format!("127.0.0.1:{}", server.port))
+        .replace("<token>", SECRET);
+    tool("curl");
+    let out = Command::new("sh").args(["-c", &script]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // curl prints the two answers back to back, with no line between them.
+    let answers: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&out.stdout)
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let outcomes: Vec<(bool, bool)> = answers
+        .iter()
+        .map(|a| {
+            (
+                a["triggered"]["created"] == true,
+                a["resolved"]["resolved"] == true,
+            )
+        })
+        .collect();
+    assert_eq!(outcomes, [(true, false), (false, true)]);
+    let stopped = server.stop("INT");
+    assert_eq!(stopped.code, 0, "{}", stopped.stderr);
+    assert!(
+        stopped
+            .stdout
+            .contains("\n  left open                       0\n"),
+        "{}",
+        stopped.stdout
+    );
 }
