@@ -1076,6 +1076,25 @@ fn the_api_log_lists_masked_requests_with_outcomes_and_traces_and_resets() {
     assert_eq!(stopped.code, 0, "{}", stopped.stderr);
 }
 
+#[test]
+fn the_api_log_keeps_the_last_1000_requests() {
+    let server = Server::start(&["--filters", "filters/tigera.toml"]);
+    let mut client = server.client();
+    for n in 1..=1003 {
+        let body = format!(r#"{{"status": "firing", "alert_id": "a-{n}"}}"#);
+        let reply = client.post("/v1/process", &[], body.as_bytes());
+        assert_eq!(reply.status, 201, "{}", reply.body);
+    }
+    let (code, log) = curl(&[&server.url("/api/log")]);
+    assert_eq!(code, 200);
+    let lines = json_lines(&log);
+    assert_eq!(lines.len(), 1000);
+    assert_eq!(lines[0]["entry"], 4);
+    assert_eq!(lines[999]["number"], 1003);
+    let stopped = server.stop("INT");
+    assert_eq!(stopped.code, 0, "{}", stopped.stderr);
+}
+
 /// `chromium --headless --dump-dom URL` with a fresh profile, nothing fetched but `URL`, and a virtual
 /// time budget: the page's timers run that long (in virtual time, which waits for the network); with
 /// `screenshot`, a picture of the page instead.
@@ -1144,6 +1163,24 @@ fn the_page_in_a_real_browser_shows_requests_as_they_come_and_a_trace_on_demand(
         "{dom}"
     );
     assert!(dom.contains("tigera: resolved incident #2"), "{dom}");
+    // A near miss: its trace names the key the sender meant.
+    let near = r#"{"Status": "firing", "alert_name": "x", "alert_id": "a-1"}"#;
+    let (code, _) = curl(&[
+        "-X",
+        "POST",
+        &process,
+        "-H",
+        "Content-Type: application/json",
+        "--data-binary",
+        near,
+    ]);
+    assert_eq!(code, 202);
+    let dom = chromium(&server.url("/?open=3"), 5_000, None);
+    assert!(dom.contains("no filter matched: nothing happened"), "{dom}");
+    assert!(
+        dom.contains("hint: the payload has no key `status`; did you mean `Status`?"),
+        "{dom}"
+    );
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-page.png");
     let _ = std::fs::remove_file(&shot);
     chromium(&server.url("/?open=1"), 5_000, Some(&shot));
