@@ -1147,9 +1147,12 @@ fn the_page_in_a_real_browser_shows_requests_as_they_come_and_a_trace_on_demand(
     );
     assert!(!dom.contains(GLOBAL_TOKEN), "{dom}");
     // Live: a request posted while the page is open appears without a reload, marked as arrived. The
-    // page polls each (virtual) second; the budget keeps it polling for seconds of real time.
+    // page polls each (virtual) second, and virtual time waits for each poll's answer, so the budget
+    // keeps it polling for about 7 s of real time on a quiet machine (more on a loaded one, whose
+    // start is slower too): the request, posted at 2 s, comes after the page loaded (under 1 s) and
+    // well before it stops.
     let url = server.url("/");
-    let browser = std::thread::spawn(move || chromium(&url, 300_000, None));
+    let browser = std::thread::spawn(move || chromium(&url, 600_000, None));
     std::thread::sleep(Duration::from_secs(2));
     let (code, _) = post_file(
         &server.url("/v1/process?from=Tigera"),
