@@ -99,3 +99,12 @@ pub fn incidents(open: &[(&Incident, Option<Millis>, Mask<'_>)]) -> Vec<u8> {
         .collect();
     serde_json::to_vec(&open).unwrap_or_default()
 }
+
+/// The answer to a reset: `{"reset": true}`.
+pub fn reset() -> Vec<u8> {
+    #[derive(Serialize)]
+    struct ResetJson {
+        reset: bool,
+    }
+    serde_json::to_vec(&ResetJson { reset: true }).unwrap_or_default()
+}

@@ -299,7 +299,7 @@ impl<'a, 'm> Desk<'a, 'm> {
             Api::Reset => {
                 self.log.clear();
                 self.replayer = Replayer::new(self.services, self.options.clone());
-                b"{\"reset\":true}".to_vec()
+                api_log::reset()
             }
         }
     }
