@@ -3,6 +3,7 @@
 //! error. Nothing else in the crate prints. Every value a report shows from a request passes `sanitize`
 //! on the way, with that request's mask.
 
+pub(crate) mod api_log;
 mod github;
 mod human;
 mod json;

@@ -818,3 +818,240 @@ fn a_record_file_that_cannot_be_written_stops_recording_not_serving_and_exits_2(
         stopped.stdout
     );
 }
+
+/// `curl -i` of `path`: the status, the headers and the body as one text, for searching.
+fn whole(server: &Server, method: &str, path: &str) -> (u16, String) {
+    curl(&["-i", "-X", method, &server.url(path)])
+}
+
+#[test]
+fn the_api_log_lists_masked_requests_with_outcomes_and_traces_and_resets() {
+    let server = Server::start(&[
+        "--token",
+        &format!("tigera={TIGERA_TOKEN}"),
+        "--token",
+        GLOBAL_TOKEN,
+    ]);
+    let bearer = format!("Authorization: Bearer {GLOBAL_TOKEN}");
+    let (code, _) = post_file(
+        &server.url("/v1/process?from=Tigera"),
+        "samples/tigera/firing.json",
+        &[&bearer],
+    );
+    assert_eq!(code, 201);
+    // The token in the URL, and inside the body too: a request's own token, and a run's, are masked.
+    let url = server.url(&format!("/v1/process?from=Tigera&token={TIGERA_TOKEN}"));
+    let body = format!(
+        r#"{{"status": "resolved", "alert_id": "tigera-sec-001", "alert_name": "x", "note": "sent with {TIGERA_TOKEN} and {GLOBAL_TOKEN}"}}"#
+    );
+    let (code, _) = curl(&[
+        "-X",
+        "POST",
+        &url,
+        "-H",
+        "Content-Type: application/json",
+        "--data-binary",
+        &body,
+    ]);
+    assert_eq!(code, 200);
+    let (code, log) = curl(&[&server.url("/api/log")]);
+    assert_eq!(code, 200);
+    let lines = json_lines(&log);
+    assert_eq!(lines.len(), 2, "{log}");
+    assert_eq!(lines[0]["entry"], 1);
+    assert_eq!(lines[0]["from"], "Tigera");
+    assert_eq!(lines[0]["content_type"], "application/json");
+    assert_eq!(lines[0]["type"], "request");
+    assert_eq!(lines[0]["code"], 201);
+    assert_eq!(lines[0]["response"]["triggered"]["created"], true);
+    assert_eq!(
+        lines[0]["actions"][1]["trigger"]["title"],
+        "Tigera - Suspicious Lateral Movement"
+    );
+    let tigera = lines[0]["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "tigera")
+        .unwrap();
+    assert_eq!(tigera["filters"][0]["trigger"]["verdict"], "used");
+    assert_eq!(lines[1]["code"], 200);
+    assert_eq!(lines[1]["actions"][0]["resolve"]["action"], "resolved");
+    let shown = lines[1]["body"].as_str().unwrap();
+    assert!(shown.contains("sent with "), "{shown}");
+    assert_eq!(lines[1]["size"], body.len());
+    let (_, since) = curl(&[&server.url("/api/log?since=1")]);
+    assert_eq!(json_lines(&since).len(), 1, "{since}");
+    let (code, open) = curl(&[&server.url("/api/incidents")]);
+    assert_eq!(code, 200);
+    let open: serde_json::Value = serde_json::from_str(&open).unwrap();
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    assert_eq!(open[0]["title"], "Incident from Tigera");
+    // Every answer of the API, and the page, without a token.
+    let mut answers = vec![log, since];
+    for (method, path) in [
+        ("GET", "/"),
+        ("GET", "/api/log"),
+        ("GET", "/api/incidents"),
+        ("GET", "/api/nope"),
+        ("GET", "/api/reset"),
+    ] {
+        answers.push(whole(&server, method, path).1);
+    }
+    let (code, text) = whole(&server, "GET", "/api/nope");
+    assert_eq!(code, 404, "{text}");
+    let (code, text) = whole(&server, "GET", "/api/reset");
+    assert_eq!(code, 405, "{text}");
+    assert!(text.to_ascii_lowercase().contains("allow: post"), "{text}");
+    let (code, text) = whole(&server, "POST", "/api/log");
+    assert_eq!(code, 405, "{text}");
+    assert!(text.to_ascii_lowercase().contains("allow: get"), "{text}");
+    let (code, text) = whole(&server, "DELETE", "/api/incidents");
+    assert_eq!(code, 405, "{text}");
+    let (code, text) = whole(&server, "GET", "/api/log?since=x");
+    assert_eq!(code, 400, "{text}");
+    // Reset: the log is empty, nothing is open, and the simulation starts again at request #1.
+    assert_eq!(
+        curl(&["-X", "POST", &server.url("/api/reset")]),
+        (200, r#"{"reset":true}"#.to_owned())
+    );
+    assert_eq!(curl(&[&server.url("/api/log")]), (200, String::new()));
+    assert_eq!(
+        curl(&[&server.url("/api/incidents")]),
+        (200, "[]".to_owned())
+    );
+    let (code, answer) = post_file(
+        &server.url("/v1/process?from=Tigera"),
+        "samples/tigera/firing.json",
+        &[&bearer],
+    );
+    assert_eq!((code, answer), (201, processed(1, true, false, false)));
+    let (_, after) = curl(&[&server.url("/api/log")]);
+    assert_eq!(json_lines(&after)[0]["entry"], 3, "{after}");
+    answers.push(after);
+    for text in &answers {
+        for token in [TIGERA_TOKEN, GLOBAL_TOKEN] {
+            assert!(!text.contains(token), "{token} shows in:\n{text}");
+        }
+    }
+    let stopped = server.stop("INT");
+    assert_eq!(stopped.code, 0, "{}", stopped.stderr);
+}
+
+#[test]
+fn the_api_log_keeps_the_last_1000_requests() {
+    let server = Server::start(&["--filters", "filters/tigera.toml"]);
+    let mut client = server.client();
+    for n in 1..=1003 {
+        let body = format!(r#"{{"status": "firing", "alert_id": "a-{n}"}}"#);
+        let reply = client.post("/v1/process", &[], body.as_bytes());
+        assert_eq!(reply.status, 201, "{}", reply.body);
+    }
+    let (code, log) = curl(&[&server.url("/api/log")]);
+    assert_eq!(code, 200);
+    let lines = json_lines(&log);
+    assert_eq!(lines.len(), 1000);
+    assert_eq!(lines[0]["entry"], 4);
+    assert_eq!(lines[999]["number"], 1003);
+    let stopped = server.stop("INT");
+    assert_eq!(stopped.code, 0, "{}", stopped.stderr);
+}
+
+/// `chromium --headless --dump-dom URL` with a fresh profile, nothing fetched but `URL`, and a virtual
+/// time budget: the page's timers run that long (in virtual time, which waits for the network); with
+/// `screenshot`, a picture of the page instead.
+fn chromium(url: &str, budget_ms: u32, screenshot: Option<&Path>) -> String {
+    let profile = temp("chromium-profile");
+    let _ = std::fs::remove_dir_all(&profile);
+    let mut command = Command::new(tool("chromium"));
+    command.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+    ]);
+    command.arg(format!("--user-data-dir={}", profile.display()));
+    command.arg(format!("--virtual-time-budget={budget_ms}"));
+    match screenshot {
+        Some(path) => command.arg(format!("--screenshot={}", path.display())),
+        None => command.arg("--dump-dom"),
+    };
+    let out = command.arg(url).output().unwrap();
+    assert!(out.status.success(), "chromium: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_page_in_a_real_browser_shows_requests_as_they_come_and_a_trace_on_demand() {
+    let server = Server::start(&["--token", GLOBAL_TOKEN]);
+    let bearer = format!("Authorization: Bearer {GLOBAL_TOKEN}");
+    let process = server.url(&format!("/v1/process?from=Tigera&token={GLOBAL_TOKEN}"));
+    let (code, _) = post_file(&process, "samples/tigera/firing.json", &[]);
+    assert_eq!(code, 201);
+    // ?open=1 opens request #1's trace once it is listed.
+    let dom = chromium(&server.url("/?open=1"), 5_000, None);
+    assert!(dom.contains(r#"id="request-1""#), "{dom}");
+    assert!(
+        dom.contains("tigera: created incident #2 “Tigera - Suspicious Lateral Movement”"),
+        "{dom}"
+    );
+    assert!(dom.contains(r#"id="details-1""#), "{dom}");
+    assert!(dom.contains("filter 1: security alert"), "{dom}");
+    assert!(dom.contains("trigger: used"), "{dom}");
+    assert!(
+        dom.contains("#2 tigera: Tigera - Suspicious Lateral Movement"),
+        "{dom}"
+    );
+    assert!(!dom.contains(GLOBAL_TOKEN), "{dom}");
+    // Live: a request posted while the page is open appears without a reload, marked as arrived. The
+    // page polls each (virtual) second, and virtual time waits for each poll's answer, so the budget
+    // keeps it polling for about 7 s of real time on a quiet machine (more on a loaded one, whose
+    // start is slower too): the request, posted at 2 s, comes after the page loaded (under 1 s) and
+    // well before it stops.
+    let url = server.url("/");
+    let browser = std::thread::spawn(move || chromium(&url, 600_000, None));
+    std::thread::sleep(Duration::from_secs(2));
+    let (code, _) = post_file(
+        &server.url("/v1/process?from=Tigera"),
+        "samples/tigera/resolved.json",
+        &[&bearer],
+    );
+    assert_eq!(code, 200);
+    let dom = browser.join().unwrap();
+    assert!(
+        dom.contains(r#"class="request arrived" id="request-2""#),
+        "{dom}"
+    );
+    assert!(dom.contains("tigera: resolved incident #2"), "{dom}");
+    // A near miss: its trace names the key the sender meant.
+    let near = r#"{"Status": "firing", "alert_name": "x", "alert_id": "a-1"}"#;
+    let (code, _) = curl(&[
+        "-X",
+        "POST",
+        &process,
+        "-H",
+        "Content-Type: application/json",
+        "--data-binary",
+        near,
+    ]);
+    assert_eq!(code, 202);
+    let dom = chromium(&server.url("/?open=3"), 5_000, None);
+    assert!(dom.contains("no filter matched: nothing happened"), "{dom}");
+    assert!(
+        dom.contains("hint: the payload has no key `status`; did you mean `Status`?"),
+        "{dom}"
+    );
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-page.png");
+    let _ = std::fs::remove_file(&shot);
+    chromium(&server.url("/?open=1"), 5_000, Some(&shot));
+    assert!(std::fs::metadata(&shot).unwrap().len() > 0);
+    // The screenshot is a test artefact, to look at.
+    println!("screenshot of the page: {}", shot.display());
+    let stopped = server.stop("INT");
+    assert_eq!(stopped.code, 0, "{}", stopped.stderr);
+}

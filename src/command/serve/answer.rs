@@ -1,5 +1,6 @@
 //! Answering one request of `serve`: the routes, the limits, what a request carries (read as
 //! Callgoose reads it), and every answer that is no outcome:
+//! - `GET /` and `/api/...` are the API log's (see `page`);
 //! - `POST /v1/process` and `POST /sqibs-api/v1/process` are the endpoint; another method there is
 //!   405 with `Allow: POST`, another path 404;
 //! - a body longer than `--max-body` is 413, said as soon as its `Content-Length` (or, chunked, its
@@ -11,6 +12,7 @@
 //! An outcome is the desk's: its status and Callgoose's body.
 
 use super::desk::{Answer, Inbox, Received, panic_text};
+use super::page;
 use crate::envelope::{bearer, query_token_and_from};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Bytes, Incoming};
@@ -27,7 +29,7 @@ use std::task::{Context, Poll};
 const PROCESS_PATHS: [&str; 2] = ["/v1/process", "/sqibs-api/v1/process"];
 
 /// A response of the server.
-type Answered = Response<Full<Bytes>>;
+pub(super) type Answered = Response<Full<Bytes>>;
 
 /// Answers one request; a panic in doing so is answered 500 and reported, never spread.
 pub(super) async fn respond(
@@ -54,6 +56,9 @@ async fn answer(
     inbox: &Inbox,
     max_body: usize,
 ) -> Answered {
+    if let Some(answered) = page::route(&request, inbox).await {
+        return answered;
+    }
     if !PROCESS_PATHS.contains(&request.uri().path()) {
         return error(
             StatusCode::NOT_FOUND,
@@ -186,7 +191,7 @@ fn body_text(bytes: Vec<u8>) -> String {
     }
 }
 
-fn json(status: StatusCode, body: Vec<u8>) -> Answered {
+pub(super) fn json(status: StatusCode, body: Vec<u8>) -> Answered {
     let mut answered = Response::new(Full::new(Bytes::from(body)));
     *answered.status_mut() = status;
     answered
@@ -196,7 +201,7 @@ fn json(status: StatusCode, body: Vec<u8>) -> Answered {
 }
 
 /// `{"error": "..."}` with `status`: every answer that is not an outcome.
-fn error(status: StatusCode, message: &str) -> Answered {
+pub(super) fn error(status: StatusCode, message: &str) -> Answered {
     #[derive(serde::Serialize)]
     struct ErrorJson<'a> {
         error: &'a str,

@@ -4,19 +4,23 @@
 //! numbers, times and effects in one order. Each request is timed when the simulation takes it, so
 //! the times only grow, in the order the record file lists them.
 //!
-//! For each request the desk writes the timeline line, tells its logs (the record file now; the API
-//! log page later), then answers. Its state is the replayer's: the open incidents and the duplicate
-//! window; nothing else is kept per request. Messages from the connections (a note, a bug) come
+//! For each request the desk writes the timeline line, tells its logs (the record file), keeps it in the API log
+//! (the last [`LOG_SIZE`] requests, for the page and `/api/log`), then answers. Its state is the
+//! replayer's (the open incidents and the duplicate window) and that bounded log; `POST /api/reset`
+//! clears both. Messages from the connections (a note, a bug) come
 //! through the same channel, so standard error has one writer.
 
 use crate::command::replay::ReplayReport;
 use crate::envelope::{self, Request};
 use crate::exit::ExitStatus;
-use crate::render::{Messages, response_body};
-use crate::replay::{Record, Replayer};
+use crate::explain;
+use crate::filter::Service;
+use crate::render::{Messages, api_log, response_body};
+use crate::replay::{Record, ReplayOptions, Replayer};
 use crate::secrets::Secrets;
 use crate::timestamp::{self, Millis};
 use anyhow::Result;
+use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -68,7 +72,22 @@ pub(super) enum Job {
     Note(String),
     /// A bug met while serving: a handler that panicked.
     Bug(String),
+    /// A question of the API log, answered with its JSON.
+    Api(Api, oneshot::Sender<Vec<u8>>),
 }
+
+/// What the API log is asked.
+pub(super) enum Api {
+    /// The entries after `since`, as JSON Lines.
+    Log { since: usize },
+    /// The open incidents, as a JSON array.
+    Incidents,
+    /// Forget the log and start the simulation afresh.
+    Reset,
+}
+
+/// The requests the API log keeps: the last ones, so that a long session keeps a bounded memory.
+pub(super) const LOG_SIZE: usize = 1000;
 
 /// Where connections hand in their requests; cloned for each.
 #[derive(Clone)]
@@ -96,6 +115,13 @@ impl Inbox {
         let _ = self.0.send(Job::Note(text)).await;
     }
 
+    /// The API log's answer to `question`; `None` when the desk has closed.
+    pub(super) async fn ask(&self, question: Api) -> Option<Vec<u8>> {
+        let (reply, answer) = oneshot::channel();
+        self.0.send(Job::Api(question, reply)).await.ok()?;
+        answer.await.ok()
+    }
+
     /// Reports a bug on standard error.
     pub(super) async fn bug(&self, text: String) {
         let _ = self.0.send(Job::Bug(text)).await;
@@ -104,7 +130,14 @@ impl Inbox {
 
 /// The live simulation and what it writes to.
 pub(super) struct Desk<'a, 'm> {
+    services: &'a [Service],
+    /// Kept to start afresh on a reset.
+    options: ReplayOptions,
     replayer: Replayer<'a>,
+    /// The API log: the last [`LOG_SIZE`] requests, each its JSON line, masked, by entry number.
+    log: VecDeque<(usize, String)>,
+    /// Entries logged since the start, resets included.
+    entries: usize,
     secrets: Secrets,
     report: &'a mut dyn ReplayReport,
     logs: Vec<&'a mut dyn Log>,
@@ -117,14 +150,19 @@ pub(super) struct Desk<'a, 'm> {
 
 impl<'a, 'm> Desk<'a, 'm> {
     pub(super) fn new(
-        replayer: Replayer<'a>,
+        services: &'a [Service],
+        options: ReplayOptions,
         secrets: Secrets,
         report: &'a mut dyn ReplayReport,
         logs: Vec<&'a mut dyn Log>,
         messages: &'a mut Messages<'m>,
     ) -> Desk<'a, 'm> {
         Desk {
-            replayer,
+            services,
+            replayer: Replayer::new(services, options.clone()),
+            options,
+            log: VecDeque::new(),
+            entries: 0,
             secrets,
             report,
             logs,
@@ -145,6 +183,9 @@ impl<'a, 'm> Desk<'a, 'm> {
                 }
                 Job::Note(text) => self.messages.note(&text),
                 Job::Bug(text) => self.bug(&text),
+                Job::Api(question, reply) => {
+                    let _ = reply.send(self.api(question));
+                }
             }
         }
         self
@@ -194,6 +235,7 @@ impl<'a, 'm> Desk<'a, 'm> {
             content_type: content_type.as_deref(),
             body: &request.payload.raw,
         };
+        self.page(&captured, &request, &record);
         let mut failed = Vec::new();
         for (i, log) in self.logs.iter_mut().enumerate() {
             if let Err(e) = log.logged(&captured, &record) {
@@ -208,6 +250,57 @@ impl<'a, 'm> Desk<'a, 'm> {
         Answer::Outcome {
             status: record.code,
             body: response_body(&record),
+        }
+    }
+
+    /// Adds the request to the API log, with the trace of each service, forgetting the oldest past
+    /// [`LOG_SIZE`].
+    fn page(&mut self, captured: &Captured<'_>, request: &Request, record: &Record) {
+        let traces: Vec<(&str, explain::Trace)> = self
+            .services
+            .iter()
+            .map(|s| (s.name.as_str(), explain::trace(s, &request.payload)))
+            .collect();
+        let envelope = api_log::Envelope {
+            received_at: captured.received_at,
+            from: captured.from,
+            content_type: captured.content_type,
+            body: captured.body,
+        };
+        self.entries += 1;
+        let mask = self.secrets.mask(request.token.as_deref());
+        let line = api_log::line(self.entries, &envelope, record, &traces, mask);
+        if self.log.len() == LOG_SIZE {
+            self.log.pop_front();
+        }
+        self.log.push_back((self.entries, line));
+    }
+
+    /// The API log's answer.
+    fn api(&mut self, question: Api) -> Vec<u8> {
+        match question {
+            Api::Log { since } => {
+                let mut text = Vec::new();
+                for (_, line) in self.log.iter().filter(|(entry, _)| *entry > since) {
+                    text.extend_from_slice(line.as_bytes());
+                    text.push(b'\n');
+                }
+                text
+            }
+            Api::Incidents => {
+                let open: Vec<_> = self
+                    .replayer
+                    .open()
+                    .into_iter()
+                    .map(|(i, age)| (i, age, self.secrets.mask(self.replayer.opened_with(i.id))))
+                    .collect();
+                api_log::incidents(&open)
+            }
+            Api::Reset => {
+                self.log.clear();
+                self.replayer = Replayer::new(self.services, self.options.clone());
+                api_log::reset()
+            }
         }
     }
 

@@ -9,11 +9,13 @@
 //! current-thread runtime; `answer` answers one request (routes, limits, what it carries, the answers
 //! that are no outcome); `desk` is the one simulation every connection's requests reach in turn,
 //! through a channel, and what it tells its `Log`s; `record` is the log that appends each request to
-//! the `--record` file.
+//! the `--record` file; `page` serves the API log (`GET /`, `/api/log`, `/api/incidents`,
+//! `/api/reset`), whose page is `page.html`.
 
 mod answer;
 mod desk;
 mod http;
+mod page;
 mod record;
 
 use super::tokens;
@@ -21,7 +23,7 @@ use crate::cli::ServeArgs;
 use crate::exit::ExitStatus;
 use crate::filter::{self, FilterOptions, Service};
 use crate::render::{HumanReplay, Messages, Palette};
-use crate::replay::{ReplayOptions, Replayer};
+use crate::replay::ReplayOptions;
 use crate::secrets::{Secret, Secrets};
 use crate::settings::{Environment, filter_options};
 use crate::timestamp::Millis;
@@ -122,13 +124,7 @@ pub fn execute(
     if let Some(record) = &mut record {
         logs.push(record);
     }
-    let desk = Desk::new(
-        Replayer::new(&services, options),
-        secrets,
-        &mut report,
-        logs,
-        messages,
-    );
+    let desk = Desk::new(&services, options, secrets, &mut report, logs, messages);
     let desk = runtime.block_on(async {
         let (inbox, jobs) = desk::inbox();
         let served = http::serve(listener, inbox, settings.max_body, stop);

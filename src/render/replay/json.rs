@@ -34,8 +34,9 @@ impl<'w> JsonReplay<'w> {
     }
 }
 
+/// One request's line.
 #[derive(Serialize)]
-struct RecordJson<'a> {
+pub(in crate::render) struct RecordJson<'a> {
     r#type: &'static str,
     number: usize,
     name: &'a str,
@@ -130,7 +131,8 @@ enum ResolveJson<'a> {
     },
 }
 
-fn record_json<'a>(r: &'a Record, mask: Mask<'_>) -> RecordJson<'a> {
+/// `r` as one line of `replay --format json` spells it; the API log of `serve` shows the same.
+pub(in crate::render) fn record_json<'a>(r: &'a Record, mask: Mask<'_>) -> RecordJson<'a> {
     let actions = r
         .actions
         .iter()
