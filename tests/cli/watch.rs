@@ -74,6 +74,15 @@ impl Watching {
 
 const WATCHING: &str = "note: watching for changes";
 
+/// Saves `text` to `path` as editors do: a new file renamed over the old one, so that the watch never
+/// sees it half written (a write in place is a truncation and then the text, which a busy machine may
+/// deliver as two changes, and two runs).
+fn save(path: &std::path::Path, text: &str) {
+    let new = path.with_extension("saving");
+    std::fs::write(&new, text).unwrap();
+    std::fs::rename(&new, path).unwrap();
+}
+
 #[test]
 fn a_change_reruns_the_case_files_it_affects_and_ctrl_c_stops_cleanly() {
     let mut t = Test::in_temp()
@@ -105,11 +114,10 @@ fn a_change_reruns_the_case_files_it_affects_and_ctrl_c_stops_cleanly() {
     let mark = w.stdout_len();
     let firing = dir.join("samples/tigera/firing.json");
     let text = std::fs::read_to_string(&firing).unwrap();
-    std::fs::write(
+    save(
         &firing,
-        text.replace("Suspicious Lateral Movement", "Renamed"),
-    )
-    .unwrap();
+        &text.replace("Suspicious Lateral Movement", "Renamed"),
+    );
     let second = w.after(WATCHING, 2, mark);
     assert!(
         w.stderr
@@ -130,7 +138,7 @@ fn a_change_reruns_the_case_files_it_affects_and_ctrl_c_stops_cleanly() {
     let mark = w.stdout_len();
     let filters = dir.join("filters/tigera.toml");
     let text = std::fs::read_to_string(&filters).unwrap();
-    std::fs::write(&filters, format!("{text}\n# edited\n")).unwrap();
+    save(&filters, &format!("{text}\n# edited\n"));
     let third = w.after(WATCHING, 3, mark);
     assert!(third.contains("other: an inline firing body"), "{third}");
     assert!(third.ends_with("4 passed, 1 failed\n"), "{third}");
