@@ -132,6 +132,12 @@ pub struct ReplayArgs {
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
     pub diff_filters: Option<Vec<PathBuf>>,
 
+    /// Write the traffic as a case file: one scenario, the requests in order as its steps, the
+    /// actions they take now as its expectations (as `test --bless` writes them), tokens never
+    /// written. The file must not exist yet.
+    #[arg(long, value_name = "OUT.toml", conflicts_with = "diff_filters")]
+    pub cases: Option<PathBuf>,
+
     /// How inputs are read.
     #[command(flatten)]
     pub reading: ReadArgs,

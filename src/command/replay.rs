@@ -3,6 +3,8 @@
 //! goes. Memory holds the open incidents and the duplicate window, never the stream. Each request's
 //! report hides the run's tokens and the request's own token.
 
+mod cases;
+
 use super::tokens;
 use crate::access::Tokens;
 use crate::cli::{Format, ReplayArgs};
@@ -44,6 +46,8 @@ pub struct ReplaySettings {
     /// The longest body read.
     pub max_body: usize,
     pub format: Format,
+    /// `--cases`: the case file to write.
+    pub cases: Option<PathBuf>,
 }
 
 impl ReplaySettings {
@@ -83,6 +87,7 @@ impl ReplaySettings {
             progress: env.shows_progress(),
             max_body: args.reading.max_body,
             format: args.format,
+            cases: args.cases,
         })
     }
 }
@@ -95,19 +100,41 @@ pub fn execute(
     stdout: &mut dyn Write,
     messages: &mut Messages<'_>,
 ) -> Result<ExitStatus> {
+    if let Some(out) = &settings.cases {
+        cases::refuse_existing(out)?;
+    }
     let services = filter::load(&settings.filters)?;
+    if settings.cases.is_some() && services.len() != 1 {
+        anyhow::bail!(
+            "--cases writes one scenario, which runs through one service, and the filters hold {}: say which with --service",
+            services.len()
+        );
+    }
     let diff = settings.diff.as_ref().map(filter::load).transpose()?;
     let mut report: Box<dyn ReplayReport + '_> = match settings.format {
         Format::Human => Box::new(HumanReplay::new(stdout, palette)),
         Format::Json => Box::new(JsonReplay::new(stdout)),
     };
-    Ok(replay(
+    let mut steps = settings.cases.as_ref().map(|_| Vec::new());
+    let status = replay(
         settings,
         &services,
         diff.as_deref(),
         report.as_mut(),
         messages,
-    )?)
+        steps.as_mut(),
+    )?;
+    if let (Some(out), Some(steps)) = (&settings.cases, steps) {
+        cases::write(out, &settings.filters.path, &services[0].name, &steps)?;
+        messages.note(&format!(
+            "wrote {}: one scenario of {} step{}; run sqibs-filter test {} to check it",
+            out.display(),
+            steps.len(),
+            if steps.len() == 1 { "" } else { "s" },
+            out.display()
+        ));
+    }
+    Ok(status)
 }
 
 /// An incident left open, its age, and the mask of the request that opened it.
@@ -147,6 +174,7 @@ pub fn replay(
     diff: Option<&[Service]>,
     report: &mut dyn ReplayReport,
     messages: &mut Messages<'_>,
+    mut steps: Option<&mut Vec<cases::Captured>>,
 ) -> io::Result<ExitStatus> {
     let mut names: Vec<&str> = services
         .iter()
@@ -201,6 +229,13 @@ pub fn replay(
             }
         };
         let mask = secrets.mask(request.token.as_deref());
+        if let Some(steps) = steps.as_deref_mut() {
+            steps.push(cases::Captured {
+                body: request.payload.raw.clone(),
+                from: request.from.clone(),
+                secret: crate::suite::val::Val::str(&request.payload.raw).secret(mask),
+            });
+        }
         let record = main.apply(&name, &request);
         match &mut other {
             None => report.record(&record, mask)?,

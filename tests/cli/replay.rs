@@ -690,3 +690,174 @@ fn a_repeat_that_only_the_dedup_window_folds_is_flagged_as_fragile() {
         ]
     );
 }
+
+/// A run in a fresh folder holding the repository's filters and `traffic`.
+fn cases_run(traffic: &str) -> Test {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let filters = std::fs::read_to_string(format!("{root}/filters/tigera.toml")).unwrap();
+    Test::in_temp()
+        .raw_file("filters/tigera.toml", filters.as_bytes())
+        .raw_file("traffic.jsonl", traffic.as_bytes())
+}
+
+#[test]
+fn replay_cases_writes_a_case_file_that_test_passes_at_once() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let lifecycle =
+        std::fs::read_to_string(format!("{root}/samples/replay/lifecycle.jsonl")).unwrap();
+    let run = cases_run(&lifecycle);
+    let dir = run.dir().to_owned();
+    let out = run
+        .args(&[
+            "replay",
+            "traffic.jsonl",
+            "--service",
+            "tigera",
+            "--token",
+            TOKEN,
+            "--cases",
+            "out.toml",
+        ])
+        .output();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("wrote out.toml: one scenario of 5 steps"),
+        "{}",
+        out.stderr
+    );
+    let text = std::fs::read_to_string(dir.join("out.toml")).unwrap();
+    assert!(!text.contains(TOKEN), "{text}");
+    crate::support::assert_text(
+        &text,
+        str![[r#"
+# Captured traffic, written by `sqibs-filter replay --cases`: the requests in order, and the
+# actions they took as expectations. Tokens are not written.
+filters = "filters"
+
+[[scenario]]
+name = "captured traffic: 5 requests"
+service = "tigera"
+open = []
+[[scenario.step]]
+# captured with from = "Tigera"
+body = """{"status":"firing","alert_name":"Suspicious Lateral Movement","alert_id":"tigera-sec-001","severity":"high","description":"Unmatched flow detected from pod 'frontend' to 'db-internal'","timestamp":"2026-04-17T12:00:00Z","labels":{"namespace":"production","cluster":"aws-us-east-1"}}"""
+expect = "created"
+[[scenario.step]]
+# captured with from = "Sedai"
+body = """{"eventId":"evt-839201","eventType":"Availability","title":"High Error Rate Detected","message":"Error rate for service 'checkout-api' exceeded 5% threshold.","severity":"CRITICAL","status":"OPEN","resource":{"name":"checkout-api","type":"Kubernetes Service","region":"us-west-2"},"timestamp":"2023-11-15T10:00:00Z","link":"https://dashboard.sedai.io/events/evt-839201"}"""
+expect = "discarded"
+[[scenario.step]]
+# captured with from = "Tigera"
+body = """{"status":"firing","alert_name":"Suspicious Lateral Movement","alert_id":"tigera-sec-001","severity":"high","description":"Unmatched flow detected from pod 'frontend' to 'db-internal'","timestamp":"2026-04-17T12:00:00Z","labels":{"namespace":"production","cluster":"aws-us-east-1"}}"""
+expect = "duplicate"
+[[scenario.step]]
+# captured with from = "Tigera"
+body = '{"status":"resolved","alert_name":"Suspicious Lateral Movement","alert_id":"tigera-sec-001","resolved_at":"2026-04-17T12:10:00Z"}'
+expect = "resolved"
+[[scenario.step]]
+# captured with from = "Sedai"
+body = """{"eventId":"evt-839201","eventType":"Availability","title":"High Error Rate Detected","message":"Error rate for service 'checkout-api' has returned to normal levels.","severity":"INFO","status":"RESOLVED","resource":{"name":"checkout-api","type":"Kubernetes Service","region":"us-west-2"},"timestamp":"2023-11-15T10:15:00Z","resolvedAt":"2023-11-15T10:15:00Z"}"""
+expect = "no-open-incident"
+
+"#]],
+    );
+    let test = Test::at(&dir).args(&["test", "out.toml"]).output();
+    assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
+    assert!(
+        test.stdout.contains("1 passed, 0 failed"),
+        "{}",
+        test.stdout
+    );
+}
+
+#[test]
+fn replay_cases_bodies_read_back_exactly() {
+    let body = "{\"status\": \"firing\", \"alert_id\": \"a\\\\b \\\"q\\\" 'x' '''\", \"description\": \"line 1\\nline 2\\r\\n\u{e9}t\u{e9} \u{1f525}\"}";
+    let text = format!("{body}\n{body}\n");
+    let run = cases_run(&text);
+    let dir = run.dir().to_owned();
+    let out = run
+        .args(&["replay", "traffic.jsonl", "--cases", "out.toml"])
+        .output();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let written = std::fs::read_to_string(dir.join("out.toml")).unwrap();
+    let doc: toml::Table = written.parse().unwrap();
+    let steps = doc["scenario"][0]["step"].as_array().unwrap();
+    assert_eq!(steps.len(), 2);
+    for step in steps {
+        assert_eq!(step["body"].as_str(), Some(body), "{written}");
+    }
+    assert_eq!(steps[0]["expect"].as_str(), Some("created"));
+    assert_eq!(steps[1]["expect"].as_str(), Some("duplicate"));
+    let test = Test::at(&dir).args(&["test", "out.toml"]).output();
+    assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
+}
+
+#[test]
+fn replay_cases_never_writes_a_token() {
+    let secret = "tok-very-secret-123";
+    let traffic = format!(
+        "{{\"from\": \"Tigera\", \"token\": \"{secret}\", \"body\": {{\"status\": \"firing\", \"alert_id\": \"x-1\"}}}}\n"
+    );
+    let run = cases_run(&traffic);
+    let dir = run.dir().to_owned();
+    let out = run
+        .args(&[
+            "replay",
+            "traffic.jsonl",
+            "--token",
+            secret,
+            "--cases",
+            "out.toml",
+        ])
+        .output();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let written = std::fs::read_to_string(dir.join("out.toml")).unwrap();
+    assert!(!written.contains(secret), "{written}");
+    assert!(written.contains("from = \"Tigera\""), "{written}");
+    // A body that carries the token itself is refused, and nothing is written.
+    let traffic = format!(
+        "{{\"from\": \"Tigera\", \"token\": \"{secret}\", \"body\": {{\"status\": \"firing\", \"alert_id\": \"{secret}\"}}}}\n"
+    );
+    let run = cases_run(&traffic);
+    let dir = run.dir().to_owned();
+    let out = run
+        .args(&[
+            "replay",
+            "traffic.jsonl",
+            "--token",
+            secret,
+            "--cases",
+            "out.toml",
+        ])
+        .output();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("a case file never holds a secret"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.join("out.toml").exists());
+    assert!(!out.stderr.contains(secret), "{}", out.stderr);
+}
+
+#[test]
+fn replay_cases_refuses_an_existing_file() {
+    let run =
+        cases_run("{\"status\": \"firing\", \"alert_id\": \"x-1\"}\n").file("out.toml", "# mine\n");
+    let dir = run.dir().to_owned();
+    run.args(&["replay", "traffic.jsonl", "--cases", "out.toml"])
+        .expect(
+            2,
+            str![""],
+            str![[r#"
+error: out.toml exists: --cases never overwrites a file; remove it or name another
+
+"#]],
+        );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.toml")).unwrap(),
+        "# mine\n"
+    );
+}
