@@ -163,6 +163,10 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
                 line: "sqibs-filter replay --diff-filters old-filters filters samples/replay",
                 what: "which requests a filter change affects",
             },
+            Example {
+                line: "sqibs-filter replay --service tigera --cases traffic.toml session.jsonl",
+                what: "a recorded session written as a case file that `test` passes",
+            },
         ],
     ),
     (
