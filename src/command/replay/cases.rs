@@ -102,8 +102,20 @@ fn finish(out: &Path, temp: &Path, draft: &str) -> Result<()> {
 /// The case file without its expectations.
 fn draft(dir: &Path, filters: &Path, service: &str, steps: &[Captured]) -> String {
     let mut text = String::new();
-    if let Some(schema) = dir
-        .ancestors()
+    // Looked for up to the repository root, as the filters are: a schema above it is another
+    // project's.
+    let project: Vec<&Path> = {
+        let mut up = Vec::new();
+        for a in dir.ancestors() {
+            up.push(a);
+            if a.join(".git").exists() {
+                break;
+            }
+        }
+        up
+    };
+    if let Some(schema) = project
+        .iter()
         .map(|a| a.join("schema/cases.schema.json"))
         .find(|p| p.is_file())
     {
