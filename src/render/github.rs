@@ -32,23 +32,37 @@ pub(super) struct At<'a> {
 
 /// Workflow commands on `out`, the log between them kept out of GitHub's command parser.
 pub(super) struct Workflow<'w> {
-    pub out: &'w mut dyn Write,
+    out: &'w mut dyn Write,
     resume: String,
+    /// `::stop-commands::` is written: the log has begun.
+    stopped: bool,
 }
 
 impl<'w> Workflow<'w> {
-    /// Starts the log: from here until [`Workflow::annotations`], no line is a command.
-    pub(super) fn start(out: &'w mut dyn Write) -> io::Result<Workflow<'w>> {
+    /// Workflow commands on `out`; nothing is written until the log or the annotations begin.
+    pub(super) fn new(out: &'w mut dyn Write) -> Workflow<'w> {
         // Random per process (the standard library seeds it from the system), so that text in the log
         // cannot know the marker that resumes commands.
         let word = RandomState::new().hash_one(std::process::id());
-        let resume = format!("sqibs-filter-{word:016x}");
-        writeln!(out, "::stop-commands::{resume}")?;
-        Ok(Workflow { out, resume })
+        Workflow {
+            out,
+            resume: format!("sqibs-filter-{word:016x}"),
+            stopped: false,
+        }
     }
 
-    /// Ends the log: the lines after are workflow commands.
+    /// Where the log is written: from its first line until [`Workflow::annotations`], no line is a
+    /// command.
+    pub(super) fn log(&mut self) -> io::Result<&mut dyn Write> {
+        if !std::mem::replace(&mut self.stopped, true) {
+            writeln!(self.out, "::stop-commands::{}", self.resume)?;
+        }
+        Ok(&mut *self.out)
+    }
+
+    /// Ends the log (an empty one too): the lines after are workflow commands.
     pub(super) fn annotations(&mut self) -> io::Result<()> {
+        self.log()?;
         writeln!(self.out, "::{}::", self.resume)
     }
 
@@ -95,8 +109,7 @@ fn property(text: &str) -> String {
 /// `test --format github`: the readable report as the log, then an annotation per failing case,
 /// fragile scenario step, uncovered filter part and case file that could not run.
 pub struct GithubTest<'w> {
-    workflow: Option<Workflow<'w>>,
-    out: Option<&'w mut dyn Write>,
+    workflow: Workflow<'w>,
     base: PathBuf,
 }
 
@@ -105,36 +118,26 @@ impl<'w> GithubTest<'w> {
     /// workflow runs, normally the checkout) as GitHub matches them to the pull request's.
     pub fn new(out: &'w mut dyn Write, base: PathBuf) -> GithubTest<'w> {
         GithubTest {
-            workflow: None,
-            out: Some(out),
+            workflow: Workflow::new(out),
             base,
         }
-    }
-
-    /// The workflow, started at the first line written.
-    fn workflow(&mut self) -> io::Result<&mut Workflow<'w>> {
-        if let Some(out) = self.out.take() {
-            self.workflow = Some(Workflow::start(out)?);
-        }
-        Ok(self.workflow.as_mut().expect("started above"))
     }
 }
 
 impl TestReport for GithubTest<'_> {
     fn case(&mut self, r: &CaseRecord) -> io::Result<()> {
-        let w = self.workflow()?;
-        HumanTest::new(&mut *w.out, Palette::plain()).case(r)
+        HumanTest::new(self.workflow.log()?, Palette::plain()).case(r)
     }
 
     fn finish(&mut self, records: &[CaseRecord], s: &TestSummary) -> io::Result<()> {
-        let base = self.base.clone();
+        let base = &self.base;
         let relative = |file: &str| -> String {
             Path::new(file)
-                .strip_prefix(&base)
+                .strip_prefix(base)
                 .map_or_else(|_| file.to_owned(), |p| p.display().to_string())
         };
-        let w = self.workflow()?;
-        HumanTest::new(&mut *w.out, Palette::plain()).finish(records, s)?;
+        let w = &mut self.workflow;
+        HumanTest::new(w.log()?, Palette::plain()).finish(records, s)?;
         w.annotations()?;
         for r in records.iter().filter(|r| r.status == CaseStatus::Failed) {
             let message = if r.diff.is_empty() {
@@ -216,7 +219,7 @@ mod tests {
     #[test]
     fn no_line_of_a_value_can_start_a_command() {
         let mut out = Vec::new();
-        let mut w = Workflow::start(&mut out).unwrap();
+        let mut w = Workflow::new(&mut out);
         w.annotations().unwrap();
         let at = At {
             file: "x.toml",
@@ -248,7 +251,7 @@ mod tests {
     fn each_run_resumes_with_its_own_word() {
         let first = || {
             let mut out = Vec::new();
-            Workflow::start(&mut out).unwrap();
+            Workflow::new(&mut out).log().unwrap();
             String::from_utf8(out).unwrap()
         };
         assert_ne!(first(), first());

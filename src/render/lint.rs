@@ -103,8 +103,8 @@ fn finding(d: &Diagnostic) -> FindingJson<'_> {
 /// `lint --format github`: the readable findings as the log, then an annotation per finding (see
 /// `github`).
 pub fn github(out: &mut dyn Write, report: &LintReport) -> io::Result<()> {
-    let mut w = Workflow::start(out)?;
-    human(&mut *w.out, Palette::plain(), report)?;
+    let mut w = Workflow::new(out);
+    human(w.log()?, Palette::plain(), report)?;
     w.annotations()?;
     for d in &report.findings {
         annotation(&mut w, d)?;
