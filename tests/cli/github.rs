@@ -118,25 +118,26 @@ fn a_case_file_that_cannot_run_is_an_error_annotation() {
     );
 }
 
+/// A filter whose name holds `%`, `,` and `:`, with a duplicate item: a warning.
+const NAMED: &str = r#"
+    [[filter]]
+    name = "50%, really: down"
+    urgency = "high"
+    [filter.trigger]
+    conditions = [{ key = "status", contains = ["firing", "firing"] }]
+    title_from = "name"
+    map_with = "id"
+"#;
+
 #[test]
 fn lint_findings_annotate_file_line_and_column() {
     let out = Test::in_temp()
         .file(
             "filters/a.toml",
-            r#"
-            [[filter]]
-            name = "50%, really: down"
-            urgency = "high"
-            [filter.trigger]
-            conditions = [{ key = "status", contains = ["firing", "firing"] }]
-            title_from = "name"
-            map_with = "id"
-
-            [[filter]]
-            name = "b"
-            urgency = "hihg"
-            [filter.trigger]
-            "#,
+            // Indented as NAMED is, so that the file reads back unindented.
+            &format!(
+                "{NAMED}\n    [[filter]]\n    name = \"b\"\n    urgency = \"hihg\"\n    [filter.trigger]\n"
+            ),
         )
         .args(&["lint", "--format", "github"])
         .output();
@@ -151,18 +152,7 @@ fn lint_findings_annotate_file_line_and_column() {
     assert_eq!(log.last().unwrap(), "1 error, 0 warnings in 1 filter file");
 
     let out = Test::in_temp()
-        .file(
-            "filters/a.toml",
-            r#"
-            [[filter]]
-            name = "50%, really: down"
-            urgency = "high"
-            [filter.trigger]
-            conditions = [{ key = "status", contains = ["firing", "firing"] }]
-            title_from = "name"
-            map_with = "id"
-            "#,
-        )
+        .file("filters/a.toml", NAMED)
         .args(&["lint", "--filters", "filters", "--format", "github"])
         .output();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{}", out.stdout);
