@@ -4,10 +4,12 @@
 //! what Callgoose would do with a request body. The binary is a thin shell over [`run`].
 
 mod access;
+mod atomic_write;
 pub mod cli;
 mod command;
 mod command_line;
 mod diagnostic;
+mod did_you_mean;
 mod diff;
 pub mod document;
 pub mod envelope;
@@ -32,7 +34,6 @@ pub mod semantics;
 pub mod settings;
 mod simulation;
 mod strict_toml;
-mod suggest;
 pub mod suite;
 mod timestamp;
 mod walk;

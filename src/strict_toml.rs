@@ -9,7 +9,7 @@ mod reader;
 pub use reader::{Reader, TableRef};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
-use crate::suggest;
+use crate::did_you_mean;
 use serde::Deserialize;
 use std::ops::Range;
 use toml::Spanned;
@@ -220,7 +220,10 @@ impl<S: Schema> Walk<'_, '_, S> {
             .parent
             .as_ref()
             .and_then(|(p, span)| Some((p, span, p.fields().iter().find(|f| **f == name)?)));
-        let help = match (belongs, suggest::closest(name, allowed.iter().copied())) {
+        let help = match (
+            belongs,
+            did_you_mean::closest(name, allowed.iter().copied()),
+        ) {
             // TOML's trap: a key written after a table header belongs to that table.
             (Some((p, span, field)), _) => {
                 out.explained.push((span.start, field));

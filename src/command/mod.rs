@@ -2,6 +2,7 @@
 //! one resolves the arguments into the settings of the command they name, with the colour decided
 //! once, and hands them to it.
 
+mod case_draft;
 pub mod check;
 pub mod lint;
 pub mod replay;

@@ -3,8 +3,7 @@
 //! goes. Memory holds the open incidents and the duplicate window, never the stream. Each request's
 //! report hides the run's tokens and the request's own token.
 
-mod cases;
-
+use super::case_draft::{self as cases, Draft, DraftScenario, Request, Sent};
 use super::tokens;
 use crate::access::Tokens;
 use crate::cli::{Format, ReplayArgs};
@@ -125,16 +124,60 @@ pub fn execute(
         steps.as_mut(),
     )?;
     if let (Some(out), Some(steps)) = (&settings.cases, steps) {
-        cases::write(out, &settings.filters.path, &services[0].name, &steps)?;
+        let count = steps.len();
+        cases::write(out, &draft(settings, &services[0].name, steps))?;
         messages.note(&format!(
             "wrote {}: one scenario of {} step{}; run sqibs-filter test {} to check it",
             out.display(),
-            steps.len(),
-            if steps.len() == 1 { "" } else { "s" },
+            count,
+            if count == 1 { "" } else { "s" },
             out.display()
         ));
     }
     Ok(status)
+}
+
+/// One request as captured for `--cases`: its body as Callgoose sees it, and its `from`.
+pub struct Captured {
+    body: String,
+    from: Option<String>,
+    /// What secret the body holds, by the run's tokens and the request's own.
+    secret: Option<crate::secrets::Kind>,
+}
+
+/// The captured traffic as a case file: one scenario, the requests in order, bodies inline.
+fn draft(settings: &ReplaySettings, service: &str, steps: Vec<Captured>) -> Draft {
+    let from = steps.first().and_then(|s| s.from.clone());
+    let one_from = steps.iter().all(|s| s.from == from);
+    let name = format!(
+        "captured traffic: {} request{}",
+        steps.len(),
+        if steps.len() == 1 { "" } else { "s" }
+    );
+    let steps = steps.into_iter().map(|step| Request {
+        // A scenario has one `from`: a step's own is kept as a note.
+        note: match (one_from, &step.from) {
+            (false, Some(from)) => Some(format!("captured with from = {}", cases::string(from))),
+            _ => None,
+        },
+        sent: Sent::Inline(step.body),
+        secret: step.secret,
+    });
+    Draft {
+        header: vec![
+            "Captured traffic, written by `sqibs-filter replay --cases`: the requests in order, and the"
+                .into(),
+            "actions they took as expectations. Tokens are not written.".into(),
+        ],
+        filters: settings.filters.path.clone(),
+        service: service.to_owned(),
+        cases: Vec::new(),
+        scenarios: vec![DraftScenario {
+            name,
+            from: if one_from { from } else { None },
+            steps: steps.collect(),
+        }],
+    }
 }
 
 /// An incident left open, its age, and the mask of the request that opened it.
@@ -174,7 +217,7 @@ pub fn replay(
     diff: Option<&[Service]>,
     report: &mut dyn ReplayReport,
     messages: &mut Messages<'_>,
-    mut steps: Option<&mut Vec<cases::Captured>>,
+    mut steps: Option<&mut Vec<Captured>>,
 ) -> io::Result<ExitStatus> {
     let mut names: Vec<&str> = services
         .iter()
@@ -230,7 +273,7 @@ pub fn replay(
         };
         let mask = secrets.mask(request.token.as_deref());
         if let Some(steps) = steps.as_deref_mut() {
-            steps.push(cases::Captured {
+            steps.push(Captured {
                 body: request.payload.raw.clone(),
                 from: request.from.clone(),
                 secret: crate::suite::val::Val::str(&request.payload.raw).secret(mask),

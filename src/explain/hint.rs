@@ -4,10 +4,10 @@
 //! read (a nested key without nesting, a null read as missing).
 
 use super::{Found, ItemTrace};
+use crate::did_you_mean;
 use crate::filter::Condition;
 use crate::keypath::{KeyPath, Step, quoted, spell, spell_exact};
 use crate::semantics::{NullValues, Semantics};
-use crate::suggest;
 use serde_json::Value;
 use std::fmt;
 
@@ -228,7 +228,8 @@ fn key_candidates(key: &KeyPath, json: &Value) -> Vec<String> {
     }) {
         add(p);
     }
-    if let Some(close) = suggest::closest(key.as_str(), paths.iter().map(|(p, _)| p.as_str())) {
+    if let Some(close) = did_you_mean::closest(key.as_str(), paths.iter().map(|(p, _)| p.as_str()))
+    {
         add(close);
     }
     out

@@ -17,9 +17,9 @@ pub(crate) use load::parse_doc;
 pub use load::{filter_files, load_services, parse_service};
 pub use urgency::{Priority, Urgency};
 
+use crate::did_you_mean;
 use crate::keypath::KeyPath;
 use crate::semantics::{Combine, Semantics, SemanticsLayer};
-use crate::suggest;
 use anyhow::{Result, bail};
 use std::path::PathBuf;
 
@@ -61,7 +61,7 @@ pub fn load(options: &FilterOptions) -> Result<Vec<Service>> {
         if services.iter().any(|s| s.name == wanted) {
             return Ok(());
         }
-        let hint = match suggest::closest(wanted, names.clone()) {
+        let hint = match did_you_mean::closest(wanted, names.clone()) {
             Some(close) => format!("did you mean \"{close}\"?"),
             None => format!("loaded: {}", names.collect::<Vec<_>>().join(", ")),
         };

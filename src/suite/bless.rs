@@ -7,10 +7,11 @@
 use super::run_case::Ran;
 use super::val::Val;
 use super::{Case, CaseBody, Field};
+use crate::atomic_write;
 use crate::secrets::{Kind, Mask};
 use anyhow::{Context, Result, anyhow, bail};
-use std::fs::{File, Metadata, OpenOptions, Permissions};
-use std::io::{self, Read, Write};
+use std::fs::{File, Metadata};
+use std::io::{self, Read};
 use std::path::Path;
 use toml_edit::{DocumentMut, Item, Table, TableLike};
 
@@ -139,7 +140,7 @@ pub fn bless_file(path: &Path, loaded: &str, ran: &[(&Case, &Ran)]) -> Result<Bl
     if !fresh.is_empty() {
         let (text, changed) = bless(&current, &fresh)?;
         if text != current {
-            replace(&target, &text, permissions).context("cannot write it")?;
+            atomic_write::replace(&target, &text, Some(permissions)).context("cannot write it")?;
         }
         blessed.changed = changed;
     }
@@ -181,38 +182,6 @@ fn same_file(a: &Metadata, b: &Metadata) -> bool {
 fn same_file(a: &Metadata, b: &Metadata) -> bool {
     let stamp = |m: &Metadata| (m.created().ok(), m.modified().ok(), m.len());
     stamp(a) == stamp(b)
-}
-
-/// Replaces `path` with `text` through a temporary file beside it.
-fn replace(path: &Path, text: &str, permissions: Permissions) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temp = dir.join(format!(".{name}.{}.blessing", std::process::id()));
-    let written = write_new(&temp, text, permissions).and_then(|()| std::fs::rename(&temp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(e);
-    }
-    // The rename is durable once the folder is: best effort, since not every system can sync one.
-    #[cfg(unix)]
-    let _ = File::open(dir).and_then(|d| d.sync_all());
-    Ok(())
-}
-
-/// Writes `text` to a new file at `temp` and syncs it. `create_new` never follows a link planted at
-/// that name; a file left there by a crashed run of the same process id is removed first.
-fn write_new(temp: &Path, text: &str, permissions: Permissions) -> io::Result<()> {
-    let create = || OpenOptions::new().write(true).create_new(true).open(temp);
-    let mut file = match create() {
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            std::fs::remove_file(temp)?;
-            create()?
-        }
-        other => other?,
-    };
-    file.write_all(text.as_bytes())?;
-    file.set_permissions(permissions)?;
-    file.sync_all()
 }
 
 /// A case with the result of running it.

@@ -730,14 +730,14 @@ fn replay_cases_writes_a_case_file_that_test_passes_at_once() {
     assert!(!text.contains(TOKEN), "{text}");
     crate::support::assert_text(
         &text,
-        str![[r#"
+        str![[r##"
 # Captured traffic, written by `sqibs-filter replay --cases`: the requests in order, and the
 # actions they took as expectations. Tokens are not written.
 filters = "filters"
+service = "tigera"
 
 [[scenario]]
 name = "captured traffic: 5 requests"
-service = "tigera"
 open = []
 [[scenario.step]]
 # captured with from = "Tigera"
@@ -760,7 +760,7 @@ expect = "resolved"
 body = """{"eventId":"evt-839201","eventType":"Availability","title":"High Error Rate Detected","message":"Error rate for service 'checkout-api' has returned to normal levels.","severity":"INFO","status":"RESOLVED","resource":{"name":"checkout-api","type":"Kubernetes Service","region":"us-west-2"},"timestamp":"2023-11-15T10:15:00Z","resolvedAt":"2023-11-15T10:15:00Z"}"""
 expect = "no-open-incident"
 
-"#]],
+"##]],
     );
     let test = Test::at(&dir).args(&["test", "out.toml"]).output();
     assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);

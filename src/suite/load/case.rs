@@ -2,9 +2,9 @@
 //! its field takes (and warning kinds against the known ones).
 
 use super::Loader;
+use crate::did_you_mean;
 use crate::filter::Priority;
 use crate::secrets::Secrets;
-use crate::suggest;
 use crate::suite::schema::{CaseDoc, ExpectDoc, ResolveExpectDoc};
 use crate::suite::val::Val;
 use crate::suite::{Case, CaseBody, Field, Stated};
@@ -90,7 +90,7 @@ impl Loader<'_> {
                 continue;
             }
             known = false;
-            let help = match suggest::closest(kind, Warning::KINDS.iter().copied()) {
+            let help = match did_you_mean::closest(kind, Warning::KINDS.iter().copied()) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("the warning kinds are {}", Warning::KINDS.join(", ")),
             };

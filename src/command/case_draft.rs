@@ -1,9 +1,10 @@
-//! `replay --cases`: the captured traffic written as a case file. One scenario holds the requests in
-//! order as its steps, each body inline as a TOML string that reads back exactly; the case file is
-//! then run as `test --bless` runs it, and the actions and the incidents left open are written in by
+//! Case files written by the tool (`replay --cases`, `suggest --cases`): a draft of requests (cases
+//! and scenario steps, each body a payload file or inline as a TOML string that reads back exactly) is
+//! run as `test --bless` runs it, and its expectations and the incidents left open are written in by
 //! bless's own writer, so that `test` passes on it at once. Tokens are never written: bless refuses a
-//! value that holds one, and steps carry none.
+//! value that holds one, and steps carry none. The file appears whole, and never over another.
 
+use crate::atomic_write;
 use crate::secrets::Kind;
 use crate::semantics::SemanticsLayer;
 use crate::suite::{self, LoadOptions, ServiceCache, bless, run_case};
@@ -11,13 +12,66 @@ use anyhow::{Context, Result, bail};
 use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 
-/// One request as captured: its body as Callgoose sees it, and its `from`.
+/// What a drafted request sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Captured {
-    pub body: String,
-    pub from: Option<String>,
+pub enum Sent {
+    /// A payload file, referred to relative to the case file.
+    File(PathBuf),
+    /// The body itself.
+    Inline(String),
+}
+
+/// One request of a draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// What it sends.
+    pub sent: Sent,
     /// What secret the body holds, by the run's tokens and the request's own.
     pub secret: Option<Kind>,
+    /// A comment written above it.
+    pub note: Option<String>,
+}
+
+/// A case of a draft: one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftCase {
+    /// The case's name.
+    pub name: String,
+    /// Its request.
+    pub request: Request,
+}
+
+/// A scenario of a draft: requests in order through one service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftScenario {
+    /// The scenario's name.
+    pub name: String,
+    /// The `from` of its requests.
+    pub from: Option<String>,
+    /// Its steps.
+    pub steps: Vec<Request>,
+}
+
+/// A case file before its expectations are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    /// The comment lines at the top, without their `# `.
+    pub header: Vec<String>,
+    /// The filter file the cases run against.
+    pub filters: PathBuf,
+    /// The service they run against.
+    pub service: String,
+    /// The cases.
+    pub cases: Vec<DraftCase>,
+    /// The scenarios.
+    pub scenarios: Vec<DraftScenario>,
+}
+
+impl Draft {
+    fn requests(&self) -> impl Iterator<Item = &Request> {
+        let cases = self.cases.iter().map(|c| &c.request);
+        cases.chain(self.scenarios.iter().flat_map(|s| &s.steps))
+    }
 }
 
 /// Fails when `out` exists: `--cases` never overwrites a file.
@@ -31,12 +85,11 @@ pub fn refuse_existing(out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes the case file for `steps`, replayed through `service` of the filter file `filters`, to
-/// `out`, which must not exist.
-pub fn write(out: &Path, filters: &Path, service: &str, steps: &[Captured]) -> Result<()> {
+/// Writes the case file `draft` describes, with its expectations, to `out`, which must not exist.
+pub fn write(out: &Path, draft: &Draft) -> Result<()> {
     let cannot = || format!("cannot write {}", out.display());
-    if let Some((i, kind)) = steps
-        .iter()
+    if let Some((i, kind)) = draft
+        .requests()
         .enumerate()
         .find_map(|(i, s)| s.secret.map(|k| (i, k)))
     {
@@ -52,12 +105,10 @@ pub fn write(out: &Path, filters: &Path, service: &str, steps: &[Captured]) -> R
         _ => PathBuf::from("."),
     };
     let dir = std::fs::canonicalize(&dir).with_context(cannot)?;
-    let filters = std::fs::canonicalize(filters)
-        .with_context(|| format!("cannot find the filters {}", filters.display()))?;
-    let draft = draft(&dir, &filters, service, steps);
+    let text = text(&dir, draft)?;
     let name = out.file_name().unwrap_or_default().to_string_lossy();
-    let temp = dir.join(format!(".{name}.{}.replaying", std::process::id()));
-    let result = finish(out, &temp, &draft);
+    let temp = dir.join(format!(".{name}.{}.drafting", std::process::id()));
+    let result = finish(out, &temp, &text);
     let _ = std::fs::remove_file(&temp);
     result.with_context(cannot)
 }
@@ -85,22 +136,16 @@ fn finish(out: &Path, temp: &Path, draft: &str) -> Result<()> {
     }
     let pairs: Vec<_> = ran.iter().map(|(c, r)| (*c, r)).collect();
     let (text, _) = bless::bless(draft, &pairs)?;
-    std::fs::write(temp, text)?;
-    // A hard link never replaces a file: `out` appears whole, or not at all when it exists.
-    match std::fs::hard_link(temp, out) {
-        Ok(()) => Ok(()),
+    match atomic_write::create(out, &text) {
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
             bail!("{} exists: --cases never overwrites a file", out.display())
         }
-        Err(_) => {
-            refuse_existing(out)?;
-            Ok(std::fs::rename(temp, out)?)
-        }
+        written => Ok(written?),
     }
 }
 
-/// The case file without its expectations.
-fn draft(dir: &Path, filters: &Path, service: &str, steps: &[Captured]) -> String {
+/// The case file without its expectations, for a case file in the folder `dir`.
+fn text(dir: &Path, draft: &Draft) -> Result<String> {
     let mut text = String::new();
     // Looked for up to the repository root, as the filters are: a schema above it is another
     // project's.
@@ -121,40 +166,52 @@ fn draft(dir: &Path, filters: &Path, service: &str, steps: &[Captured]) -> Strin
     {
         text += &format!("#:schema {}\n", relative(dir, &schema).display());
     }
-    text += "# Captured traffic, written by `sqibs-filter replay --cases`: the requests in order, and the\n";
-    text += "# actions they took as expectations. Tokens are not written.\n";
-    text += &format!(
-        "filters = {}\n\n",
-        string(&relative(dir, filters).to_string_lossy())
-    );
-    let from = steps.first().and_then(|s| s.from.clone());
-    let one_from = steps.iter().all(|s| s.from == from);
-    text += "[[scenario]]\n";
-    text += &format!(
-        "name = {}\n",
-        string(&format!(
-            "captured traffic: {} request{}",
-            steps.len(),
-            if steps.len() == 1 { "" } else { "s" }
-        ))
-    );
-    text += &format!("service = {}\n", string(service));
-    if let (true, Some(from)) = (one_from, &from) {
-        text += &format!("from = {}\n", string(from));
+    for line in &draft.header {
+        text += &format!("# {line}\n");
     }
-    for step in steps {
-        text += "[[scenario.step]]\n";
-        if let (false, Some(from)) = (one_from, &step.from) {
-            // A scenario has one `from`: a step's own is kept as a note.
-            text += &format!("# captured with from = {}\n", string(from));
+    let filters = std::fs::canonicalize(&draft.filters)
+        .with_context(|| format!("cannot find the filters {}", draft.filters.display()))?;
+    text += &format!(
+        "filters = {}\nservice = {}\n",
+        string(&relative(dir, &filters).to_string_lossy()),
+        string(&draft.service)
+    );
+    let request = |text: &mut String, r: &Request| -> Result<()> {
+        if let Some(note) = &r.note {
+            *text += &format!("# {note}\n");
         }
-        text += &format!("body = {}\n", string(&step.body));
+        match &r.sent {
+            Sent::Inline(body) => *text += &format!("body = {}\n", string(body)),
+            Sent::File(path) => {
+                let path = std::fs::canonicalize(path)
+                    .with_context(|| format!("cannot find {}", path.display()))?;
+                *text += &format!(
+                    "payload = {}\n",
+                    string(&relative(dir, &path).to_string_lossy())
+                );
+            }
+        }
+        Ok(())
+    };
+    for case in &draft.cases {
+        text += &format!("\n[[case]]\nname = {}\n", string(&case.name));
+        request(&mut text, &case.request)?;
     }
-    text
+    for scenario in &draft.scenarios {
+        text += &format!("\n[[scenario]]\nname = {}\n", string(&scenario.name));
+        if let Some(from) = &scenario.from {
+            text += &format!("from = {}\n", string(from));
+        }
+        for step in &scenario.steps {
+            text += "[[scenario.step]]\n";
+            request(&mut text, step)?;
+        }
+    }
+    Ok(text)
 }
 
 /// `s` as a TOML string that reads back exactly.
-fn string(s: &str) -> String {
+pub fn string(s: &str) -> String {
     toml_edit::Value::from(s)
         .to_string()
         .trim_start()
