@@ -35,6 +35,7 @@ pub mod settings;
 mod simulation;
 mod strict_toml;
 pub mod suite;
+mod template;
 mod timestamp;
 mod walk;
 mod warning;
