@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("templates");
+    let root = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"))
+        .join("templates");
     // A folder: cargo looks at every file below it.
     println!("cargo::rerun-if-changed={}", root.display());
     let mut code = String::from("&[\n");
@@ -28,7 +29,8 @@ fn main() {
         code += "    ] },\n";
     }
     code += "]\n";
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it")).join("templates.rs");
+    let out =
+        PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it")).join("templates.rs");
     std::fs::write(out, code).expect("OUT_DIR is writable");
 }
 

@@ -34,6 +34,7 @@ pub mod semantics;
 pub mod settings;
 mod simulation;
 mod strict_toml;
+mod suggest;
 pub mod suite;
 mod template;
 mod timestamp;

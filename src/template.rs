@@ -31,6 +31,11 @@ pub struct TemplateFile {
 /// Every template, by name.
 pub static TEMPLATES: &[Template] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 
+/// The templates' names, in order.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    TEMPLATES.iter().map(|t| t.name)
+}
+
 /// The template named `name`.
 pub fn find(name: &str) -> Option<&'static Template> {
     TEMPLATES.iter().find(|t| t.name == name)
@@ -45,17 +50,15 @@ impl Template {
     /// The one-line summary: the filter file's second line, a comment by convention.
     pub fn summary(&self) -> &'static str {
         let text = self.file(FILTERS).unwrap_or_default();
-        let line = text.lines().find(|l| !l.starts_with("#:schema")).unwrap_or_default();
+        let line = text
+            .lines()
+            .find(|l| !l.starts_with("#:schema"))
+            .unwrap_or_default();
         line.trim_start_matches('#').trim()
     }
 
     fn file(&self, path: &str) -> Option<&'static str> {
         self.files.iter().find(|f| f.path == path).map(|f| f.text)
-    }
-
-    /// The sample payloads' paths inside the template folder.
-    pub fn samples(&self) -> impl Iterator<Item = &'static str> {
-        self.files.iter().map(|f| f.path).filter(|p| p.starts_with(SAMPLES))
     }
 
     /// The files `init` writes into a project, paths relative to its root: the filter file as
@@ -127,13 +130,31 @@ mod tests {
     fn every_template_has_its_parts_and_a_summary() {
         assert!(TEMPLATES.len() >= 12, "{} templates", TEMPLATES.len());
         for t in TEMPLATES {
-            for part in [FILTERS, CASES, "samples/firing.json", "samples/resolved.json", "samples/repeat.json"] {
+            for part in [
+                FILTERS,
+                CASES,
+                "samples/firing.json",
+                "samples/resolved.json",
+                "samples/repeat.json",
+            ] {
                 assert!(t.file(part).is_some(), "{} has no {part}", t.name);
             }
             let summary = t.summary();
-            assert!(summary.starts_with(char::is_uppercase) && summary.len() <= 100, "{}: {summary:?}", t.name);
-            assert!(t.file(FILTERS).unwrap().starts_with("#:schema ../../schema/filters.schema.json\n"));
-            assert!(t.file(CASES).unwrap().starts_with("#:schema ../../schema/cases.schema.json\n"));
+            assert!(
+                summary.starts_with(char::is_uppercase) && summary.len() <= 100,
+                "{}: {summary:?}",
+                t.name
+            );
+            assert!(
+                t.file(FILTERS)
+                    .unwrap()
+                    .starts_with("#:schema ../../schema/filters.schema.json\n")
+            );
+            assert!(
+                t.file(CASES)
+                    .unwrap()
+                    .starts_with("#:schema ../../schema/cases.schema.json\n")
+            );
         }
     }
 
@@ -142,7 +163,11 @@ mod tests {
         for t in TEMPLATES {
             let files = t.project_files();
             let have: Vec<&PathBuf> = files.iter().map(|(p, _)| p).collect();
-            let cases = &files.iter().find(|(p, _)| p.ends_with("cases.toml")).unwrap().1;
+            let cases = &files
+                .iter()
+                .find(|(p, _)| p.ends_with("cases.toml"))
+                .unwrap()
+                .1;
             let doc: toml::Table = cases.parse().unwrap();
             assert_eq!(
                 doc["filters"].as_str(),
@@ -155,9 +180,18 @@ mod tests {
                 .filter_map(|l| l.trim().strip_prefix("payload = \""))
                 .map(|p| PathBuf::from(format!("samples/{}/{}", t.name, p.trim_end_matches('"'))));
             for path in referred {
-                assert!(have.contains(&&path), "{}: {} is not written", t.name, path.display());
+                assert!(
+                    have.contains(&&path),
+                    "{}: {} is not written",
+                    t.name,
+                    path.display()
+                );
             }
-            assert!(!cases.contains("\"samples/"), "{}: a payload path is left as samples/...", t.name);
+            assert!(
+                !cases.contains("\"samples/"),
+                "{}: a payload path is left as samples/...",
+                t.name
+            );
         }
     }
 

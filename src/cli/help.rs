@@ -79,6 +79,30 @@ pub const EXIT_CODES: &[ExitCodes] = &[
         ],
     },
     ExitCodes {
+        command: "init",
+        rows: &[
+            (0, "the template was written (or listed)"),
+            (
+                2,
+                "usage error, a file that exists with other content (without --force), or a folder it cannot write",
+            ),
+        ],
+    },
+    ExitCodes {
+        command: "suggest",
+        rows: &[
+            (0, "a filter file was proposed"),
+            (
+                1,
+                "it was written, but a part is missing: no key tells firing from resolved, or no mapping key",
+            ),
+            (
+                2,
+                "usage error, a sample that cannot be read or is not a JSON object, or an output that exists (without --force)",
+            ),
+        ],
+    },
+    ExitCodes {
         command: "schema",
         rows: &[(0, "printed"), (2, "usage error")],
     },
@@ -183,6 +207,32 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
             Example {
                 line: "sqibs-filter replay session.jsonl",
                 what: "the recorded session, replayed as the server answered it",
+            },
+        ],
+    ),
+    (
+        "init",
+        &[
+            Example {
+                line: "sqibs-filter init --list",
+                what: "the templates: Alertmanager, Grafana, Datadog, Azure Monitor, CloudWatch, ...",
+            },
+            Example {
+                line: "sqibs-filter init --template alertmanager monitoring",
+                what: "a project in monitoring/ that `sqibs-filter test` passes at once",
+            },
+        ],
+    ),
+    (
+        "suggest",
+        &[
+            Example {
+                line: "sqibs-filter suggest samples/tigera/firing.json samples/tigera/resolved.json",
+                what: "a filter file from a firing and a resolved payload, each choice explained",
+            },
+            Example {
+                line: "sqibs-filter suggest -o filters/mine.toml --cases samples/mine.cases.toml firing.json resolved.json",
+                what: "written to the project, with a case file that passes at once",
             },
         ],
     ),

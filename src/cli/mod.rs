@@ -63,6 +63,24 @@ pub enum Command {
     #[command(after_help = help::after_help("serve"))]
     Serve(ServeArgs),
 
+    /// Start a project from an integration template: the sender's filter file, sample payloads in its
+    /// documented format, and a case file that passes at once.
+    ///
+    /// The filter file goes to filters/NAME.toml, samples and cases to samples/NAME/, and the JSON
+    /// Schemas their #:schema lines name to schema/. A file that exists with other content is never
+    /// overwritten without --force; nothing is written unless everything can be.
+    #[command(after_help = help::after_help("init"))]
+    Init(InitArgs),
+
+    /// Propose a filter file from sample payloads: the status key and the items that separate firing
+    /// from resolved, a mapping key, a title and a description, each with its reason and alternatives.
+    ///
+    /// Give a firing and a resolved payload of the same alert, and firings of different alerts where
+    /// you have them: the more samples, the better the mapping key. Samples are taken in order; where
+    /// no state word tells which is which, the first sample's state is the firing one.
+    #[command(after_help = help::after_help("suggest"))]
+    Suggest(SuggestArgs),
+
     /// Print the JSON Schema of filter files or case files, for editors that check TOML as it is typed
     /// (Even Better TOML, taplo): a `#:schema` comment on a file's first line points them to it.
     #[command(after_help = help::after_help("schema"))]
@@ -75,6 +93,61 @@ pub enum Command {
     /// Print the manual page (roff): every command, its options, examples and exit codes.
     #[command(after_help = help::after_help("man"))]
     Man,
+}
+
+/// `init`'s arguments.
+#[derive(Debug, ClapArgs)]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["template", "list"]))]
+pub struct InitArgs {
+    /// The template to start from (see --list).
+    #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(crate::template::names()))]
+    pub template: Option<String>,
+
+    /// List the templates, one line each.
+    #[arg(long)]
+    pub list: bool,
+
+    /// Overwrite files that exist with other content.
+    #[arg(long)]
+    pub force: bool,
+
+    /// The project folder to write into; created when missing.
+    #[arg(value_name = "DIR", default_value = ".", conflicts_with = "list")]
+    pub dir: PathBuf,
+}
+
+/// `suggest`'s arguments.
+#[derive(Debug, ClapArgs)]
+pub struct SuggestArgs {
+    /// Sample payloads: files (one body each, or JSON Lines), folders, or `-` for standard input.
+    #[arg(value_name = "SAMPLE", required = true)]
+    pub samples: Vec<PathBuf>,
+
+    /// Write the filter file to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also write a case file from the samples to FILE: a case each, and the samples in order as a
+    /// scenario, with the suggested filters' actions as expectations.
+    #[arg(long, value_name = "FILE", requires = "output")]
+    pub cases: Option<PathBuf>,
+
+    /// The service's name [default: the --output file's name, else "suggested"].
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+
+    /// The `from=` parameter the sender's URL will carry: titles read `<from> - <title>`.
+    #[arg(long, value_name = "NAME")]
+    pub from: Option<String>,
+
+    /// Overwrite --output and --cases files that exist.
+    #[arg(long)]
+    pub force: bool,
+
+    /// How Callgoose is read: --case-sensitive makes items keep the samples' case, --no-nested-keys
+    /// proposes top-level keys only.
+    #[command(flatten)]
+    pub semantics: SemanticsArgs,
 }
 
 /// `completions`' arguments.

@@ -85,8 +85,9 @@ pub fn refuse_existing(out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes the case file `draft` describes, with its expectations, to `out`, which must not exist.
-pub fn write(out: &Path, draft: &Draft) -> Result<()> {
+/// Writes the case file `draft` describes, with its expectations, to `out`, which must not exist
+/// unless `overwrite`.
+pub fn write(out: &Path, draft: &Draft, overwrite: bool) -> Result<()> {
     let cannot = || format!("cannot write {}", out.display());
     if let Some((i, kind)) = draft
         .requests()
@@ -108,13 +109,13 @@ pub fn write(out: &Path, draft: &Draft) -> Result<()> {
     let text = text(&dir, draft)?;
     let name = out.file_name().unwrap_or_default().to_string_lossy();
     let temp = dir.join(format!(".{name}.{}.drafting", std::process::id()));
-    let result = finish(out, &temp, &text);
+    let result = finish(out, &temp, &text, overwrite);
     let _ = std::fs::remove_file(&temp);
     result.with_context(cannot)
 }
 
 /// Runs the draft at `temp` as `test --bless` would, blesses it and puts it at `out`.
-fn finish(out: &Path, temp: &Path, draft: &str) -> Result<()> {
+fn finish(out: &Path, temp: &Path, draft: &str, overwrite: bool) -> Result<()> {
     std::fs::write(temp, draft)?;
     let current_dir = std::env::current_dir().context("cannot find the current folder")?;
     let options = LoadOptions {
@@ -136,6 +137,9 @@ fn finish(out: &Path, temp: &Path, draft: &str) -> Result<()> {
     }
     let pairs: Vec<_> = ran.iter().map(|(c, r)| (*c, r)).collect();
     let (text, _) = bless::bless(draft, &pairs)?;
+    if overwrite {
+        return Ok(atomic_write::replace(out, &text, None)?);
+    }
     match atomic_write::create(out, &text) {
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
             bail!("{} exists: --cases never overwrites a file", out.display())

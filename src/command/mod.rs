@@ -4,9 +4,11 @@
 
 mod case_draft;
 pub mod check;
+pub mod init;
 pub mod lint;
 pub mod replay;
 pub mod serve;
+pub mod suggest;
 pub mod test;
 mod tokens;
 
@@ -20,10 +22,12 @@ use crate::render::{Messages, Palette};
 use crate::settings::Environment;
 use anyhow::Result;
 use check::CheckSettings;
+use init::InitSettings;
 use lint::LintSettings;
 use replay::ReplaySettings;
 use serve::ServeSettings;
 use std::io::Write;
+use suggest::SuggestSettings;
 use test::TestSettings;
 
 /// Everything a run needs to know.
@@ -50,6 +54,10 @@ pub enum CommandSettings {
     Replay(Box<ReplaySettings>),
     /// `serve`.
     Serve(Box<ServeSettings>),
+    /// `init`.
+    Init(InitSettings),
+    /// `suggest`.
+    Suggest(SuggestSettings),
     /// `schema`: the file format whose schema to print.
     Schema(SchemaKind),
     /// `completions`: the shell to print a completion script for.
@@ -76,6 +84,8 @@ impl Settings {
             Command::Serve(serve) => {
                 CommandSettings::Serve(Box::new(ServeSettings::resolve(serve, env)?))
             }
+            Command::Init(init) => CommandSettings::Init(InitSettings::resolve(init)),
+            Command::Suggest(args) => CommandSettings::Suggest(SuggestSettings::resolve(args, env)),
             Command::Schema(schema) => CommandSettings::Schema(schema.kind),
             Command::Completions(args) => CommandSettings::Completions(args.shell),
             Command::Man => CommandSettings::Man,
@@ -88,11 +98,12 @@ impl Settings {
             CommandSettings::Lint(l) => l.format != ReportFormat::Human,
             CommandSettings::Replay(r) => r.format == Format::Json,
             // The timeline, as replay's human report.
-            CommandSettings::Serve(_) => false,
-            // Scripts and pages for other programs: never coloured.
-            CommandSettings::Schema(_) | CommandSettings::Completions(_) | CommandSettings::Man => {
-                true
-            }
+            CommandSettings::Serve(_) | CommandSettings::Init(_) => false,
+            // Scripts, pages and files for other programs: never coloured.
+            CommandSettings::Suggest(_)
+            | CommandSettings::Schema(_)
+            | CommandSettings::Completions(_)
+            | CommandSettings::Man => true,
         };
         Ok(Settings {
             color_stdout: color(env.stdout_tty) && !for_programs,
@@ -116,6 +127,8 @@ pub fn execute(
         CommandSettings::Replay(replay) => replay::execute(replay, palette, stdout, &mut messages),
         CommandSettings::Serve(serve) => serve::execute(serve, palette, stdout, &mut messages),
         CommandSettings::Lint(lint) => lint::execute(lint, palette, stdout),
+        CommandSettings::Init(init) => init::execute(init, stdout, &mut messages),
+        CommandSettings::Suggest(s) => suggest::execute(s, stdout, &mut messages),
         CommandSettings::Schema(kind) => {
             stdout.write_all(json_schema::text(*kind).as_bytes())?;
             Ok(ExitStatus::Success)

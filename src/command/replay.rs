@@ -125,7 +125,7 @@ pub fn execute(
     )?;
     if let (Some(out), Some(steps)) = (&settings.cases, steps) {
         let count = steps.len();
-        cases::write(out, &draft(settings, &services[0].name, steps))?;
+        cases::write(out, &draft(settings, &services[0].name, steps), false)?;
         messages.note(&format!(
             "wrote {}: one scenario of {} step{}; run sqibs-filter test {} to check it",
             out.display(),

@@ -6,6 +6,7 @@
 pub(crate) mod api_log;
 mod github;
 mod human;
+pub(crate) mod init;
 mod json;
 pub(crate) mod junit;
 pub(crate) mod lint;

@@ -173,7 +173,7 @@ fn every_help_example_that_stands_alone_runs() {
             let own = words.get(1) == Some(&"serve")
                 || words.iter().any(|w| {
                     w.contains(['|', '>', '$'])
-                        || w.ends_with(".jsonl") && !Path::new(w).exists()
+                        || (w.ends_with(".jsonl") || w.ends_with(".json")) && !Path::new(w).exists()
                         || *w == "old-filters"
                 });
             if own {
