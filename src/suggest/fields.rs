@@ -99,7 +99,8 @@ fn settled(key: &str) -> (bool, std::cmp::Reverse<usize>) {
 fn refuse_map(leaf: &Leaf, firing: &[&Sample], resolved: &[&Sample]) -> Option<String> {
     if is_timestamp(&leaf.key, &leaf.text) {
         return Some(
-            "a timestamp: it need not match across the lifecycle, and repeats differ".into(),
+            "a timestamp, which need not match across the lifecycle and differs between repeats"
+                .into(),
         );
     }
     if let Some(missing) = firing

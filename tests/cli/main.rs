@@ -51,6 +51,8 @@ mod secret_properties;
 mod secrets;
 /// `serve`: a real server on a loopback port, driven by curl and a raw HTTP/1.1 client.
 mod serve;
+/// The templates: `init` then `test` for each, `suggest` on their samples.
+mod templates;
 /// `test`: case files, scenarios, diffs, bless, JUnit, coverage.
 mod test_cmd;
 /// `test --watch`: what a change re-runs, and Ctrl-C.
