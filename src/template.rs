@@ -92,6 +92,12 @@ impl Template {
             };
             files.push((path, text));
         }
+        // The filter file first, then the case file: what a reader looks at, in that order.
+        files.sort_by_key(|(path, _)| match path {
+            p if p.starts_with("filters") => 0,
+            p if p.ends_with("cases.toml") => 1,
+            _ => 2,
+        });
         for kind in SchemaKind::ALL {
             files.push((
                 PathBuf::from("schema").join(kind.file_name()),

@@ -84,7 +84,7 @@ pub const EXIT_CODES: &[ExitCodes] = &[
             (0, "the template was written (or listed)"),
             (
                 2,
-                "usage error, a file that exists with other content (without --force), or a folder it cannot write",
+                "usage error, a file there with other content (without --force), or an unwritable folder",
             ),
         ],
     },
@@ -94,11 +94,11 @@ pub const EXIT_CODES: &[ExitCodes] = &[
             (0, "a filter file was proposed"),
             (
                 1,
-                "it was written, but a part is missing: no key tells firing from resolved, or no mapping key",
+                "written, but a part is missing: no key tells firing from resolved, or no mapping key",
             ),
             (
                 2,
-                "usage error, a sample that cannot be read or is not a JSON object, or an output that exists (without --force)",
+                "usage error, a sample that is unreadable or not a JSON object, or an output that exists",
             ),
         ],
     },

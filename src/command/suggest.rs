@@ -9,12 +9,12 @@ use crate::eval;
 use crate::exit::ExitStatus;
 use crate::filter::parse_service;
 use crate::input::{self, Source};
-use crate::outcome::Code;
 use crate::payload::{Json, Payload};
 use crate::render::Messages;
 use crate::secrets::{Mask, Secrets};
 use crate::semantics::{Semantics, SemanticsLayer};
 use crate::settings::{Environment, semantics_layer};
+use crate::simulation::Simulation;
 use crate::suggest::{self, Fold, Sample, write};
 use anyhow::{Context, Result, bail};
 use std::io::Write;
@@ -84,13 +84,14 @@ pub fn execute(
     messages: &mut Messages<'_>,
 ) -> Result<ExitStatus> {
     for (flag, path) in [("--output", &settings.output), ("--cases", &settings.cases)] {
-        if let Some(path) = path {
-            if !settings.force && std::fs::symlink_metadata(path).is_ok() {
-                bail!(
-                    "{} exists: {flag} never overwrites a file without --force",
-                    path.display()
-                );
-            }
+        if let Some(path) = path
+            && !settings.force
+            && std::fs::symlink_metadata(path).is_ok()
+        {
+            bail!(
+                "{} exists: {flag} never overwrites a file without --force",
+                path.display()
+            );
         }
     }
     let semantics = Semantics::default().with(settings.semantics);
@@ -124,29 +125,38 @@ pub fn execute(
     let service = parse_service(&label, &text, SemanticsLayer::default()).context(
         "the proposed filter file does not load: this is a bug in suggest, please report it",
     )?;
-    let mut summary = String::from("#\n# On these samples:\n");
-    for r in &read {
+    // In order through one simulation, as Callgoose would see them: a repeat is a duplicate.
+    let mut summary = String::from("#\n# On these samples, in order:\n");
+    let mut simulation = Simulation::new();
+    for (i, r) in read.iter().enumerate() {
         let outcome = eval::evaluate_from(&service, &r.payload, settings.from.as_deref());
-        let did = match (outcome.code, &outcome.trigger, &outcome.resolve) {
-            (Code::Created, Some(i), _) => {
-                format!("creates an incident ({})", key(i.map_key.as_deref(), mask))
-            }
-            (Code::Resolved, _, Some(res)) => format!(
-                "resolves the incident of {}",
-                key(res.map_key.as_deref(), mask)
-            ),
-            _ => "is discarded (202)".to_owned(),
+        let step = simulation.apply(
+            &service.name,
+            &outcome,
+            i + 1,
+            service.semantics.resolve_scope,
+        );
+        let actions: Vec<&str> = step.actions().iter().map(|a| a.name()).collect();
+        let map_key = outcome
+            .trigger
+            .as_ref()
+            .map(|t| t.map_key.as_deref())
+            .or(outcome.resolve.as_ref().map(|r| r.map_key.as_deref()));
+        let key = match map_key {
+            Some(Some(k)) => format!(" (mapping key {})", suggest::quote(&mask.apply(k))),
+            _ => String::new(),
         };
         summary += &format!(
-            "#   {}: {did}\n",
-            crate::sanitize::escape(&mask.apply(&r.label), false)
+            "#   {}: {}{key}\n",
+            crate::sanitize::escape(&mask.apply(&r.label), false),
+            actions.join("+")
         );
     }
     // Above the `service` line: the first comment block stays the file's summary.
     let at = text.find("\nservice = ").map_or(0, |i| i + 1);
     text.insert_str(at, &summary);
     for missing in &proposal.missing {
-        messages.warning(&format!("{missing}"));
+        messages.warning(missing);
     }
     match &settings.output {
         None => stdout.write_all(text.as_bytes())?,
@@ -174,14 +184,6 @@ pub fn execute(
     } else {
         ExitStatus::Failure
     })
-}
-
-/// A mapping key as the summary shows it.
-fn key(map_key: Option<&str>, mask: Mask<'_>) -> String {
-    match map_key {
-        Some(k) => format!("mapping key {}", suggest::quote(&mask.apply(k))),
-        None => "no mapping key".to_owned(),
-    }
 }
 
 /// Reads every sample; each that cannot be used is reported, and the run stops after all are read.

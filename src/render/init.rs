@@ -43,9 +43,14 @@ pub fn written(
             sanitize::escape(&dir.display().to_string(), false)
         )
     };
+    let done = if files.iter().all(|(_, plan)| *plan == Plan::Same) {
+        "already in place: nothing written"
+    } else {
+        "written"
+    };
     writeln!(
         out,
-        "\n{} template written. Run its cases:\n  {cd}sqibs-filter test\nthen point the sender at Callgoose as filters/{}.toml's header says.",
+        "\n{} template {done}. Run its cases:\n  {cd}sqibs-filter test\nthen point the sender at Callgoose as filters/{}.toml's header says.",
         template.name, template.name
     )
 }

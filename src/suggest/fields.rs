@@ -160,7 +160,7 @@ pub fn map_key(
         );
         fit.push((score, leaf));
     }
-    fit.sort_by(|a, b| b.0.cmp(&a.0));
+    fit.sort_by_key(|a| std::cmp::Reverse(a.0));
     let (_, best) = fit.first()?;
     let mut reason = if resolved.is_empty() {
         "the best-named identity the samples carry; no resolved sample was given, so it is not checked against one".to_owned()
@@ -239,7 +239,7 @@ pub fn title(candidates: &[Leaf], firing: &[&Sample], taken: &[&str]) -> Option<
         );
         fit.push((score, leaf));
     }
-    fit.sort_by(|a, b| b.0.cmp(&a.0));
+    fit.sort_by_key(|a| std::cmp::Reverse(a.0));
     let (score, best) = fit.first()?;
     let reason = if score.1 > 0 {
         "a short text field named like a title"

@@ -310,6 +310,6 @@ fn other_resolve_key(
             ));
         }
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|a| std::cmp::Reverse(a.0));
     found.into_iter().next().map(|(_, p)| p)
 }

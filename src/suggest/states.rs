@@ -173,7 +173,7 @@ fn choose_among(samples: &[Sample], usable: fn(&Leaf) -> bool) -> Option<StateKe
         let named = STATE_NAMES.iter().any(|n| name == *n || name.ends_with(n));
         let separates = distinct.len() >= 2;
         // One state among the samples (no resolved payload): only words can say it is the state.
-        if !separates && !(firing_words && named) {
+        if !(separates || firing_words && named) {
             continue;
         }
         // Values that differ with no state word and no state-like name (a message id) say no state.
@@ -199,7 +199,7 @@ fn choose_among(samples: &[Sample], usable: fn(&Leaf) -> bool) -> Option<StateKe
         );
         scored.push((score, leaf, distinct, meanings));
     }
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|a| std::cmp::Reverse(a.0));
     let (_, leaf, distinct, meanings) = scored.first()?.clone();
     let by_words = meanings.iter().any(Option::is_some);
     let values = assign(&distinct, &meanings);

@@ -246,9 +246,9 @@ fn suggest_prints_a_commented_filter_file_that_explains_each_choice() {
 # Each choice says why it was made and what else was possible: review them, then run `sqibs-filter
 #   lint` and `sqibs-filter test`.
 #
-# On these samples:
-#   samples/tigera/firing.json: creates an incident (mapping key "tigera-sec-001")
-#   samples/tigera/resolved.json: resolves the incident of mapping key "tigera-sec-001"
+# On these samples, in order:
+#   samples/tigera/firing.json: created (mapping key "tigera-sec-001")
+#   samples/tigera/resolved.json: resolved (mapping key "tigera-sec-001")
 service = "suggested"
 # from = "Sender"   # the from= parameter of the sender's URL: titles read "<from> - <title>"
 
