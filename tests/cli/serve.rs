@@ -663,6 +663,63 @@ fn a_recorded_session_replays_to_the_answers_the_server_gave() {
 }
 
 #[test]
+fn a_recorded_session_becomes_a_case_file_that_test_passes() {
+    let dir = temp("record-to-cases");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    let record = dir.join("session.jsonl");
+    let server = Server::start(&[
+        "--filters",
+        "filters/tigera.toml",
+        "--record",
+        record.to_str().unwrap(),
+    ]);
+    let mut client = server.client();
+    let json = [("Content-Type", "application/json")];
+    let firing = std::fs::read(Path::new(ROOT).join("samples/tigera/firing.json")).unwrap();
+    let resolved = std::fs::read(Path::new(ROOT).join("samples/tigera/resolved.json")).unwrap();
+    let target = "/v1/process?from=Tigera&token=tok-sender-7e8f9a0b";
+    for body in [&firing, &firing, &resolved] {
+        client.post(target, &json, body);
+    }
+    let stopped = server.stop("INT");
+    assert_eq!(stopped.code, 0, "{}", stopped.stderr);
+    // The project's own filters, found as `filters/` is.
+    std::fs::create_dir_all(dir.join("filters")).unwrap();
+    std::fs::copy(
+        Path::new(ROOT).join("filters/tigera.toml"),
+        dir.join("filters/tigera.toml"),
+    )
+    .unwrap();
+    let replay = Command::new(BIN)
+        .args(["replay", "session.jsonl", "--cases", "cases.toml"])
+        .current_dir(&dir)
+        .env_clear()
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&replay.stderr);
+    assert_eq!(replay.status.code(), Some(0), "{stderr}");
+    let cases = std::fs::read_to_string(dir.join("cases.toml")).unwrap();
+    assert!(!cases.contains("tok-sender"), "{cases}");
+    for expect in [
+        "expect = \"created\"",
+        "expect = \"duplicate\"",
+        "expect = \"resolved\"",
+    ] {
+        assert!(cases.contains(expect), "{expect}: {cases}");
+    }
+    let test = Command::new(BIN)
+        .args(["test", "cases.toml"])
+        .current_dir(&dir)
+        .env_clear()
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&test.stdout);
+    assert_eq!(test.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
+}
+
+#[test]
 fn a_request_under_way_when_stopped_is_answered_and_counted_and_then_it_exits_0() {
     let server = Server::start(&["--filters", "filters/tigera.toml"]);
     let mut client = server.client();
