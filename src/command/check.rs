@@ -182,6 +182,13 @@ pub fn run(
         ..CheckSummary::default()
     };
     let keys = Arc::new(KeySet::of(services, std::iter::empty()));
+    // Each service under every other reading, once for the run, where the report shows how sturdy an
+    // outcome is.
+    let sturdiness = settings.explain || settings.format == Format::Human;
+    let flipped: Vec<Option<explain::Flipped>> = active
+        .iter()
+        .map(|s| sturdiness.then(|| explain::Flipped::of(s)))
+        .collect();
     // `check` takes no token of its own: only the requests' are secrets.
     let secrets = Secrets::default();
     if settings.progress {
@@ -215,7 +222,8 @@ pub fn run(
         };
         let outcomes: Vec<_> = active
             .iter()
-            .map(|service| result(settings, service, &request))
+            .zip(&flipped)
+            .map(|(service, flipped)| result(settings, service, flipped.as_ref(), &request))
             .collect();
         summary.requests += 1;
         for r in &outcomes {
@@ -250,6 +258,7 @@ pub fn run(
 fn result<'a>(
     settings: &CheckSettings,
     service: &'a Service,
+    flipped: Option<&explain::Flipped>,
     request: &Request,
 ) -> ServiceResult<'a> {
     let payload = &request.payload;
@@ -262,10 +271,9 @@ fn result<'a>(
     ServiceResult {
         service,
         trace: traced.then(|| explain::trace(service, payload)),
-        fragile: if settings.explain || human {
-            explain::fragility(service, payload, from, &outcome)
-        } else {
-            Vec::new()
+        fragile: match flipped {
+            Some(flipped) => explain::fragility_among(flipped, service, payload, from, &outcome),
+            None => Vec::new(),
         },
         outcome,
     }

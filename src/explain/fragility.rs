@@ -19,10 +19,44 @@ pub struct Fragility {
     pub outcome: String,
 }
 
+/// A service under each reading of undocumented behaviour switched alone, built once: a report that
+/// shows how sturdy every outcome is evaluates each body under all of them, and building the services
+/// per body would cost more than the evaluations.
+#[derive(Debug, Clone)]
+pub struct Flipped {
+    services: Vec<(&'static str, Service)>,
+}
+
+impl Flipped {
+    /// `service` under each evaluation reading switched alone.
+    pub fn of(service: &Service) -> Flipped {
+        Flipped {
+            services: Reading::EVALUATION
+                .into_iter()
+                .map(|reading| {
+                    let (semantics, name) = service.semantics.flipped(reading);
+                    (name, service.under(semantics))
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The readings under which `outcome`, what `service` made of `payload` sent with `from`, would
 /// differ (another filter or resolve part, or another title, description or mapping value), with
 /// what would happen instead. Each reading is switched alone.
 pub fn fragility(
+    service: &Service,
+    payload: &Payload,
+    from: Option<&str>,
+    outcome: &Outcome,
+) -> Vec<Fragility> {
+    fragility_among(&Flipped::of(service), service, payload, from, outcome)
+}
+
+/// [`fragility`], with `service` already flipped (`flipped` is [`Flipped::of`] that service).
+pub fn fragility_among(
+    flipped: &Flipped,
     service: &Service,
     payload: &Payload,
     from: Option<&str>,
@@ -41,11 +75,11 @@ pub fn fragility(
         },
         _ => payload,
     };
-    Reading::EVALUATION
-        .into_iter()
-        .filter_map(|reading| {
-            let (semantics, name) = service.semantics.flipped(reading);
-            let o = evaluate_from(&service.under(semantics), payload, from);
+    flipped
+        .services
+        .iter()
+        .filter_map(|(name, other)| {
+            let o = evaluate_from(other, payload, from);
             (o.trigger != outcome.trigger || o.resolve != outcome.resolve).then(|| Fragility {
                 reading: name,
                 outcome: describe_change(&o, outcome),

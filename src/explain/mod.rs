@@ -6,7 +6,7 @@
 mod fragility;
 mod hint;
 
-pub use fragility::{Fragility, describe, fragility};
+pub use fragility::{Flipped, Fragility, describe, fragility, fragility_among};
 pub use hint::Hint;
 
 use crate::document::{Document, NoKeys};
