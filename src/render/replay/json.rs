@@ -1,5 +1,5 @@
 //! The JSON Lines `replay` report: one object per request (its response as Callgoose would give it, and
-//! the action of each service), a summary with the open incidents; with `--diff-filters`, one object
+//! the action of each service), one object per incident left open, then a summary; with `--diff-filters`, one object
 //! per changed request, its changes field by field, and the counts of both runs.
 
 use super::refusal;
@@ -337,23 +337,37 @@ impl ReplayReport for JsonReplay<'_> {
         skipped: usize,
     ) -> io::Result<()> {
         #[derive(Serialize)]
-        struct Summary<'a> {
+        struct OpenLine<'a> {
+            r#type: &'static str,
+            #[serde(flatten)]
+            incident: OpenJson<'a>,
+        }
+        #[derive(Serialize)]
+        struct Summary {
             r#type: &'static str,
             #[serde(flatten)]
             counts: Value,
             skipped: usize,
-            open: Vec<OpenJson<'a>>,
+            open: usize,
         }
-        let summary = Summary {
+        // One line per incident, as they come: however many are open, none is held as text.
+        let count = open.len();
+        for (i, age, mask) in open {
+            self.buffer.clear();
+            let line = OpenLine {
+                r#type: "open_incident",
+                incident: OpenJson::new(&i, age, mask),
+            };
+            serde_json::to_writer(&mut self.buffer, &line)?;
+            self.buffer.push(b'\n');
+            self.out.write_all(&self.buffer)?;
+        }
+        self.line(serde_json::to_value(Summary {
             r#type: "summary",
             counts: counts_json(c),
             skipped,
-            open: open
-                .map(|(i, age, mask)| OpenJson::new(&i, age, mask))
-                .collect(),
-        };
-        let text = serde_json::to_string(&summary)?;
-        writeln!(self.out, "{text}")
+            open: count,
+        })?)
     }
 
     fn change(
