@@ -13,18 +13,24 @@
 //!   either), while its resolves close open incidents as ever.
 //!
 //! Memory grows with the number of open incidents only: closed incidents are handed back, not kept.
+//! An open incident is a record of a few numbers and one string (its mapping value, then its title:
+//! what the reports of open incidents show); its service and the token of the request that opened it
+//! are held once however many incidents share them (see `store`).
 //!
 //! This module owns the incidents and the state that opens and closes them; naming what a step did, as
 //! scenarios and reports do, is `action`'s.
 
 mod action;
+mod store;
 
 pub use action::{Action, closing_words};
+pub use store::{OpenIncident, OpenIncidents};
 
 use crate::filter::{Priority, Urgency};
 use crate::outcome::{FilterRef, Outcome};
 use crate::semantics::ResolveScope;
-use std::collections::HashMap;
+use crate::timestamp::Millis;
+use store::Store;
 
 /// An incident of the simulation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,8 +85,8 @@ pub enum Triggered {
 /// What the resolve side of a request did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
-    /// These incidents were closed.
-    Closed(Vec<Incident>),
+    /// These incidents were closed, each with when it was opened (where known).
+    Closed(Vec<(IncidentRef, Option<Millis>)>),
     /// A resolve part matched, but no open incident had its mapping value.
     NoOpenIncident,
 }
@@ -111,12 +117,20 @@ pub struct Preview {
     pub closes: Option<Vec<usize>>,
 }
 
+/// What the simulation keeps of the request that opens an incident, for the reports of the incidents
+/// left open: when it came, and its token (whose secrets those reports hide).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Opening<'a> {
+    /// The request's time, where known.
+    pub at: Option<Millis>,
+    /// The request's token, if it carried one.
+    pub token: Option<&'a str>,
+}
+
 /// The open incidents of every service, and the counters of the run.
 #[derive(Debug, Default)]
 pub struct Simulation {
-    /// Open incidents by service, then mapping value: looked up by `&str`, without allocating.
-    keyed: HashMap<String, HashMap<String, Incident>>,
-    keyless: Vec<Incident>,
+    open: Store,
     next_id: usize,
 }
 
@@ -135,31 +149,32 @@ impl Simulation {
         request: usize,
         scope: ResolveScope,
     ) -> Step {
+        self.apply_opening(service, outcome, request, scope, Opening::default())
+    }
+
+    /// [`Simulation::apply`], keeping `opening` with the incident the request creates, if any.
+    pub fn apply_opening(
+        &mut self,
+        service: &str,
+        outcome: &Outcome,
+        request: usize,
+        scope: ResolveScope,
+        opening: Opening<'_>,
+    ) -> Step {
         let mut step = Step {
             suppressed: outcome.suppressed.is_some(),
             ..Step::default()
         };
         if let Some(i) = &outcome.trigger {
-            step.triggered = Some(match &i.map_key {
-                Some(key) => match self.open_mut(service, key) {
-                    Some(open) => {
-                        open.duplicates += 1;
-                        Triggered::Duplicate(open.reference())
-                    }
-                    None => {
-                        let incident = self.create(service, i, request);
-                        if !self.keyed.contains_key(service) {
-                            self.keyed.insert(service.to_owned(), HashMap::new());
-                        }
-                        if let Some(open) = self.keyed.get_mut(service) {
-                            open.insert(key.clone(), incident.clone());
-                        }
-                        Triggered::Created(incident)
-                    }
-                },
+            let open = i
+                .map_key
+                .as_deref()
+                .and_then(|key| self.open.fold_duplicate(service, key));
+            step.triggered = Some(match open {
+                Some(made) => Triggered::Duplicate(made),
                 None => {
                     let incident = self.create(service, i, request);
-                    self.keyless.push(incident.clone());
+                    self.open.insert(&incident, opening);
                     Triggered::Created(incident)
                 }
             });
@@ -170,8 +185,8 @@ impl Simulation {
                 step.other_scope_closes = Some(other.into_iter().collect());
             }
             let closed = closes
-                .and(r.map_key.as_ref())
-                .and_then(|key| self.keyed.get_mut(service)?.remove(key.as_str()));
+                .and(r.map_key.as_deref())
+                .and_then(|key| self.open.remove(service, key));
             step.resolved = Some(match closed {
                 Some(incident) => Resolved::Closed(vec![incident]),
                 None => Resolved::NoOpenIncident,
@@ -190,12 +205,12 @@ impl Simulation {
     ) -> (Option<usize>, Option<usize>) {
         let open = r
             .map_key
-            .as_ref()
-            .and_then(|key| self.keyed.get(service)?.get(key.as_str()));
-        let by_service = open.map(|i| i.id);
+            .as_deref()
+            .and_then(|key| self.open.get(service, key));
+        let by_service = open.map(|(id, _)| id);
         let by_filter = open
-            .filter(|i| i.filter.position == r.filter.position)
-            .map(|i| i.id);
+            .filter(|&(_, filter)| filter == r.filter.position)
+            .map(|(id, _)| id);
         match scope {
             ResolveScope::Service => (by_service, by_filter),
             ResolveScope::Filter => (by_filter, by_service),
@@ -205,13 +220,11 @@ impl Simulation {
     /// What applying `outcome` for `service` would do now, without doing it.
     pub fn preview(&self, service: &str, outcome: &Outcome, scope: ResolveScope) -> Preview {
         let open = |key: &Option<String>| {
-            key.as_ref()
-                .and_then(|k| self.keyed.get(service)?.get(k.as_str()))
+            key.as_deref()
+                .and_then(|k| self.open.get(service, k))
+                .map(|(id, _)| id)
         };
-        let trigger = outcome
-            .trigger
-            .as_ref()
-            .map(|i| open(&i.map_key).map(|o| o.id));
+        let trigger = outcome.trigger.as_ref().map(|i| open(&i.map_key));
         let closes = outcome.resolve.as_ref().map(|r| {
             // The request's own new incident is open by the time its resolve applies.
             let created = outcome.trigger.as_ref().filter(|i| {
@@ -226,10 +239,6 @@ impl Simulation {
             }
         });
         Preview { trigger, closes }
-    }
-
-    fn open_mut(&mut self, service: &str, key: &str) -> Option<&mut Incident> {
-        self.keyed.get_mut(service)?.get_mut(key)
     }
 
     fn create(&mut self, service: &str, i: &crate::outcome::Incident, request: usize) -> Incident {
@@ -247,16 +256,10 @@ impl Simulation {
         }
     }
 
-    /// The incidents still open, in order of creation.
-    pub fn open(&self) -> Vec<&Incident> {
-        let mut open: Vec<&Incident> = self
-            .keyed
-            .values()
-            .flat_map(HashMap::values)
-            .chain(&self.keyless)
-            .collect();
-        open.sort_by_key(|i| i.id);
-        open
+    /// The incidents still open, in order of creation (put in that order first, in place: hence
+    /// `&mut`).
+    pub fn open(&mut self) -> OpenIncidents<'_> {
+        self.open.iter()
     }
 }
 

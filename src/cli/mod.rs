@@ -215,7 +215,8 @@ pub struct ReplayArgs {
     #[command(flatten)]
     pub reading: ReadArgs,
 
-    /// Output format.
+    /// Output format. JSON: one object per request ("type": "request"), one per incident left open
+    /// ("open_incident"), in order of creation, then the summary ("summary", whose "open" counts them).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }

@@ -18,7 +18,7 @@ use crate::render::{HumanReplay, JsonReplay, Messages, Palette};
 use crate::replay::{Change, Counts, Record, ReplayOptions, Replayer, changes};
 use crate::secrets::{Mask, Secret, Secrets};
 use crate::settings::{Environment, filter_options, input_paths};
-use crate::simulation::Incident;
+use crate::simulation::OpenIncident;
 use crate::timestamp::Millis;
 use anyhow::Result;
 use std::io::{self, Write};
@@ -181,14 +181,22 @@ fn draft(settings: &ReplaySettings, service: &str, steps: Vec<Captured>) -> Draf
 }
 
 /// An incident left open, its age, and the mask of the request that opened it.
-pub type OpenIncident<'a> = (&'a Incident, Option<Millis>, Mask<'a>);
+pub type LeftOpen<'a> = (OpenIncident<'a>, Option<Millis>, Mask<'a>);
+
+/// The incidents left open, in order of creation, one at a time (a replay can leave millions).
+pub type LeftOpenIncidents<'i, 'a> = dyn ExactSizeIterator<Item = LeftOpen<'a>> + 'i;
 
 /// A report of `replay`, in one output format.
 pub trait ReplayReport {
     /// One request replayed, shown with `mask`.
     fn record(&mut self, r: &Record, mask: Mask<'_>) -> io::Result<()>;
     /// The end of a replay: counts and the incidents left open.
-    fn summary(&mut self, c: &Counts, open: &[OpenIncident<'_>], skipped: usize) -> io::Result<()>;
+    fn summary(
+        &mut self,
+        c: &Counts,
+        open: &mut LeftOpenIncidents<'_, '_>,
+        skipped: usize,
+    ) -> io::Result<()>;
     /// A request whose outcome differs between the old and the new filters, shown with `mask`: what
     /// differs, and the payload's text (a description may be the whole payload).
     fn change(
@@ -298,12 +306,11 @@ pub fn replay(
     read?;
     match &other {
         None => {
-            let open: Vec<_> = main
+            let counts = main.counts().clone();
+            let mut open = main
                 .open()
-                .into_iter()
-                .map(|(i, age)| (i, age, secrets.mask(main.opened_with(i.id))))
-                .collect();
-            report.summary(main.counts(), &open, skipped)?
+                .map(|(i, age)| (i, age, secrets.mask(i.opened_with)));
+            report.summary(&counts, &mut open, skipped)?
         }
         Some(other) => report.diff_summary(main.counts(), other.counts(), changed, skipped)?,
     }

@@ -3,15 +3,16 @@
 //! trace of each service), and the open incidents. Every value a request carried is masked with the
 //! run's tokens and the request's own, as `replay`'s report masks it (see `sanitize`).
 
+use super::replay::OpenJson;
 use super::replay::{RecordJson, record_json};
 use super::sanitize::masked;
 use super::trace_json::{self, FilterJson};
+use crate::command::replay::LeftOpen;
 use crate::explain::Trace;
 use crate::replay::Record;
 use crate::secrets::Mask;
-use crate::simulation::Incident;
 use crate::timestamp::{self, Millis};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 
 /// A request as the log shows it: what came in, besides the token.
@@ -74,30 +75,12 @@ pub fn line(
 }
 
 /// The open incidents as a JSON array; each is masked with the secrets of the request that opened it.
-pub fn incidents(open: &[(&Incident, Option<Millis>, Mask<'_>)]) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct OpenJson<'a> {
-        incident: usize,
-        service: Cow<'a, str>,
-        title: Cow<'a, str>,
-        map_key: Option<Cow<'a, str>>,
-        created_by: usize,
-        duplicates: usize,
-        open_ms: Option<Millis>,
-    }
-    let open: Vec<OpenJson<'_>> = open
-        .iter()
-        .map(|&(i, age, mask)| OpenJson {
-            incident: i.id,
-            service: masked(&i.service, mask),
-            title: masked(&i.title, mask),
-            map_key: i.map_key.as_deref().map(|k| masked(k, mask)),
-            created_by: i.created_by,
-            duplicates: i.duplicates,
-            open_ms: age,
-        })
-        .collect();
-    serde_json::to_vec(&open).unwrap_or_default()
+pub fn incidents<'a>(open: impl Iterator<Item = LeftOpen<'a>>) -> Vec<u8> {
+    let mut text = Vec::new();
+    let mut json = serde_json::Serializer::new(&mut text);
+    // Strings and numbers only, into memory: serialising cannot fail.
+    let _ = json.collect_seq(open.map(|(i, age, mask)| OpenJson::new(&i, age, mask)));
+    text
 }
 
 /// The answer to a reset: `{"reset": true}`.

@@ -12,7 +12,7 @@ mod json;
 
 pub use human::HumanReplay;
 pub use json::{JsonReplay, response_body};
-pub(super) use json::{RecordJson, record_json};
+pub(super) use json::{OpenJson, RecordJson, record_json};
 
 /// What a refused request's status means: the human timeline and the JSON `error` say the same.
 fn refusal(code: u16) -> Option<&'static str> {

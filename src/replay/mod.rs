@@ -40,9 +40,8 @@ use crate::filter::{self, Service, State};
 use crate::keypath::KeyPath;
 use crate::outcome::{Code, Description};
 use crate::semantics::Reading;
-use crate::simulation::{Incident, Resolved, Simulation, Triggered, closing_words};
+use crate::simulation::{OpenIncident, Opening, Resolved, Simulation, Triggered, closing_words};
 use crate::timestamp::Millis;
-use std::collections::HashMap;
 use window::{Window, body_hash, without_window};
 
 /// How a replay runs.
@@ -61,15 +60,12 @@ pub struct Replayer<'s> {
     services: &'s [Service],
     options: ReplayOptions,
     time_key: Option<KeyPath>,
+    /// The open incidents, each with when it was opened and the token of the request that opened it
+    /// (an incident shows that request's values, which are shown with that request's secrets hidden).
     sim: Simulation,
     counts: Counts,
-    /// When each open incident was opened, where known.
-    opened_at: HashMap<usize, Millis>,
     /// Only with a duplicate window.
     window: Option<Window>,
-    /// The token of the request that opened each open incident that has one: the incident shows that
-    /// request's values, which are shown with that request's secrets hidden.
-    opened_with: HashMap<usize, String>,
     last_time: Option<Millis>,
 }
 
@@ -83,8 +79,6 @@ impl<'s> Replayer<'s> {
             options,
             sim: Simulation::new(),
             counts: Counts::default(),
-            opened_at: HashMap::new(),
-            opened_with: HashMap::new(),
             last_time: None,
         }
     }
@@ -94,22 +88,15 @@ impl<'s> Replayer<'s> {
         &self.counts
     }
 
-    /// The incidents open now, each with its age at the last known time.
-    pub fn open(&self) -> Vec<(&Incident, Option<Millis>)> {
-        self.sim
-            .open()
-            .into_iter()
-            .map(|i| {
-                let opened = self.opened_at.get(&i.id).copied();
-                let age = opened.zip(self.last_time).map(|(o, now)| now - o);
-                (i, age)
-            })
-            .collect()
-    }
-
-    /// The token of the request that opened the open incident `id`, if it carried one.
-    pub fn opened_with(&self, id: usize) -> Option<&str> {
-        self.opened_with.get(&id).map(String::as_str)
+    /// The incidents open now, in order of creation, each with its age at the last known time.
+    pub fn open(
+        &mut self,
+    ) -> impl ExactSizeIterator<Item = (OpenIncident<'_>, Option<Millis>)> + '_ {
+        let now = self.last_time;
+        self.sim.open().map(move |i| {
+            let age = i.opened_at.zip(now).map(|(o, now)| now - o);
+            (i, age)
+        })
     }
 
     /// Replays one request.
@@ -189,9 +176,17 @@ impl<'s> Replayer<'s> {
                         .extend(without_window(incident.map(|i| i.id), &preview));
                 }
                 None => {
-                    let step = self
-                        .sim
-                        .apply(&service.name, &outcome, record.number, scope);
+                    let opening = Opening {
+                        at: time,
+                        token: request.token.as_deref(),
+                    };
+                    let step = self.sim.apply_opening(
+                        &service.name,
+                        &outcome,
+                        record.number,
+                        scope,
+                        opening,
+                    );
                     let description = outcome.trigger.as_ref().map(|t| t.description.clone());
                     if let Some(ids) = &step.other_scope_closes {
                         action.fragile.push(Fragility {
@@ -200,30 +195,17 @@ impl<'s> Replayer<'s> {
                         });
                     }
                     action.trigger = step.triggered.map(|t| match t {
-                        Triggered::Created(i) => {
-                            if let Some(t) = time {
-                                self.opened_at.insert(i.id, t);
-                            }
-                            if let Some(token) = &request.token {
-                                self.opened_with.insert(i.id, token.clone());
-                            }
-                            TriggerAction::Created(
-                                i,
-                                description.unwrap_or(Description::WholePayload),
-                            )
-                        }
+                        Triggered::Created(i) => TriggerAction::Created(
+                            i,
+                            description.unwrap_or(Description::WholePayload),
+                        ),
                         Triggered::Duplicate(made) => TriggerAction::Duplicate(made),
                     });
                     action.resolve = match (step.resolved, outcome.resolve) {
                         (Some(Resolved::Closed(closed)), _) => Some(ResolveAction::Closed(
                             closed
                                 .into_iter()
-                                .map(|i| {
-                                    let opened = self.opened_at.remove(&i.id);
-                                    self.opened_with.remove(&i.id);
-                                    let age = opened.zip(time).map(|(o, t)| t - o);
-                                    (i, age)
-                                })
+                                .map(|(i, opened)| (i, opened.zip(time).map(|(o, t)| t - o)))
                                 .collect(),
                         )),
                         (Some(Resolved::NoOpenIncident), Some(resolution)) => {

@@ -59,7 +59,7 @@ pub enum TriggerAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResolveAction {
     /// These incidents were closed, each with how long it was open (when times are known).
-    Closed(Vec<(Incident, Option<Millis>)>),
+    Closed(Vec<(IncidentRef, Option<Millis>)>),
     /// A repeat of a resolve within the duplicate window.
     Repeated,
     /// No open incident had this mapping value.

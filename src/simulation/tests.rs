@@ -66,12 +66,12 @@ fn firing_firing_again_resolved_is_one_incident_that_closes() {
         actions(&mut sim, 2, "s", &trigger(Some("k"))),
         [Action::Duplicate]
     );
-    assert_eq!(sim.open()[0].duplicates, 1);
+    assert_eq!(sim.open().next().unwrap().duplicates, 1);
     assert_eq!(
         actions(&mut sim, 3, "s", &resolve(Some("k"))),
         [Action::Resolved]
     );
-    assert!(sim.open().is_empty());
+    assert!(sim.open().len() == 0);
     assert_eq!(
         actions(&mut sim, 4, "s", &resolve(Some("k"))),
         [Action::NoOpenIncident]
@@ -87,7 +87,7 @@ fn without_a_mapping_key_every_repeat_is_a_new_incident_that_never_closes() {
         actions(&mut sim, 3, "s", &resolve(None)),
         [Action::NoOpenIncident]
     );
-    let open: Vec<_> = sim.open().iter().map(|i| (i.id, i.created_by)).collect();
+    let open: Vec<_> = sim.open().map(|i| (i.id, i.created_by)).collect();
     assert_eq!(open, [(1, 1), (2, 2)]);
 }
 
@@ -107,8 +107,8 @@ fn mapping_values_are_per_service() {
         actions(&mut sim, 2, "b", &resolve(Some("k"))),
         [Action::Resolved]
     );
-    assert_eq!(sim.open()[0].service, "a");
-    assert_eq!(sim.open()[0].created_by, 1);
+    assert_eq!(sim.open().next().unwrap().service, "a");
+    assert_eq!(sim.open().next().unwrap().created_by, 1);
 }
 
 #[test]
@@ -120,7 +120,7 @@ fn trigger_then_resolve_within_one_request() {
         actions(&mut sim, 1, "s", &both),
         [Action::Created, Action::Resolved]
     );
-    assert!(sim.open().is_empty());
+    assert!(sim.open().len() == 0);
 }
 
 #[test]
@@ -218,7 +218,7 @@ fn under_the_filter_scope_a_resolve_closes_only_what_its_own_filter_opened() {
         (step.actions(), step.other_scope_closes),
         (vec![Action::Resolved], None)
     );
-    assert!(sim.open().is_empty());
+    assert!(sim.open().len() == 0);
 }
 
 #[test]
@@ -267,4 +267,67 @@ fn action_names_round_trip() {
         assert_eq!(action.to_string(), name);
     }
     assert_eq!(Action::parse("closed"), None);
+}
+
+/// The open incidents as a plain list of every service's, mapping value by mapping value: what the
+/// compact store must agree with, step by step, while incidents open, fold, close and take each
+/// other's places.
+#[test]
+fn the_open_incidents_agree_with_a_plain_list_through_opening_and_closing() {
+    let mut sim = Simulation::new();
+    // (id, service, key, created_by, duplicates, token)
+    type Open = (usize, String, Option<String>, usize, usize, Option<String>);
+    let mut model: Vec<Open> = vec![];
+    let mut next = 0;
+    let mut seed = 7u64;
+    for request in 1..=2000 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let roll = seed >> 33;
+        let service = ["a", "b", "c"][(roll % 3) as usize];
+        let key = (!(roll / 3).is_multiple_of(7)).then(|| format!("k{}", roll / 21 % 40));
+        let token = roll
+            .is_multiple_of(5)
+            .then(|| format!("tok{}", roll / 7 % 4));
+        let opening = Opening {
+            at: Some(request as Millis),
+            token: token.as_deref(),
+        };
+        let outcome = if (roll / 1000).is_multiple_of(2) {
+            trigger(key.as_deref())
+        } else {
+            resolve(key.as_deref())
+        };
+        sim.apply_opening(service, &outcome, request, ResolveScope::Service, opening);
+        let same = |m: &&mut Open| m.1 == service && m.2.is_some() && m.2 == key;
+        if outcome.trigger.is_some() {
+            match model.iter_mut().find(same) {
+                Some(open) => open.4 += 1,
+                None => {
+                    next += 1;
+                    model.push((next, service.into(), key.clone(), request, 0, token));
+                }
+            }
+        } else if let Some(at) = model.iter_mut().position(|m| same(&m)) {
+            model.remove(at);
+        }
+        let open: Vec<_> = sim
+            .open()
+            .map(|i| {
+                assert_eq!(i.title, "t");
+                assert_eq!(i.opened_at, Some(i.created_by as Millis));
+                (
+                    i.id,
+                    i.service.to_owned(),
+                    i.map_key.map(str::to_owned),
+                    i.created_by,
+                    i.duplicates,
+                    i.opened_with.map(str::to_owned),
+                )
+            })
+            .collect();
+        assert_eq!(open, model, "after request {request}");
+    }
+    assert!(model.len() > 50, "{}", model.len());
 }

@@ -155,8 +155,7 @@ pub fn run(case: &Case) -> Ran {
             }
             let open = sim
                 .open()
-                .iter()
-                .map(|i| Val::str(i.map_key.clone().unwrap_or_default()))
+                .map(|i| Val::str(i.map_key.unwrap_or_default()))
                 .collect();
             actual.push((Field::Open, Val::Array(open)));
             let compared = expect

@@ -111,3 +111,95 @@ fn every_shipped_sample_gives_valid_lines() {
     assert!(got.len() >= 4, "{got:?}");
     assert!(got.iter().all(|l| [200, 201, 202].contains(&l.code)));
 }
+
+/// An incident `replay --format json` leaves open: one line each, before the summary.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct OpenIncident {
+    r#type: String,
+    incident: usize,
+    service: String,
+    title: String,
+    map_key: Option<String>,
+    created_by: usize,
+    duplicates: usize,
+    open_ms: Option<i64>,
+}
+
+/// The last line of `replay --format json`.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct ReplaySummary {
+    r#type: String,
+    requests: usize,
+    created: usize,
+    duplicates: usize,
+    resolved: usize,
+    discarded: usize,
+    orphan_resolves: usize,
+    unmapped_resolves: usize,
+    keyless: usize,
+    unauthorized: usize,
+    forbidden: usize,
+    suppressed: usize,
+    skipped: usize,
+    /// How many `open_incident` lines came before it.
+    open: usize,
+}
+
+#[test]
+fn a_replay_ends_with_one_line_per_open_incident_then_the_summary() {
+    let out = Test::new()
+        .args(&[
+            "replay",
+            "samples/replay/lifecycle.jsonl",
+            "--format",
+            "json",
+        ])
+        .output();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let (summary, rest) = lines.split_last().unwrap();
+    let summary: ReplaySummary = serde_json::from_str(summary).unwrap();
+    assert_eq!(
+        summary,
+        ReplaySummary {
+            r#type: "summary".into(),
+            requests: 5,
+            created: 4,
+            duplicates: 1,
+            resolved: 2,
+            discarded: 0,
+            orphan_resolves: 0,
+            unmapped_resolves: 2,
+            keyless: 2,
+            unauthorized: 0,
+            forbidden: 0,
+            suppressed: 0,
+            skipped: 0,
+            open: 2,
+        }
+    );
+    let open: Vec<OpenIncident> = rest[rest.len() - summary.open..]
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let keyless = |incident, created_by, open_ms| OpenIncident {
+        r#type: "open_incident".into(),
+        incident,
+        service: "sedai".into(),
+        title: "Incident from Tigera".into(),
+        map_key: None,
+        created_by,
+        duplicates: 0,
+        open_ms: Some(open_ms),
+    };
+    assert_eq!(open, [keyless(1, 1, 900_000), keyless(4, 3, 600_000)]);
+    let requests = &rest[..rest.len() - summary.open];
+    assert_eq!(requests.len(), summary.requests);
+    assert!(
+        requests
+            .iter()
+            .all(|l| l.starts_with(r#"{"type":"request","#))
+    );
+}

@@ -88,10 +88,13 @@ fn replay_and_check_show_progress_on_a_terminal_and_keep_the_report_whole() {
             "{report}"
         );
         if command.ends_with("json") {
-            // One object per body; replay closes with a summary.
+            // One object per body; replay closes with one per incident left open, then a summary.
             let lines = crate::support::json_lines(&report);
-            let summary = usize::from(command.starts_with("replay"));
-            assert_eq!(lines.len(), 600 + summary, "{command}");
+            let end = match command.starts_with("replay") {
+                true => 1 + lines.last().unwrap()["open"].as_u64().unwrap() as usize,
+                false => 0,
+            };
+            assert_eq!(lines.len(), 600 + end, "{command}");
         }
     }
 }
@@ -110,7 +113,10 @@ fn no_progress_when_the_terminal_shows_the_report_or_standard_error_is_no_termin
         ),
     );
     assert!(!shown.contains('\x1b') && !shown.contains("requests replayed"));
-    assert_eq!(shown.lines().count(), 601);
+    // A line per body, one per incident left open, the summary.
+    let summary: serde_json::Value = serde_json::from_str(shown.lines().last().unwrap()).unwrap();
+    let open = summary["open"].as_u64().unwrap() as usize;
+    assert_eq!(shown.lines().count(), 601 + open);
     // Standard error redirected to a file: not a terminal, so nothing is drawn there.
     let (dir, fifo) = temp();
     let errors = dir.join("errors.out");

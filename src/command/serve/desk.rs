@@ -288,13 +288,11 @@ impl<'a, 'm> Desk<'a, 'm> {
                 text
             }
             Api::Incidents => {
-                let open: Vec<_> = self
+                let open = self
                     .replayer
                     .open()
-                    .into_iter()
-                    .map(|(i, age)| (i, age, self.secrets.mask(self.replayer.opened_with(i.id))))
-                    .collect();
-                api_log::incidents(&open)
+                    .map(|(i, age)| (i, age, self.secrets.mask(i.opened_with)));
+                api_log::incidents(open)
             }
             Api::Reset => {
                 self.log.clear();
@@ -311,17 +309,16 @@ impl<'a, 'm> Desk<'a, 'm> {
     }
 
     /// The summary of the session, as `replay` ends; the status says whether everything was logged.
-    pub(super) fn finish(self) -> Result<ExitStatus> {
+    pub(super) fn finish(mut self) -> Result<ExitStatus> {
         if let Some(e) = self.report_failed {
             return Err(e.into());
         }
-        let open: Vec<_> = self
+        let counts = self.replayer.counts().clone();
+        let mut open = self
             .replayer
             .open()
-            .into_iter()
-            .map(|(i, age)| (i, age, self.secrets.mask(self.replayer.opened_with(i.id))))
-            .collect();
-        self.report.summary(self.replayer.counts(), &open, 0)?;
+            .map(|(i, age)| (i, age, self.secrets.mask(i.opened_with)));
+        self.report.summary(&counts, &mut open, 0)?;
         Ok(if self.log_failed {
             ExitStatus::Error
         } else {

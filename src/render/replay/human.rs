@@ -3,7 +3,7 @@
 //! field by field, and the counts of both runs side by side.
 
 use super::refusal;
-use crate::command::replay::{OpenIncident, ReplayReport};
+use crate::command::replay::{LeftOpenIncidents, ReplayReport};
 use crate::outcome::Description;
 use crate::render::Palette;
 use crate::replay::{Change, Counts, Field, Record, ResolveAction, TriggerAction};
@@ -52,7 +52,7 @@ impl<'w> HumanReplay<'w> {
                                 p.created("created incident"),
                                 i.id,
                                 shown(&i.title, mask, false),
-                                key(&i.map_key, mask),
+                                key(i.map_key.as_deref(), mask),
                                 i.priority.map_or(String::new(), |p| format!(" {p}"))
                             )),
                             Some(TriggerAction::Duplicate(made)) => {
@@ -62,7 +62,7 @@ impl<'w> HumanReplay<'w> {
                                 "{} \"{}\" {}",
                                 p.warning("in maintenance: suppressed incident"),
                                 shown(&i.title, mask, false),
-                                key(&i.map_key, mask),
+                                key(i.map_key.as_deref(), mask),
                             )),
                             None => {}
                         }
@@ -175,7 +175,7 @@ fn field_text(r: &Record, index: Option<usize>, field: Field, raw: &str, mask: M
             }
             format!("\"{}\"", escape(&shown, false))
         }
-        (Field::MapKey, Some((i, _))) => key(&i.map_key, mask),
+        (Field::MapKey, Some((i, _))) => key(i.map_key.as_deref(), mask),
         (Field::Resolve, _) => match &a.resolve {
             None => "no resolve part matches".into(),
             Some(ResolveAction::Closed(closed)) => {
@@ -214,7 +214,7 @@ fn field_text(r: &Record, index: Option<usize>, field: Field, raw: &str, mask: M
     }
 }
 
-fn key(k: &Option<String>, mask: Mask<'_>) -> String {
+fn key(k: Option<&str>, mask: Mask<'_>) -> String {
     match k {
         Some(k) => format!("[{}]", shown(k, mask, false)),
         None => "[no mapping key]".into(),
@@ -250,7 +250,12 @@ impl ReplayReport for HumanReplay<'_> {
         Ok(())
     }
 
-    fn summary(&mut self, c: &Counts, open: &[OpenIncident<'_>], skipped: usize) -> io::Result<()> {
+    fn summary(
+        &mut self,
+        c: &Counts,
+        open: &mut LeftOpenIncidents<'_, '_>,
+        skipped: usize,
+    ) -> io::Result<()> {
         let p = self.palette;
         self.line(String::new())?;
         self.line(p.heading(&format!("replayed {} requests", c.requests)))?;
@@ -277,7 +282,7 @@ impl ReplayReport for HumanReplay<'_> {
         for (label, n) in rows {
             self.line(format!("  {} {n}", p.label(&format!("{label:<31}"))))?;
         }
-        if !open.is_empty() {
+        if open.len() > 0 {
             self.line(p.heading("left open:"))?;
             for (i, age, mask) in open {
                 let age = age.map_or(String::new(), |a| format!(", open {}", format_duration(a)));
@@ -289,9 +294,9 @@ impl ReplayReport for HumanReplay<'_> {
                 self.line(format!(
                     "  #{} {}: \"{}\" {}, created by request #{}{repeats}{age}",
                     i.id,
-                    p.service(&shown(&i.service, *mask, false)),
-                    shown(&i.title, *mask, false),
-                    key(&i.map_key, *mask),
+                    p.service(&shown(i.service, mask, false)),
+                    shown(i.title, mask, false),
+                    key(i.map_key, mask),
                     i.created_by
                 ))?;
             }

@@ -1,13 +1,14 @@
 //! The JSON Lines `replay` report: one object per request (its response as Callgoose would give it, and
-//! the action of each service), a summary with the open incidents; with `--diff-filters`, one object
+//! the action of each service), one object per incident left open, then a summary; with `--diff-filters`, one object
 //! per changed request, its changes field by field, and the counts of both runs.
 
 use super::refusal;
-use crate::command::replay::{OpenIncident, ReplayReport};
+use crate::command::replay::{LeftOpenIncidents, ReplayReport};
 use crate::filter::Priority;
 use crate::replay::{Change, Counts, Field, Record, ResolveAction, TriggerAction};
 use crate::sanitize::masked;
 use crate::secrets::Mask;
+use crate::simulation::OpenIncident;
 use crate::timestamp::Millis;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -219,6 +220,37 @@ pub fn response_body(r: &Record) -> Vec<u8> {
     serde_json::to_vec(&response_json(r)).unwrap_or_default()
 }
 
+/// An incident left open, as the summary of `replay --format json` and the API of `serve` show it.
+#[derive(Serialize)]
+pub(in crate::render) struct OpenJson<'a> {
+    incident: usize,
+    service: Cow<'a, str>,
+    title: Cow<'a, str>,
+    map_key: Option<Cow<'a, str>>,
+    created_by: usize,
+    duplicates: usize,
+    open_ms: Option<Millis>,
+}
+
+impl<'a> OpenJson<'a> {
+    /// `i`, open for `age`, masked with the secrets of the request that opened it.
+    pub(in crate::render) fn new(
+        i: &OpenIncident<'a>,
+        age: Option<Millis>,
+        mask: Mask<'_>,
+    ) -> OpenJson<'a> {
+        OpenJson {
+            incident: i.id,
+            service: masked(i.service, mask),
+            title: masked(i.title, mask),
+            map_key: i.map_key.map(|k| masked(k, mask)),
+            created_by: i.created_by,
+            duplicates: i.duplicates,
+            open_ms: age,
+        }
+    }
+}
+
 /// The counts under their JSON names.
 fn counts_fields(c: &Counts) -> [(&'static str, usize); 11] {
     [
@@ -298,44 +330,44 @@ impl ReplayReport for JsonReplay<'_> {
         self.out.write_all(&self.buffer)
     }
 
-    fn summary(&mut self, c: &Counts, open: &[OpenIncident<'_>], skipped: usize) -> io::Result<()> {
+    fn summary(
+        &mut self,
+        c: &Counts,
+        open: &mut LeftOpenIncidents<'_, '_>,
+        skipped: usize,
+    ) -> io::Result<()> {
         #[derive(Serialize)]
-        struct OpenJson<'a> {
-            incident: usize,
-            service: Cow<'a, str>,
-            title: Cow<'a, str>,
-            map_key: Option<Cow<'a, str>>,
-            created_by: usize,
-            duplicates: usize,
-            open_ms: Option<Millis>,
+        struct OpenLine<'a> {
+            r#type: &'static str,
+            #[serde(flatten)]
+            incident: OpenJson<'a>,
         }
         #[derive(Serialize)]
-        struct Summary<'a> {
+        struct Summary {
             r#type: &'static str,
             #[serde(flatten)]
             counts: Value,
             skipped: usize,
-            open: Vec<OpenJson<'a>>,
+            open: usize,
         }
-        let summary = Summary {
+        // One line per incident, as they come: however many are open, none is held as text.
+        let count = open.len();
+        for (i, age, mask) in open {
+            self.buffer.clear();
+            let line = OpenLine {
+                r#type: "open_incident",
+                incident: OpenJson::new(&i, age, mask),
+            };
+            serde_json::to_writer(&mut self.buffer, &line)?;
+            self.buffer.push(b'\n');
+            self.out.write_all(&self.buffer)?;
+        }
+        self.line(serde_json::to_value(Summary {
             r#type: "summary",
             counts: counts_json(c),
             skipped,
-            open: open
-                .iter()
-                .map(|&(i, age, mask)| OpenJson {
-                    incident: i.id,
-                    service: masked(&i.service, mask),
-                    title: masked(&i.title, mask),
-                    map_key: i.map_key.as_deref().map(|k| masked(k, mask)),
-                    created_by: i.created_by,
-                    duplicates: i.duplicates,
-                    open_ms: age,
-                })
-                .collect(),
-        };
-        let text = serde_json::to_string(&summary)?;
-        writeln!(self.out, "{text}")
+            open: count,
+        })?)
     }
 
     fn change(
