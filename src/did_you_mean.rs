@@ -5,10 +5,19 @@ pub fn closest<'a>(
     unknown: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let length = unknown.chars().count();
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(unknown, c), c))
-        .filter(|(distance, c)| *distance <= threshold(unknown, c))
+        .filter_map(|c| {
+            let (limit, other) = (threshold(unknown, c), c.chars().count());
+            // No fewer edits than the difference in length: most candidates are ruled out without
+            // computing a distance (near misses look every key of a payload up this way).
+            if length.abs_diff(other) > limit {
+                return None;
+            }
+            let distance = strsim::damerau_levenshtein(unknown, c);
+            (distance <= limit).then_some((distance, c))
+        })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
 }
