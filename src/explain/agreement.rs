@@ -1,14 +1,16 @@
 //! The trace agrees with evaluation over generated payloads and filter sets, under every reading: the
 //! filter whose trigger part it marks used is the one `evaluate` fires, the resolve part it marks used
-//! is the one `evaluate` resolves with, and nothing is marked used when `evaluate` discards.
+//! is the one `evaluate` resolves with, and nothing is marked used when `evaluate` discards. And
+//! `fragility`, which skips the readings that cannot matter to a body, names exactly the readings under
+//! which evaluating the body again gives another result.
 
-use super::{Trace, Verdict, trace};
+use super::{Trace, Verdict, fragility, trace};
 use crate::document::{KeySet, LazyDoc};
 use crate::eval::evaluate;
 use crate::filter::{Service, parse_service};
 use crate::keypath::Step;
 use crate::payload::{Json, NotJson, Payload};
-use crate::semantics::{Combine, EmptyMapValue, NullValues, SemanticsLayer};
+use crate::semantics::{Combine, EmptyMapValue, NullValues, Reading, SemanticsLayer};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::Path;
@@ -328,5 +330,31 @@ proptest! {
         let (resolve, resolves) = used(&t, true);
         prop_assert_eq!(resolve, outcome.resolve.as_ref().map(|r| r.filter.position));
         prop_assert!(resolves <= 1, "{} resolve parts marked used", resolves);
+    }
+
+    #[test]
+    fn fragility_names_every_reading_that_changes_the_result_and_no_other(
+        (toml, body) in filters_and_body(),
+        layer in readings(),
+        form in prop_oneof![2 => Just(Form::Full), 2 => Just(Form::Lazy), 1 => Just(Form::NotJson)],
+    ) {
+        let s = parse_service(Path::new("p.toml"), &toml, layer).unwrap();
+        let payload = payload(&body, form, &s);
+        let outcome = evaluate(&s, &payload);
+        let named: Vec<&str> = fragility(&s, &payload, None, &outcome).iter().map(|f| f.reading).collect();
+        // Every reading evaluated again, on the body parsed whole, nothing skipped.
+        let whole = match form {
+            Form::NotJson => payload.clone(),
+            _ => Payload::json(payload.raw.clone(), body.clone()),
+        };
+        let changing: Vec<&str> = Reading::EVALUATION
+            .into_iter()
+            .filter_map(|reading| {
+                let (semantics, name) = s.semantics.flipped(reading);
+                let o = evaluate(&s.under(semantics), &whole);
+                (o.trigger != outcome.trigger || o.resolve != outcome.resolve).then_some(name)
+            })
+            .collect();
+        prop_assert_eq!(named, changing);
     }
 }

@@ -22,20 +22,59 @@ pub struct Fragility {
 /// A service under each reading of undocumented behaviour switched alone, built once: a report that
 /// shows how sturdy every outcome is evaluates each body under all of them, and building the services
 /// per body would cost more than the evaluations.
+///
+/// Most readings can only matter to some bodies, and a body they cannot matter to is not evaluated
+/// under them: each is skipped only where its switch provably changes nothing (see [`Matters`]).
 #[derive(Debug, Clone)]
 pub struct Flipped {
-    services: Vec<(&'static str, Service)>,
+    services: Vec<(&'static str, Matters, Service)>,
+}
+
+/// When switching a reading can change an outcome at all: a necessary condition, cheap to test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Matters {
+    /// For every body.
+    Always,
+    /// Only for a body whose text holds this: a `null` value is written `null`, an empty string `""`.
+    IfBodyHolds(&'static str),
+    /// Never: the service has nothing the reading acts on (no key that nests, no second condition).
+    Never,
 }
 
 impl Flipped {
     /// `service` under each evaluation reading switched alone.
     pub fn of(service: &Service) -> Flipped {
+        let mut keys = service.filters.iter().flat_map(|f| {
+            let t = &f.trigger;
+            let trigger = t.conditions.iter().map(|c| &c.key);
+            let fields = [&t.title_from, &t.description_from, &t.map_with]
+                .into_iter()
+                .flatten();
+            let resolve = f
+                .resolve
+                .iter()
+                .flat_map(|r| [&r.condition.key, &r.mapped_with]);
+            trigger.chain(fields).chain(resolve)
+        });
+        // Only a dot, a bracket or a quote makes a key more than one top-level name.
+        let nests = keys.any(|k| k.as_str().contains(['.', '[', '"']));
+        let two_conditions = service
+            .filters
+            .iter()
+            .any(|f| f.trigger.conditions.len() > 1);
         Flipped {
             services: Reading::EVALUATION
                 .into_iter()
                 .map(|reading| {
+                    let matters = match reading {
+                        Reading::NestedKeys if !nests => Matters::Never,
+                        Reading::Conditions if !two_conditions => Matters::Never,
+                        Reading::NullValues => Matters::IfBodyHolds("null"),
+                        Reading::EmptyMapValue => Matters::IfBodyHolds("\"\""),
+                        _ => Matters::Always,
+                    };
                     let (semantics, name) = service.semantics.flipped(reading);
-                    (name, service.under(semantics))
+                    (name, matters, service.under(semantics))
                 })
                 .collect(),
         }
@@ -78,7 +117,12 @@ pub fn fragility_among(
     flipped
         .services
         .iter()
-        .filter_map(|(name, other)| {
+        .filter(|(_, matters, _)| match matters {
+            Matters::Always => true,
+            Matters::IfBodyHolds(text) => payload.raw.contains(text),
+            Matters::Never => false,
+        })
+        .filter_map(|(name, _, other)| {
             let o = evaluate_from(other, payload, from);
             (o.trigger != outcome.trigger || o.resolve != outcome.resolve).then(|| Fragility {
                 reading: name,
