@@ -10,11 +10,11 @@ mapping keys, nothing missing or left over; any difference stops the run.
 
 Ratios are of throughput, on the same input: "x jq" is jq's wall time over the row's, "x floor" the
 floor's over the row's (above 1: faster than parsing every body into a serde_json::Value on one
-thread). Timed commands run interleaved (each run of every command before the next run of any, the order
-reversed every other run) and the median wall time is kept; peak memory is GNU time's maximum resident
-set. `serve` is also put under load (examples/load.rs) against a minimal hyper server
-(examples/hello_server.rs) as the ceiling. Run it through bench/run.sh, which builds and installs what
-it needs.
+thread). Timed commands run interleaved (each run of every command before the next run of any, the
+order reversed every other run) and the median wall time is kept; peak memory is GNU time's maximum
+resident set, CPU time its user and system seconds (a median too). `serve` is also put under load
+(examples/load.rs) against a minimal hyper server (examples/hello_server.rs) as the ceiling. Run it
+through bench/run.sh, which builds and installs what it needs.
 
 Usage: run.py BODIES [RUNS]
 """
@@ -110,41 +110,45 @@ def incidents(bodies, status):
 
 
 def run_once(argv):
-    """Wall seconds and peak RSS (KiB) of one run, output to /dev/null. The peak comes from GNU time,
+    """Wall seconds, peak RSS (KiB) and CPU seconds (user and system) of one run, output to /dev/null. The peak comes from GNU time,
     which execs the command from a small process: measured from Python, a forked child would count the
     interpreter's own memory."""
     with open(os.devnull, "wb") as null:
         start = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", f"{DIR}/peak.txt"] + argv,
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", f"{DIR}/peak.txt"] + argv,
                               stdout=null, stderr=subprocess.PIPE)
         wall = time.perf_counter() - start
     # check exits 1 when every body was discarded; anything else is a failure.
     if proc.returncode not in (0, 1):
         sys.exit(f"bench: {' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}")
     with open(f"{DIR}/peak.txt") as f:
-        return wall, int(f.read().split()[-1])
+        peak, user, system = f.read().split()[-3:]
+    return wall, int(peak), float(user) + float(system)
 
 
 def interleaved(rows, runs):
     """Each command run `runs` times, interleaved: every command once per round, the order reversed
-    every other round. Returns the median wall seconds and the peaks (KiB) of each."""
+    every other round. Returns the median wall seconds, the peaks (KiB) and the median CPU seconds of
+    each."""
     walls = {name: [] for name, _ in rows}
     peaks = {name: [] for name, _ in rows}
+    cpus = {name: [] for name, _ in rows}
     for r in range(runs):
         for name, argv in (rows if r % 2 == 0 else rows[::-1]):
-            wall, peak = run_once(argv)
+            wall, peak, cpu = run_once(argv)
             walls[name].append(wall)
             peaks[name].append(peak)
-    return {name: (statistics.median(walls[name]), peaks[name]) for name, _ in rows}
+            cpus[name].append(cpu)
+    return {name: (statistics.median(walls[name]), peaks[name], statistics.median(cpus[name])) for name, _ in rows}
 
 
 def print_table(title, rows, results, size_mb, bodies, runs, jq=None, floor=None):
     print(f"\n{title}: {bodies:,} bodies, {size_mb:,.0f} MB, median of {runs} runs")
-    print(f"{'':44} {'wall s':>8} {'MB/s':>8} {'bodies/s':>11} {'peak MB':>8}"
+    print(f"{'':44} {'wall s':>8} {'cpu s':>8} {'MB/s':>8} {'bodies/s':>11} {'peak MB':>8}"
           + (f" {'x jq':>6}" if jq else "") + (f" {'x floor':>8}" if floor else ""))
     for name, _ in rows:
-        wall, peak = results[name]
-        line = f"{name:44} {wall:8.3f} {size_mb / wall:8.0f} {bodies / wall:11,.0f} {max(peak) / 1024:8.1f}"
+        wall, peak, cpu = results[name]
+        line = f"{name:44} {wall:8.3f} {cpu:8.2f} {size_mb / wall:8.0f} {bodies / wall:11,.0f} {max(peak) / 1024:8.1f}"
         if jq:
             line += f" {results[jq][0] / wall:6.1f}"
         if floor:
@@ -417,10 +421,10 @@ def main():
     pretty_results = interleaved(pretty_rows, runs)
     print(f"\npretty-printed bodies back to back: the first {small:,} bodies, {os.path.getsize(lines) / 1e6:,.0f} MB "
           f"as JSON Lines and {os.path.getsize(pretty) / 1e6:,.0f} MB pretty-printed, median of {runs} runs")
-    print(f"{'':44} {'wall s':>8} {'MB/s':>8} {'bodies/s':>11} {'peak MB':>8}")
+    print(f"{'':44} {'wall s':>8} {'cpu s':>8} {'MB/s':>8} {'bodies/s':>11} {'peak MB':>8}")
     for (name, argv), file in zip(pretty_rows, (lines, pretty)):
-        w, peak = pretty_results[name]
-        print(f"{name:44} {w:8.3f} {os.path.getsize(file) / 1e6 / w:8.0f} {small / w:11,.0f} {max(peak) / 1024:8.1f}")
+        w, peak, cpu = pretty_results[name]
+        print(f"{name:44} {w:8.3f} {cpu:8.2f} {os.path.getsize(file) / 1e6 / w:8.0f} {small / w:11,.0f} {max(peak) / 1024:8.1f}")
 
     # Memory: one huge body, and replay's open incidents.
     huge = huge_body(small)
@@ -459,7 +463,8 @@ def main():
         (f"replay bytes per open incident < 200 + its key's text ({200 + key_len})", f"{per_incident:.0f} B",
          per_incident < 200 + key_len),
         ("startup of check on one small body < 2 ms", f"{start['sqibs-filter check --format json']:.2f} ms"
-         f" (/bin/true {start['/bin/true']:.2f}, jq {start['jq']:.2f})", start["sqibs-filter check --format json"] < 2),
+         f" ({start['sqibs-filter check --format json'] - start['/bin/true']:.2f} over /bin/true's"
+         f" {start['/bin/true']:.2f}; jq {start['jq']:.2f})", start["sqibs-filter check --format json"] < 2),
     ]
     if f"jaq -c -f {PROGRAM}" in wall:
         jaq = wall[f"jaq -c -f {PROGRAM}"]
