@@ -267,10 +267,13 @@ fn result<'a>(
     let human = settings.format == Format::Human;
     // Near misses explain a discard; a suppressed incident is no miss.
     let missed = outcome.code == Code::Discarded && outcome.suppressed.is_none();
-    let traced = settings.explain || (human && missed);
     ServiceResult {
         service,
-        trace: traced.then(|| explain::trace(service, payload)),
+        trace: match (settings.explain, human && missed) {
+            (true, _) => Some(explain::trace(service, payload)),
+            (false, true) => Some(explain::near_misses(service, payload)),
+            (false, false) => None,
+        },
         fragile: match flipped {
             Some(flipped) => explain::fragility_among(flipped, service, payload, from, &outcome),
             None => Vec::new(),

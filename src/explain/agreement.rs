@@ -2,9 +2,10 @@
 //! filter whose trigger part it marks used is the one `evaluate` fires, the resolve part it marks used
 //! is the one `evaluate` resolves with, and nothing is marked used when `evaluate` discards. And
 //! `fragility`, which skips the readings that cannot matter to a body, names exactly the readings under
-//! which evaluating the body again gives another result.
+//! which evaluating the body again gives another result; and the near misses of a discard, which
+//! hint only the first miss of each part, show that miss as the full trace does.
 
-use super::{Trace, Verdict, fragility, trace};
+use super::{Trace, Verdict, fragility, near_misses, trace};
 use crate::document::{KeySet, LazyDoc};
 use crate::eval::evaluate;
 use crate::filter::{Service, parse_service};
@@ -356,5 +357,24 @@ proptest! {
             })
             .collect();
         prop_assert_eq!(named, changing);
+    }
+
+    #[test]
+    fn near_misses_show_what_the_full_trace_shows_for_each_parts_first_miss(
+        (toml, body) in filters_and_body(),
+        layer in readings(),
+        form in prop_oneof![2 => Just(Form::Full), 2 => Just(Form::Lazy), 1 => Just(Form::NotJson)],
+    ) {
+        let s = parse_service(Path::new("p.toml"), &toml, layer).unwrap();
+        let payload = payload(&body, form, &s);
+        let (full, near) = (trace(&s, &payload), near_misses(&s, &payload));
+        let first_misses = |t: &Trace| -> Vec<Option<super::ConditionTrace>> {
+            t.filters
+                .iter()
+                .flat_map(|f| std::iter::once(&f.trigger).chain(f.resolve.as_ref()))
+                .map(|part| part.conditions.iter().find(|c| !c.holds).cloned())
+                .collect()
+        };
+        prop_assert_eq!(first_misses(&full), first_misses(&near));
     }
 }

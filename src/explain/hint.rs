@@ -121,13 +121,41 @@ impl fmt::Display for Hint {
     }
 }
 
-/// The hints for a condition that does not hold.
+/// Every path of a payload, spelled, with its last step: listed on first use, then kept for the other
+/// hints of the same trace.
+pub(super) struct Paths<'j> {
+    json: Option<&'j Value>,
+    all: std::cell::OnceCell<Vec<(String, String)>>,
+}
+
+impl<'j> Paths<'j> {
+    /// The paths of `json`, not listed yet.
+    pub(super) fn new(json: Option<&'j Value>) -> Paths<'j> {
+        Paths {
+            json,
+            all: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn all(&self) -> &[(String, String)] {
+        self.all.get_or_init(|| {
+            let mut paths = Vec::new();
+            if let Some(json) = self.json {
+                collect_paths(json, &mut Vec::new(), &mut paths);
+            }
+            paths
+        })
+    }
+}
+
+/// The hints for a condition that does not hold; `paths` are `json`'s.
 pub(super) fn diagnose(
     c: &Condition,
     json: Option<&Value>,
     found: Option<&Found>,
     items: &[ItemTrace],
     semantics: Semantics,
+    paths: &Paths<'_>,
 ) -> Vec<Hint> {
     let Some(json) = json else {
         return vec![Hint::NotJson];
@@ -145,7 +173,7 @@ pub(super) fn diagnose(
         }
         return vec![Hint::KeyMissing {
             key,
-            candidates: key_candidates(&c.key, json),
+            candidates: key_candidates(&c.key, json, paths),
         }];
     };
     let missing: Vec<&str> = items
@@ -205,14 +233,17 @@ pub(super) fn diagnose(
 /// Payload paths that `key` may have meant: the same last name at another depth, the same name in
 /// another case, then close spellings. Each is spelled as a key that reads it (names holding dots
 /// quoted). A key that does not nest can only mean a top-level key.
-fn key_candidates(key: &KeyPath, json: &Value) -> Vec<String> {
-    let mut paths = Vec::new();
-    if key.is_nested() {
-        collect_paths(json, &mut Vec::new(), &mut paths);
-    } else if let Value::Object(map) = json {
-        let top = map.keys().take(KEY_BUDGET);
-        paths.extend(top.map(|k| (spell(&[Step::Key(k.clone())]), k.clone())));
-    }
+fn key_candidates(key: &KeyPath, json: &Value, all: &Paths<'_>) -> Vec<String> {
+    let mut top = Vec::new();
+    let paths: &[(String, String)] = if key.is_nested() {
+        all.all()
+    } else {
+        if let Value::Object(map) = json {
+            let names = map.keys().take(KEY_BUDGET);
+            top.extend(names.map(|k| (spell(&[Step::Key(k.clone())]), k.clone())));
+        }
+        &top
+    };
     let wanted = key.last_name();
     let mut out: Vec<String> = Vec::new();
     let mut add = |p: &str| {

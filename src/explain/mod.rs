@@ -157,20 +157,46 @@ pub struct ItemTrace {
 
 /// Retraces the evaluation of `payload` for `service`.
 pub fn trace(service: &Service, payload: &Payload) -> Trace {
+    traced(service, payload, Hints::Every)
+}
+
+/// [`trace`] as the near misses of a discard show it: the hints only of the first condition of each
+/// part that does not hold, the one shown. Hints search the payload's keys, so the others would cost
+/// more than the whole evaluation and never be seen.
+pub fn near_misses(service: &Service, payload: &Payload) -> Trace {
+    traced(service, payload, Hints::FirstMiss)
+}
+
+/// Which conditions that do not hold get their hints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hints {
+    Every,
+    FirstMiss,
+}
+
+fn traced(service: &Service, payload: &Payload, hints: Hints) -> Trace {
     let semantics = service.semantics;
     let value = payload.traced_value(service);
     let json = value.as_deref();
     let mut trigger_used = false;
     let mut resolve_used = false;
+    // The payload's paths, listed once for every hint that looks a key up among them.
+    let paths = hint::Paths::new(json);
     let filters = service
         .filters
         .iter()
         .map(|f| {
+            let mut missed = false;
             let conditions: Vec<_> = f
                 .trigger
                 .conditions
                 .iter()
-                .map(|c| condition(c, json, semantics))
+                .map(|c| {
+                    let hinted = hints == Hints::Every || !missed;
+                    let traced = condition(c, json, semantics, &paths, hinted);
+                    missed |= !traced.holds;
+                    traced
+                })
                 .collect();
             let t = &f.trigger;
             let holds = t.holds(semantics.conditions, conditions.iter().map(|c| c.holds));
@@ -189,7 +215,7 @@ pub fn trace(service: &Service, payload: &Payload) -> Trace {
                 ),
             };
             let resolve = f.resolve.as_ref().map(|r| {
-                let c = condition(&r.condition, json, semantics);
+                let c = condition(&r.condition, json, semantics, &paths, true);
                 let verdict_r = verdict(c.holds, &mut resolve_used);
                 PartTrace {
                     verdict: verdict_r,
@@ -246,7 +272,13 @@ fn verdict(holds: bool, used: &mut bool) -> Verdict {
 
 /// `c` retraced in `json`: its verdict and where each item occurs come from the rule evaluation
 /// decides by ([`Match`]); where the key was found, from the value it names.
-fn condition(c: &Condition, json: Option<&Value>, semantics: Semantics) -> ConditionTrace {
+fn condition(
+    c: &Condition,
+    json: Option<&Value>,
+    semantics: Semantics,
+    paths: &hint::Paths<'_>,
+    hinted: bool,
+) -> ConditionTrace {
     // A body that is not JSON is read as evaluation reads it: as a document without keys.
     let document: &dyn Document = match json {
         Some(json) => json,
@@ -272,10 +304,10 @@ fn condition(c: &Condition, json: Option<&Value>, semantics: Semantics) -> Condi
         })
         .collect();
     let holds = matched.holds();
-    let hints = if holds {
+    let hints = if holds || !hinted {
         Vec::new()
     } else {
-        hint::diagnose(c, json, found.as_ref(), &items, semantics)
+        hint::diagnose(c, json, found.as_ref(), &items, semantics, paths)
     };
     ConditionTrace {
         key: c.key.to_string(),
