@@ -19,7 +19,7 @@ mod parse;
 mod spell;
 mod walk;
 
-pub use spell::{quoted, spell, spell_exact};
+pub use spell::{quoted, spell, spell_exact, spell_name};
 pub use walk::Node;
 
 use parse::{parse_plain, parse_quoted};

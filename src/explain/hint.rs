@@ -6,7 +6,7 @@
 use super::{Found, ItemTrace};
 use crate::did_you_mean;
 use crate::filter::Condition;
-use crate::keypath::{KeyPath, Step, quoted, spell, spell_exact};
+use crate::keypath::{KeyPath, Step, quoted, spell, spell_exact, spell_name};
 use crate::semantics::{NullValues, Semantics};
 use serde_json::Value;
 use std::fmt;
@@ -141,7 +141,7 @@ impl<'j> Paths<'j> {
         self.all.get_or_init(|| {
             let mut paths = Vec::new();
             if let Some(json) = self.json {
-                collect_paths(json, &mut Vec::new(), &mut paths);
+                collect_paths(json, &mut String::new(), &mut paths);
             }
             paths
         })
@@ -266,17 +266,20 @@ fn key_candidates(key: &KeyPath, json: &Value, all: &Paths<'_>) -> Vec<String> {
     out
 }
 
-/// Every path in `value` below `at`, spelled, with its last step.
-fn collect_paths(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(String, String)>) {
-    let mut visit = |step: Step, child: &Value, out: &mut Vec<(String, String)>| {
-        let last = match &step {
-            Step::Key(key) => key.clone(),
-            Step::Index(i) => i.to_string(),
-        };
-        at.push(step);
-        out.push((spell(at), last));
+/// Every path in `value` below the path spelled `at` (empty: the top), spelled, with its last step.
+/// Each path is spelled from its parent's, once.
+fn collect_paths(value: &Value, at: &mut String, out: &mut Vec<(String, String)>) {
+    // No path below the top spells empty: an empty name is quoted, an index has digits.
+    let top = at.is_empty();
+    let mut visit = |name: &str, last: String, child: &Value, out: &mut Vec<(String, String)>| {
+        let parent = at.len();
+        if !top {
+            at.push('.');
+        }
+        at.push_str(name);
+        out.push((at.clone(), last));
         collect_paths(child, at, out);
-        at.pop();
+        at.truncate(parent);
     };
     match value {
         Value::Object(map) => {
@@ -284,7 +287,7 @@ fn collect_paths(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(String, Strin
                 if out.len() >= KEY_BUDGET {
                     return;
                 }
-                visit(Step::Key(k.clone()), v, out);
+                visit(&spell_name(k), k.clone(), v, out);
             }
         }
         Value::Array(items) => {
@@ -292,9 +295,54 @@ fn collect_paths(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(String, Strin
                 if out.len() >= KEY_BUDGET {
                     return;
                 }
-                visit(Step::Index(i), v, out);
+                let index = i.to_string();
+                visit(&index, index.clone(), v, out);
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Every path below `at` spelled whole from its steps, as [`spell`] spells one path.
+    fn spelled_from_steps(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(String, String)>) {
+        let children: Vec<(Step, &Value)> = match value {
+            Value::Object(map) => map.iter().map(|(k, v)| (Step::Key(k.clone()), v)).collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Step::Index(i), v))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (step, child) in children {
+            let last = step.to_string();
+            at.push(step);
+            out.push((spell(at), last));
+            spelled_from_steps(child, at, out);
+            at.pop();
+        }
+    }
+
+    #[test]
+    fn paths_spelled_from_their_parents_are_spelled_as_whole_paths_are() {
+        let value = json!({
+            "alerts": [{"labels": {"app.kubernetes.io/name": "x", "": 1}}, [2, {"a\"b": null}]],
+            "": {"[0]": {"k": true}},
+            "plain": {"nested": {"deep": "v"}}
+        });
+        let (mut walked, mut whole) = (Vec::new(), Vec::new());
+        collect_paths(&value, &mut String::new(), &mut walked);
+        spelled_from_steps(&value, &mut Vec::new(), &mut whole);
+        assert_eq!(walked, whole);
+        assert!(
+            walked
+                .iter()
+                .any(|(p, _)| p == "alerts.0.labels.\"app.kubernetes.io/name\"")
+        );
     }
 }

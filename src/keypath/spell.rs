@@ -12,11 +12,21 @@ pub fn spell(steps: &[Step]) -> String {
             out.push('.');
         }
         match step {
-            Step::Key(key) if needs_quotes(key) => out.push_str(&quoted(key)),
-            step => out.push_str(&step.to_string()),
+            Step::Key(key) => out.push_str(&spell_name(key)),
+            Step::Index(index) => out.push_str(&index.to_string()),
         }
     }
     out
+}
+
+/// One name of a path as [`spell`] writes it: quoted only where it needs to be. A path's spelling is
+/// its names' joined by dots, so a walk can spell each path from its parent's.
+pub fn spell_name(key: &str) -> std::borrow::Cow<'_, str> {
+    if needs_quotes(key) {
+        std::borrow::Cow::Owned(quoted(key))
+    } else {
+        std::borrow::Cow::Borrowed(key)
+    }
 }
 
 /// A path as a key that reads exactly it and nothing else: every name quoted, every index in
