@@ -339,8 +339,8 @@ impl Splitter {
 }
 
 /// The end of the `{…}` or `[…]` that fills `line` from its first byte to its line break (or
-/// trailing white space), if it does.
-fn whole_line_value(line: &[u8]) -> Option<usize> {
+/// trailing white space), if it does: then an idle splitter cuts the line as one body there.
+pub fn whole_line_value(line: &[u8]) -> Option<usize> {
     if !matches!(line.first(), Some(b'{' | b'[')) {
         return None;
     }

@@ -1,0 +1,163 @@
+//! `check` on a pool of workers ([`crate::input::pool`]): each batch of bodies is parsed, evaluated
+//! and rendered by a worker into a buffer of its own, and the calling thread writes the buffers in
+//! input order and adds up the counts.
+//!
+//! The output is the sequential run's, byte for byte: a worker checks every item with the same
+//! [`Checker::item`] and renders with a report of the same format; what it cannot know is whether a
+//! request is the run's first, so it writes the separator a report puts between two requests before
+//! every request, and the calling thread leaves it out before the first one. Errors and notes for
+//! standard error are kept in the batch in their place among the requests, and written by the
+//! calling thread as it writes the requests around them: standard error and standard output get
+//! the same writes in the same order as in the sequential run (standard output is buffered, there
+//! as here, so a terminal shows them interleaved as closely as it did). Progress counts requests as
+//! they are written.
+
+use super::{CheckSettings, Checker, Sink, finish, report_on};
+use crate::exit::ExitStatus;
+use crate::filter::Service;
+use crate::input::{Item, pool};
+use crate::render::{Messages, Palette};
+use std::cell::RefCell;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+/// A batch as a worker left it: its rendered output and what goes between.
+struct Rendered {
+    out: Vec<u8>,
+    pieces: Vec<Piece>,
+    /// The batch's counts (its services are not counted).
+    counts: super::CheckSummary,
+}
+
+/// One thing a batch shows, in order.
+enum Piece {
+    /// A request: `out[between..start]` sets it apart from the one before, `out[start..end]` is it.
+    Request {
+        between: usize,
+        start: usize,
+        end: usize,
+    },
+    Error(String),
+    Note(String),
+}
+
+/// Runs `check` with `settings.jobs` workers: the same output, exit status and messages as
+/// [`super::run`], and the same early stop when the report's reader goes away.
+pub(super) fn run(
+    settings: &CheckSettings,
+    services: &[Service],
+    palette: Palette,
+    stdout: &mut dyn Write,
+    messages: &mut Messages<'_>,
+) -> io::Result<ExitStatus> {
+    let checker = Checker::new(settings, services, messages);
+    let mut summary = checker.summary();
+    if settings.progress {
+        messages.start_progress();
+    }
+    let mut shown = 0;
+    let read = pool::in_order(
+        &settings.paths,
+        Arc::clone(&checker.keys),
+        settings.max_body,
+        settings.jobs,
+        |items| render(&checker, palette, items),
+        |rendered| {
+            let rendered = rendered?;
+            for piece in &rendered.pieces {
+                match piece {
+                    Piece::Request {
+                        between,
+                        start,
+                        end,
+                    } => {
+                        let from = if shown > 0 { *between } else { *start };
+                        stdout.write_all(&rendered.out[from..*end])?;
+                        shown += 1;
+                        messages.progress(shown, "bodies checked");
+                    }
+                    Piece::Error(message) => messages.error(message),
+                    Piece::Note(message) => messages.note(message),
+                }
+            }
+            summary.add(&rendered.counts);
+            Ok(())
+        },
+    );
+    messages.end_progress();
+    let mut report = report_on(settings, palette, stdout);
+    finish(read, report.as_mut(), &summary)
+}
+
+/// A worker's part: checks a batch's items and renders them into one buffer.
+fn render(checker: &Checker<'_>, palette: Palette, items: Vec<Item>) -> io::Result<Rendered> {
+    let out = RefCell::new(Vec::new());
+    let mut counts = super::CheckSummary::default();
+    let mut pieces = Vec::with_capacity(items.len());
+    {
+        let mut writer = Shared(&out);
+        let mut batch = Batch {
+            report: report_on(checker.settings, palette, &mut writer),
+            out: &out,
+            pieces: &mut pieces,
+        };
+        for item in items {
+            checker.item(item, &mut counts, &mut batch)?;
+        }
+    }
+    Ok(Rendered {
+        out: out.into_inner(),
+        pieces,
+        counts,
+    })
+}
+
+/// A writer into a buffer that is read between writes, to know where each request starts and ends.
+struct Shared<'a>(&'a RefCell<Vec<u8>>);
+
+impl Write for Shared<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The batch being rendered: its report writes into `out`, and `pieces` says what is where.
+struct Batch<'r, 'o> {
+    report: Box<dyn super::CheckReport + 'r>,
+    out: &'o RefCell<Vec<u8>>,
+    pieces: &'o mut Vec<Piece>,
+}
+
+impl Sink for Batch<'_, '_> {
+    fn error(&mut self, message: String) {
+        self.pieces.push(Piece::Error(message));
+    }
+
+    fn note(&mut self, message: String) {
+        self.pieces.push(Piece::Note(message));
+    }
+
+    fn request(&mut self, result: &super::RequestResult<'_>) -> io::Result<()> {
+        let between = self.out.borrow().len();
+        self.report.between()?;
+        let start = self.out.borrow().len();
+        self.report.request(result)?;
+        let end = self.out.borrow().len();
+        self.pieces.push(Piece::Request {
+            between,
+            start,
+            end,
+        });
+        Ok(())
+    }
+}
