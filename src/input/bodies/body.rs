@@ -2,7 +2,7 @@
 //! broken one; and the text of the bytes a payload is made of, a whole input read as one text body
 //! included.
 
-use super::parse::parse;
+use super::parse::{not_utf8, parse_text};
 use crate::document::KeySet;
 use crate::payload::{NotJson, Payload};
 use std::fmt;
@@ -88,8 +88,22 @@ impl RawBody {
                 line,
                 column,
             } => {
-                let parsed = parse(&bytes, line, column, keys);
-                payload_of(bytes, parsed)
+                // Made text first, checking UTF-8 once: `parse` would check it, then `into_text`.
+                match String::from_utf8(bytes) {
+                    Ok(raw) => match parse_text(raw.as_bytes(), line, column, keys) {
+                        Ok(json) => Ok(Payload {
+                            raw,
+                            json: Ok(json),
+                        }),
+                        Err(e) => Err(BodyError(e)),
+                    },
+                    Err(e) => Err(BodyError(not_utf8(
+                        e.as_bytes(),
+                        e.utf8_error(),
+                        line,
+                        column,
+                    ))),
+                }
             }
         };
         Body {
