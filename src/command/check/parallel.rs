@@ -10,7 +10,9 @@
 //! calling thread as it writes the requests around them: standard error and standard output get
 //! the same writes in the same order as in the sequential run (standard output is buffered, there
 //! as here, so a terminal shows them interleaved as closely as it did). Progress counts requests as
-//! they are written.
+//! they are written, and so does the summary: each piece of a batch carries the batch's counts up to
+//! it, so that a run stopped by a closed pipe has counted what it was writing, as the sequential run
+//! has (which request the pipe closes on depends on timing, in both).
 
 use super::{CheckSettings, Checker, Sink, finish, report_on};
 use crate::exit::ExitStatus;
@@ -24,12 +26,13 @@ use std::sync::Arc;
 /// A batch as a worker left it: its rendered output and what goes between.
 struct Rendered {
     out: Vec<u8>,
-    pieces: Vec<Piece>,
-    /// The batch's counts (its services are not counted).
-    counts: super::CheckSummary,
+    /// What the batch shows, in order, each with the batch's counts up to and including it (its
+    /// services are not counted): a run that stops at a piece has counted it, as the sequential run
+    /// counts a request before it writes it.
+    pieces: Vec<(Piece, super::CheckSummary)>,
 }
 
-/// One thing a batch shows, in order.
+/// One thing a batch shows.
 enum Piece {
     /// A request: `out[between..start]` sets it apart from the one before, `out[start..end]` is it.
     Request {
@@ -64,7 +67,10 @@ pub(super) fn run(
         |items| render(&checker, palette, items),
         |rendered| {
             let rendered = rendered?;
-            for piece in &rendered.pieces {
+            let before = summary.clone();
+            for (piece, counts) in &rendered.pieces {
+                summary.clone_from(&before);
+                summary.add(counts);
                 match piece {
                     Piece::Request {
                         between,
@@ -80,7 +86,6 @@ pub(super) fn run(
                     Piece::Note(message) => messages.note(message),
                 }
             }
-            summary.add(&rendered.counts);
             Ok(())
         },
     );
@@ -99,16 +104,16 @@ fn render(checker: &Checker<'_>, palette: Palette, items: Vec<Item>) -> io::Resu
         let mut batch = Batch {
             report: report_on(checker.settings, palette, &mut writer),
             out: &out,
-            pieces: &mut pieces,
+            shown: Vec::with_capacity(1),
         };
         for item in items {
             checker.item(item, &mut counts, &mut batch)?;
+            pieces.extend(batch.shown.drain(..).map(|piece| (piece, counts.clone())));
         }
     }
     Ok(Rendered {
         out: out.into_inner(),
         pieces,
-        counts,
     })
 }
 
@@ -131,20 +136,21 @@ impl Write for Shared<'_> {
     }
 }
 
-/// The batch being rendered: its report writes into `out`, and `pieces` says what is where.
+/// The batch being rendered: its report writes into `out`, and `shown` says what the item being
+/// checked showed, and where.
 struct Batch<'r, 'o> {
     report: Box<dyn super::CheckReport + 'r>,
     out: &'o RefCell<Vec<u8>>,
-    pieces: &'o mut Vec<Piece>,
+    shown: Vec<Piece>,
 }
 
 impl Sink for Batch<'_, '_> {
     fn error(&mut self, message: String) {
-        self.pieces.push(Piece::Error(message));
+        self.shown.push(Piece::Error(message));
     }
 
     fn note(&mut self, message: String) {
-        self.pieces.push(Piece::Note(message));
+        self.shown.push(Piece::Note(message));
     }
 
     fn request(&mut self, result: &super::RequestResult<'_>) -> io::Result<()> {
@@ -153,7 +159,7 @@ impl Sink for Batch<'_, '_> {
         let start = self.out.borrow().len();
         self.report.request(result)?;
         let end = self.out.borrow().len();
-        self.pieces.push(Piece::Request {
+        self.shown.push(Piece::Request {
             between,
             start,
             end,
