@@ -33,10 +33,11 @@ pub fn default_jobs() -> usize {
         .clamp(1, MAX_JOBS)
 }
 
-/// Mebibytes of bodies in flight at most for `jobs` workers: the sequential reading's four, and two
-/// batches per worker when there are more (one worked on, one waiting).
+/// Mebibytes of bodies in flight at most for `jobs` workers: the sequential reading's four, or one
+/// batch per worker and two waiting when there are more workers (16 workers: 18 MiB of bodies and
+/// their reports, within `check`'s 64 MB).
 pub fn ahead(jobs: usize) -> usize {
-    (2 * jobs).max(super::AHEAD_MIB)
+    (jobs + 2).max(super::AHEAD_MIB)
 }
 
 /// Reads every input `paths` names (as [`super::for_each`] does: lazily with `keys`, refusing bodies
