@@ -130,3 +130,106 @@ pub fn in_order<T: Send, E>(
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Item;
+
+    /// A JSON Lines file of `n` bodies `{"n": i}`, with a broken one every 100th, in a folder of the
+    /// test's own.
+    fn input(name: &str, n: usize) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("sqibs-pool-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut text = String::new();
+        for i in 0..n {
+            if i % 100 == 99 {
+                text.push_str("{\"n\": }\n");
+            } else {
+                text.push_str(&format!("{{\"n\": {i}}}\n"));
+            }
+        }
+        let path = dir.join("in.jsonl");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// The indexes of a batch's bodies, broken ones negative.
+    fn indexes(items: Vec<Item>) -> Vec<i64> {
+        items
+            .into_iter()
+            .map(|item| match item {
+                Item::Body(_, body) if body.payload.is_ok() => body.index as i64,
+                Item::Body(_, body) => -(body.index as i64),
+                Item::Error(_) | Item::Skipped(_) => 0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn results_come_in_input_order_whatever_the_workers() {
+        let path = input("order", 5_000);
+        let keys = Arc::new(KeySet::default());
+        for jobs in [1, 2, 5, MAX_JOBS] {
+            let mut seen = Vec::new();
+            let read: Result<(), ()> = in_order(
+                std::slice::from_ref(&path),
+                Arc::clone(&keys),
+                1 << 20,
+                jobs,
+                indexes,
+                |batch| {
+                    seen.extend(batch);
+                    Ok(())
+                },
+            );
+            read.unwrap();
+            let expected: Vec<i64> = (1..=5_000)
+                .map(|i| if i % 100 == 0 { -i } else { i })
+                .collect();
+            assert_eq!(seen, expected, "{jobs} workers");
+        }
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_caller_that_stops_stops_the_reading_and_the_workers() {
+        let path = input("stop", 20_000);
+        let mut batches = 0;
+        let read = in_order(
+            std::slice::from_ref(&path),
+            Arc::new(KeySet::default()),
+            1 << 20,
+            3,
+            indexes,
+            |_| {
+                batches += 1;
+                if batches == 2 { Err("stop") } else { Ok(()) }
+            },
+        );
+        assert_eq!(read, Err("stop"));
+        assert_eq!(batches, 2);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_worker_that_panics_panics_the_caller_instead_of_hanging() {
+        let path = input("panic", 3_000);
+        let caught = std::panic::catch_unwind(|| {
+            let _: Result<(), ()> = in_order(
+                std::slice::from_ref(&path),
+                Arc::new(KeySet::default()),
+                1 << 20,
+                2,
+                |items| {
+                    let seen = indexes(items);
+                    assert!(!seen.contains(&1_001), "a bug in a worker");
+                    seen
+                },
+                |_| Ok(()),
+            );
+        });
+        assert!(caught.is_err());
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+}
