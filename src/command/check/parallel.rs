@@ -3,7 +3,7 @@
 //! input order and adds up the counts.
 //!
 //! The output is the sequential run's, byte for byte: a worker checks every item with the same
-//! [`Checker::item`] and renders with a report of the same format; what it cannot know is whether a
+//! [`Checker::item`] and renders with the same report code; what it cannot know is whether a
 //! request is the run's first, so it writes the separator a report puts between two requests before
 //! every request, and the calling thread leaves it out before the first one. Errors and notes for
 //! standard error are kept in the batch in their place among the requests, and written by the
@@ -14,12 +14,12 @@
 //! it, so that a run stopped by a closed pipe has counted what it was writing, as the sequential run
 //! has (which request the pipe closes on depends on timing, in both).
 
-use super::{CheckSettings, Checker, Sink, finish, report_on};
+use super::{CheckReport, CheckSettings, Checker, Sink, finish, report_on};
+use crate::cli::Format;
 use crate::exit::ExitStatus;
 use crate::filter::Service;
 use crate::input::{Item, pool};
-use crate::render::{Messages, Palette};
-use std::cell::RefCell;
+use crate::render::{HumanCheck, JsonCheck, Messages, Palette};
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -96,55 +96,34 @@ pub(super) fn run(
 
 /// A worker's part: checks a batch's items and renders them into one buffer.
 fn render(checker: &Checker<'_>, palette: Palette, items: Vec<Item>) -> io::Result<Rendered> {
-    let out = RefCell::new(Vec::new());
     let mut counts = super::CheckSummary::default();
     let mut pieces = Vec::with_capacity(items.len());
-    {
-        let mut writer = Shared(&out);
-        let mut batch = Batch {
-            report: report_on(checker.settings, palette, &mut writer),
-            out: &out,
-            shown: Vec::with_capacity(1),
-        };
-        for item in items {
-            checker.item(item, &mut counts, &mut batch)?;
-            pieces.extend(batch.shown.drain(..).map(|piece| (piece, counts.clone())));
-        }
+    let mut batch = Batch {
+        settings: checker.settings,
+        palette,
+        out: Vec::new(),
+        shown: Vec::with_capacity(1),
+    };
+    for item in items {
+        checker.item(item, &mut counts, &mut batch)?;
+        pieces.extend(batch.shown.drain(..).map(|piece| (piece, counts.clone())));
     }
     Ok(Rendered {
-        out: out.into_inner(),
+        out: batch.out,
         pieces,
     })
 }
 
-/// A writer into a buffer that is read between writes, to know where each request starts and ends.
-struct Shared<'a>(&'a RefCell<Vec<u8>>);
-
-impl Write for Shared<'_> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.0.borrow_mut().extend_from_slice(bytes);
-        Ok(())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The batch being rendered: its report writes into `out`, and `shown` says what the item being
+/// The batch being rendered: the reports' output in `out`, and in `shown` what the item being
 /// checked showed, and where.
-struct Batch<'r, 'o> {
-    report: Box<dyn super::CheckReport + 'r>,
-    out: &'o RefCell<Vec<u8>>,
+struct Batch<'s> {
+    settings: &'s CheckSettings,
+    palette: Palette,
+    out: Vec<u8>,
     shown: Vec<Piece>,
 }
 
-impl Sink for Batch<'_, '_> {
+impl Sink for Batch<'_> {
     fn error(&mut self, message: String) {
         self.shown.push(Piece::Error(message));
     }
@@ -154,15 +133,27 @@ impl Sink for Batch<'_, '_> {
     }
 
     fn request(&mut self, result: &super::RequestResult<'_>) -> io::Result<()> {
-        let between = self.out.borrow().len();
-        self.report.between()?;
-        let start = self.out.borrow().len();
-        self.report.request(result)?;
-        let end = self.out.borrow().len();
+        let s = self.settings;
+        let between = self.out.len();
+        let start = match s.format {
+            // The report has no state between requests: one for the separator, one for the request.
+            Format::Human => {
+                HumanCheck::new(&mut self.out, self.palette, s.full, s.explain).between()?;
+                let start = self.out.len();
+                HumanCheck::new(&mut self.out, self.palette, s.full, s.explain).request(result)?;
+                start
+            }
+            // Nothing sets JSON lines apart. They are serialised where they are kept, so that a huge
+            // description is held in the batch alone, not in a line buffer too.
+            Format::Json => {
+                JsonCheck::lines_into(&mut self.out, result)?;
+                between
+            }
+        };
         self.shown.push(Piece::Request {
             between,
             start,
-            end,
+            end: self.out.len(),
         });
         Ok(())
     }
