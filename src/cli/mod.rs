@@ -387,6 +387,11 @@ pub struct CheckArgs {
     /// which filter won and which were shadowed (in JSON: a `trace` per filter).
     #[arg(long)]
     pub explain: bool,
+
+    /// Workers that check bodies side by side [default: one per core, at most 16]; 1 checks them as
+    /// they are read. Hidden: the output is the same whatever the number, which the tests compare.
+    #[arg(long, value_name = "N", hide = true, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 /// Where the filters are and how to read what Callgoose leaves undocumented; shared by every command

@@ -6,10 +6,11 @@
 //! command line, any of them is read (`check <(zcat traffic.gz)`), within the per-body limit.
 
 mod bodies;
+pub mod pool;
 pub mod size;
 pub mod split;
 
-pub use bodies::{Bodies, Body, BodyError, DEFAULT_MAX_BODY};
+pub use bodies::{Bodies, Body, BodyError, DEFAULT_MAX_BODY, RawBody};
 
 use anyhow::{Context, Result};
 use std::fs::File;
@@ -160,22 +161,32 @@ fn special_kind(t: &std::fs::FileType) -> Option<&'static str> {
     Some("not a regular file")
 }
 
-/// What reading the inputs yields, in order.
-pub enum Item {
+/// What reading the inputs yields, in order: bodies parsed ([`Body`]), or as the reading thread hands
+/// them out ([`RawBody`]).
+pub enum Item<B = Body> {
     /// A body, with its input's name.
-    Body(Arc<str>, Body),
+    Body(Arc<str>, B),
     /// A path, input or body that could not be read.
     Error(anyhow::Error),
     /// A file of a folder that is not read, and why.
     Skipped(String),
 }
 
-impl Item {
+impl Item<RawBody> {
     /// Roughly the memory the item holds.
     fn size(&self) -> usize {
         match self {
-            Item::Body(_, body) => body.payload.as_ref().map_or(0, |p| p.raw.len()),
+            Item::Body(_, body) => body.size(),
             Item::Error(_) | Item::Skipped(_) => 0,
+        }
+    }
+
+    /// The item with its body parsed, if it was not yet (`keys` as given to the reading).
+    fn parse(self, keys: Option<&KeySet>) -> Item {
+        match self {
+            Item::Body(label, body) => Item::Body(label, body.parse(keys)),
+            Item::Error(e) => Item::Error(e),
+            Item::Skipped(why) => Item::Skipped(why),
         }
     }
 }
@@ -209,7 +220,14 @@ pub fn for_each<E: Send>(
     // Moved in, so that an early return drops the receiver and the credits, which stops the reader
     // before the scope waits for it.
     std::thread::scope(move |scope| {
-        scope.spawn(move || read_all(paths, keys, max_body, &send, &take));
+        scope.spawn(move || {
+            // Nothing is deferred: the bodies come out of the reading parsed.
+            let sink = |batch: Vec<Item<RawBody>>, credits| {
+                let batch = batch.into_iter().map(|i| i.parse(None)).collect();
+                send.send((batch, credits)).is_ok()
+            };
+            read_all(paths, keys, max_body, false, AHEAD_MIB, &take, sink)
+        });
         for (batch, credits) in receive {
             for item in batch {
                 each(item)?;
@@ -223,17 +241,23 @@ pub fn for_each<E: Send>(
     })
 }
 
-/// The reading thread's side of [`for_each`]: it stops as soon as the caller has gone.
+/// The reading thread's side of [`for_each`] and of [`pool::in_order`]: reads the inputs into batches
+/// of items, takes a batch's credits (of a mebibyte each, at most `ahead`) from `take`, and hands the
+/// batch and its credit count to `send`. With `defer`, the bodies of a stream are only cut, their
+/// parsing left to the batch's taker. It stops as soon as the caller has gone (no credit comes, or
+/// `send` says so).
 fn read_all(
     paths: &[PathBuf],
     keys: Option<Arc<KeySet>>,
     max_body: usize,
-    send: &std::sync::mpsc::SyncSender<(Vec<Item>, usize)>,
+    defer: bool,
+    ahead: usize,
     take: &std::sync::mpsc::Receiver<()>,
+    mut send: impl FnMut(Vec<Item<RawBody>>, usize) -> bool,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
     let mut bytes = 0;
-    let mut push = |item: Option<Item>| -> bool {
+    let mut push = |item: Option<Item<RawBody>>| -> bool {
         if let Some(item) = item {
             bytes += item.size();
             batch.push(item);
@@ -243,15 +267,13 @@ fn read_all(
         } else if batch.is_empty() {
             return true;
         }
-        let credits = bytes.div_ceil(1 << 20).clamp(1, AHEAD_MIB);
+        let credits = bytes.div_ceil(1 << 20).clamp(1, ahead);
         bytes = 0;
         (0..credits).all(|_| take.recv().is_ok())
-            && send
-                .send((
-                    std::mem::replace(&mut batch, Vec::with_capacity(BATCH)),
-                    credits,
-                ))
-                .is_ok()
+            && send(
+                std::mem::replace(&mut batch, Vec::with_capacity(BATCH)),
+                credits,
+            )
     };
     let Expansion {
         sources,
@@ -273,6 +295,7 @@ fn read_all(
             None => source.bodies(),
         };
         let bodies = match bodies {
+            Ok(bodies) if defer => bodies.limited_to(max_body).deferring(),
             Ok(bodies) => bodies.limited_to(max_body),
             Err(e) => {
                 if !push(Some(Item::Error(e))) {
@@ -282,7 +305,8 @@ fn read_all(
             }
         };
         let label: Arc<str> = source.label().into();
-        for body in bodies {
+        let mut bodies = bodies;
+        while let Some(body) = bodies.next_raw() {
             let item = match body {
                 Ok(body) => Item::Body(Arc::clone(&label), body),
                 Err(e) => Item::Error(e),

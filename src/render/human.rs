@@ -21,7 +21,6 @@ pub struct HumanCheck<'w> {
     palette: Palette,
     full: bool,
     explain: bool,
-    shown: usize,
 }
 
 impl<'w> HumanCheck<'w> {
@@ -37,7 +36,6 @@ impl<'w> HumanCheck<'w> {
             palette,
             full,
             explain,
-            shown: 0,
         }
     }
 
@@ -202,11 +200,11 @@ fn filter_ref(f: &FilterRef, mask: Mask<'_>) -> String {
 }
 
 impl CheckReport for HumanCheck<'_> {
+    fn between(&mut self) -> io::Result<()> {
+        writeln!(self.out)
+    }
+
     fn request(&mut self, result: &RequestResult<'_>) -> io::Result<()> {
-        if self.shown > 0 {
-            writeln!(self.out)?;
-        }
-        self.shown += 1;
         writeln!(
             self.out,
             "{}",
@@ -258,7 +256,7 @@ impl CheckReport for HumanCheck<'_> {
             ));
         }
         // Set apart from the requests above it, if any.
-        let gap = if self.shown > 0 { "\n" } else { "" };
+        let gap = if s.requests > 0 { "\n" } else { "" };
         writeln!(self.out, "{gap}{}", self.palette.heading(&line))
     }
 }

@@ -147,6 +147,19 @@ fn line<'a>(result: &'a RequestResult<'_>, r: &'a ServiceResult<'_>) -> Line<'a>
     }
 }
 
+impl JsonCheck<'_> {
+    /// Serialises the report's lines of one request (one per service, each ending in a line break)
+    /// straight onto the end of `out`, for a caller that keeps them in memory (a worker of `check`'s
+    /// pool): a line is then held once, not in a line buffer as well.
+    pub fn lines_into(out: &mut Vec<u8>, result: &RequestResult<'_>) -> io::Result<()> {
+        for r in &result.outcomes {
+            serde_json::to_writer(&mut *out, &line(result, r))?;
+            out.push(b'\n');
+        }
+        Ok(())
+    }
+}
+
 impl CheckReport for JsonCheck<'_> {
     fn request(&mut self, result: &RequestResult<'_>) -> io::Result<()> {
         for r in &result.outcomes {

@@ -10,9 +10,10 @@ use sqibs_filter::semantics::SemanticsLayer;
 use std::path::Path;
 use std::sync::Arc;
 
-/// The benchmark's generator, compiled into this test: the same bodies, and no other program needed.
+/// The benchmark's generator, compiled into this test: the same bodies, and no other program needed
+/// (`jobs` uses it too).
 #[path = "../../examples/corpus/generate.rs"]
-mod generate;
+pub mod generate;
 
 fn corpus() -> Vec<u8> {
     let mut bytes = Vec::new();

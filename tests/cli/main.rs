@@ -29,6 +29,8 @@ mod github;
 mod hardening;
 /// Every hint names a command and flags that exist for the command that prints it.
 mod hints;
+/// `check --jobs N` against `--jobs 1`: the same bytes, whatever the number of workers.
+mod jobs;
 /// The `--format json` contract, parsed into structs defined here.
 mod json_contract;
 /// `lint`: every static check, samples, exit codes.

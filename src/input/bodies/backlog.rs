@@ -1,8 +1,8 @@
 //! The text before an input's first JSON body, once a JSON body shows it is not one text body: cut
 //! again into the broken bodies it holds, each handed out in its place.
 
-use super::Ready;
 use super::parse::parse;
+use super::{Parsed, Ready};
 use crate::document::KeySet;
 use crate::input::split::{Span, Splitter};
 use memchr::memchr;
@@ -58,7 +58,7 @@ impl Backlog {
             } else {
                 Vec::new()
             },
-            parsed,
+            parsed: Parsed::Now(parsed),
         })
     }
 }

@@ -13,21 +13,27 @@
 //! Cutting an input into bodies is `split`'s; here the bodies are taken from the lines read, parsed
 //! (`parse`), and handed out in order (`body`), the text before the first JSON body cut again when
 //! needed (`backlog`), within the per-body limit (`limit`).
+//!
+//! Parsing is most of the work of reading. [`Bodies::deferring`] leaves it to whoever takes the bodies
+//! (a pool of workers, say) once an input is known to be a stream of bodies, that is from its first
+//! JSON body on: the bodies are then only cut, as the splitter cuts them, and [`RawBody::parse`] makes
+//! of each the same [`Body`] the reading would have. Before that first JSON body the reading parses
+//! itself, since whether the input is one text body depends on it.
 
 mod backlog;
 mod body;
 mod limit;
 mod parse;
 
-pub use body::{Body, BodyError};
+pub use body::{Body, BodyError, RawBody};
 pub use limit::DEFAULT_MAX_BODY;
 
-use super::split::{Span, Splitter};
+use super::split::{Span, Splitter, whole_line_value};
 use crate::document::KeySet;
-use crate::payload::{Json, NotJson, Payload};
+use crate::payload::{Json, NotJson};
 use anyhow::{Result, anyhow};
 use backlog::Backlog;
-use body::{into_text, text_body};
+use body::{payload_of, text_body};
 use limit::read_line;
 use parse::parse;
 use std::collections::VecDeque;
@@ -48,11 +54,21 @@ enum Mode {
     Stream,
 }
 
-/// A body cut and parsed, waiting to be handed out.
+/// A body cut (and parsed, unless that is left to its taker), waiting to be handed out.
 struct Ready {
-    /// Its bytes, when it parsed (a broken body is reported by its error alone).
+    /// Its bytes, unless it is known to be broken (then it is reported by its error alone).
     bytes: Vec<u8>,
-    parsed: Result<Json, NotJson>,
+    parsed: Parsed,
+}
+
+/// What is known of a body's JSON.
+enum Parsed {
+    Now(Result<Json, NotJson>),
+    /// Left to the body's taker: the body starts at this line and column of the input.
+    Later {
+        line: usize,
+        column: usize,
+    },
 }
 
 /// The bodies of one input, in order.
@@ -76,6 +92,8 @@ pub struct Bodies<R> {
     /// When set, JSON objects are read lazily, keeping only these top-level keys.
     keys: Option<Arc<KeySet>>,
     max_body: usize,
+    /// Whether the bodies of a stream are left unparsed for their taker.
+    defer: bool,
 }
 
 impl<R: BufRead> Bodies<R> {
@@ -99,6 +117,7 @@ impl<R: BufRead> Bodies<R> {
             failed: false,
             keys: None,
             max_body: DEFAULT_MAX_BODY,
+            defer: false,
         }
     }
 
@@ -106,6 +125,14 @@ impl<R: BufRead> Bodies<R> {
     /// faster.
     pub fn reading_only(mut self, keys: Arc<KeySet>) -> Bodies<R> {
         self.keys = Some(keys);
+        self
+    }
+
+    /// Leaves the parsing of a stream's bodies to their taker: [`Bodies::next_raw`] hands them out cut
+    /// but unparsed, from the input's first JSON body on, for [`RawBody::parse`] (with the keys given
+    /// to [`Bodies::reading_only`]). The bodies, their names and their errors are the same.
+    pub fn deferring(mut self) -> Bodies<R> {
+        self.defer = true;
         self
     }
 
@@ -119,19 +146,38 @@ impl<R: BufRead> Bodies<R> {
     /// JSON Lines, the common case: a line that parses as one object is one body and needs no
     /// splitting. Takes the held bytes themselves as the body (a body can be hundreds of megabytes)
     /// and says whether it did; otherwise leaves them as they were, for the splitter.
+    ///
+    /// When parsing is left to the taker, the line is taken when the splitter would cut it as one body
+    /// (one `{…}` or `[…]`), parsing or not.
     fn take_whole_line(&mut self, at: usize) -> bool {
         let line = &self.held[at..];
-        let body_len = line.trim_ascii_end().len();
-        let whole = self.splitter.is_idle()
-            && line.first() == Some(&b'{')
-            && line[..body_len].last() == Some(&b'}')
-            && body_len <= self.max_body;
-        if !whole {
+        if !self.splitter.is_idle() {
             return false;
         }
         let number = self.splitter.line() + 1;
-        let Ok(json) = parse(&line[..body_len], number, 1, self.keys.as_deref()) else {
-            return false;
+        let (body_len, parsed) = if self.defer && matches!(self.mode, Mode::Stream) {
+            match whole_line_value(line) {
+                Some(end) if end <= self.max_body => (
+                    end,
+                    Parsed::Later {
+                        line: number,
+                        column: 1,
+                    },
+                ),
+                _ => return false,
+            }
+        } else {
+            let body_len = line.trim_ascii_end().len();
+            let whole = line.first() == Some(&b'{')
+                && line[..body_len].last() == Some(&b'}')
+                && body_len <= self.max_body;
+            if !whole {
+                return false;
+            }
+            let Ok(json) = parse(&line[..body_len], number, 1, self.keys.as_deref()) else {
+                return false;
+            };
+            (body_len, Parsed::Now(Ok(json)))
         };
         let line_len = line.len();
         let line_offset = self.base + at;
@@ -144,10 +190,7 @@ impl<R: BufRead> Bodies<R> {
         let capacity = self.held.capacity();
         let bytes = std::mem::replace(&mut self.held, Vec::with_capacity(capacity));
         self.base = line_offset + line_len;
-        self.ready.push_back(Ready {
-            bytes,
-            parsed: Ok(json),
-        });
+        self.ready.push_back(Ready { bytes, parsed });
         true
     }
 
@@ -231,31 +274,37 @@ impl<R: BufRead> Bodies<R> {
         let start = span.start - base;
         // White space after a body is not part of it (a truncated body is then placed where it ends).
         let end = start + self.held[start..span.end - base].trim_ascii_end().len();
-        let parsed = parse(
-            &self.held[start..end],
-            span.line,
-            span.column,
-            self.keys.as_deref(),
-        );
+        let parsed = match self.mode {
+            Mode::Stream if self.defer => Parsed::Later {
+                line: span.line,
+                column: span.column,
+            },
+            _ => Parsed::Now(parse(
+                &self.held[start..end],
+                span.line,
+                span.column,
+                self.keys.as_deref(),
+            )),
+        };
         if let Mode::Undecided {
             broken,
             first_error,
         } = &mut self.mode
         {
             match &parsed {
-                Err(e) => {
+                Parsed::Now(Err(e)) => {
                     *broken += 1;
                     first_error.get_or_insert_with(|| e.clone());
                     return Ok(());
                 }
-                Ok(_) => self.decided(start),
+                _ => self.decided(start),
             }
         }
         // Deciding drops what was held before the body.
         let (start, end) = (start + base - self.base, end + base - self.base);
         let bytes = match &parsed {
-            Ok(_) => self.cut(start, end),
-            Err(_) => Vec::new(),
+            Parsed::Now(Err(_)) => Vec::new(),
+            _ => self.cut(start, end),
         };
         self.ready.push_back(Ready { bytes, parsed });
         Ok(())
@@ -273,7 +322,7 @@ impl<R: BufRead> Bodies<R> {
         std::mem::replace(&mut self.held, tail)
     }
 
-    fn next_body(&mut self) -> Result<Option<Body>> {
+    fn next_body(&mut self) -> Result<Option<RawBody>> {
         loop {
             if let Some(backlog) = &mut self.backlog {
                 match backlog.next(self.keys.as_deref()) {
@@ -297,11 +346,11 @@ impl<R: BufRead> Bodies<R> {
                     let raw = std::mem::take(&mut self.held);
                     self.mode = Mode::Stream;
                     self.index = 1;
-                    return Ok(Some(Body {
-                        name: self.label.clone(),
-                        index: 1,
-                        payload: Ok(text_body(raw, error)),
-                    }));
+                    return Ok(Some(RawBody::parsed(
+                        self.label.clone(),
+                        1,
+                        Ok(text_body(raw, error)),
+                    )));
                 }
                 // The first body is named only once it is known whether a second one follows.
                 Mode::Stream
@@ -328,25 +377,34 @@ impl<R: BufRead> Bodies<R> {
     }
 
     /// The next body, named after the input alone when it is the input's only one.
-    fn hand_out(&mut self, ready: Ready, single: bool) -> Body {
+    fn hand_out(&mut self, ready: Ready, single: bool) -> RawBody {
         self.index += 1;
         let name = if single {
             self.label.clone()
         } else {
             format!("{}#{}", self.label, self.index)
         };
-        let payload = match ready.parsed {
-            Ok(json) => Ok(Payload {
-                raw: into_text(ready.bytes),
-                json: Ok(json),
-            }),
-            Err(e) => Err(BodyError(e)),
-        };
-        Body {
-            name,
-            index: self.index,
-            payload,
+        match ready.parsed {
+            Parsed::Now(parsed) => {
+                RawBody::parsed(name, self.index, payload_of(ready.bytes, parsed))
+            }
+            Parsed::Later { line, column } => {
+                RawBody::unparsed(name, self.index, ready.bytes, line, column)
+            }
         }
+    }
+
+    /// The next body as the reading hands it out: unparsed when [`Bodies::deferring`] left that to
+    /// the taker. An unreadable input yields its error once, then ends.
+    pub fn next_raw(&mut self) -> Option<Result<RawBody>> {
+        if self.failed {
+            return None;
+        }
+        let next = self.next_body().transpose();
+        if matches!(next, Some(Err(_))) {
+            self.failed = true;
+        }
+        next
     }
 }
 
@@ -354,15 +412,8 @@ impl<R: BufRead> Iterator for Bodies<R> {
     type Item = Result<Body>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let next = self.next_body().transpose();
-        if matches!(next, Some(Err(_))) {
-            // An unreadable input yields its error once, then ends.
-            self.failed = true;
-        }
-        next
+        let raw = self.next_raw()?;
+        Some(raw.map(|raw| raw.parse(self.keys.as_deref())))
     }
 }
 

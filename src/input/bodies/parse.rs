@@ -19,22 +19,42 @@ pub(super) fn parse(
     // Checked first and for the whole body: a lazy read skips the strings it does not need, and a body
     // must be refused the same way however it is read.
     if let Err(e) = std::str::from_utf8(bytes) {
-        let before = &bytes[..e.valid_up_to()];
-        let lines = before.iter().filter(|b| **b == b'\n').count();
-        let line_start = before
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |i| i + 1);
-        let chars = String::from_utf8_lossy(&before[line_start..])
-            .chars()
-            .count();
-        let (line, column) = place(line, column, lines + 1, chars + 1);
-        return Err(NotJson {
-            line,
-            column,
-            message: "invalid UTF-8".to_owned(),
-        });
+        return Err(not_utf8(bytes, e, line, column));
     }
+    parse_text(bytes, line, column, keys)
+}
+
+/// The error of a body that is not UTF-8 (`e` says where), placed as [`parse`] places it.
+pub(super) fn not_utf8(
+    bytes: &[u8],
+    e: std::str::Utf8Error,
+    line: usize,
+    column: usize,
+) -> NotJson {
+    let before = &bytes[..e.valid_up_to()];
+    let lines = before.iter().filter(|b| **b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let chars = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count();
+    let (line, column) = place(line, column, lines + 1, chars + 1);
+    NotJson {
+        line,
+        column,
+        message: "invalid UTF-8".to_owned(),
+    }
+}
+
+/// [`parse`] for a body known to be UTF-8 (the bytes of a `str`), which is not checked again.
+pub(super) fn parse_text(
+    bytes: &[u8],
+    line: usize,
+    column: usize,
+    keys: Option<&KeySet>,
+) -> Result<Json, NotJson> {
     let full = |bytes: &[u8]| json_text::parse_json::<Value>(bytes).map(Json::Full);
     let parsed = match keys {
         Some(keys) => match LazyDoc::parse(bytes, keys) {

@@ -357,5 +357,49 @@ mod properties {
             let lazy = seen(Bodies::new("in", text.as_bytes()).reading_only(keys));
             prop_assert_eq!(full, lazy);
         }
+
+        #[test]
+        fn any_text_is_read_alike_when_its_parsing_is_left_to_the_taker(
+            text in "[{}\\[\\]\",:a1 \n\\\\]{0,120}",
+        ) {
+            let keys = Arc::new(KeySet::default());
+            let read = |b: Result<Body>| -> Read {
+                b.map(|b| (b.name, b.payload.map(|p| p.raw).map_err(|e| e.to_string())))
+                    .map_err(|e| e.to_string())
+            };
+            let deferred = |bodies: Bodies<&[u8]>, keys: Option<&KeySet>| -> Vec<Read> {
+                let mut bodies = bodies.deferring();
+                std::iter::from_fn(|| bodies.next_raw())
+                    .map(|b| read(b.map(|b| b.parse(keys))))
+                    .collect()
+            };
+            let full: Vec<Read> = Bodies::new("in", text.as_bytes()).map(read).collect();
+            prop_assert_eq!(&deferred(Bodies::new("in", text.as_bytes()), None), &full);
+            let lazy: Vec<Read> =
+                Bodies::new("in", text.as_bytes()).reading_only(Arc::clone(&keys)).map(read).collect();
+            let lazy_deferred = deferred(
+                Bodies::new("in", text.as_bytes()).reading_only(Arc::clone(&keys)),
+                Some(&keys),
+            );
+            prop_assert_eq!(lazy_deferred, lazy);
+        }
+
+        #[test]
+        fn json_lines_are_cut_alike_when_their_parsing_is_left_to_the_taker(
+            lines in prop::collection::vec("[\\{\\[][a\":1,{}\\[\\] \\\\]{0,10}[\\}\\]]? ?", 0..12),
+        ) {
+            // A first JSON body makes the input a stream: the lines after it are only cut.
+            let text = format!("{{\"a\":1}}\n{}\n", lines.join("\n"));
+            let read = |b: Result<Body>| -> Read {
+                b.map(|b| (b.name, b.payload.map(|p| p.raw).map_err(|e| e.to_string())))
+                    .map_err(|e| e.to_string())
+            };
+            let full: Vec<Read> = Bodies::new("in", text.as_bytes()).map(read).collect();
+            let mut bodies = Bodies::new("in", text.as_bytes()).deferring();
+            let deferred: Vec<Read> = std::iter::from_fn(|| bodies.next_raw())
+                .map(|b| read(b.map(|b| b.parse(None))))
+                .collect();
+            prop_assert_eq!(deferred, full);
+        }
     }
 }

@@ -17,7 +17,7 @@
 mod grammar;
 
 use grammar::{Grammar, Run};
-use memchr::memchr;
+use memchr::{memchr, memchr3};
 
 /// Where one body lies in its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -339,27 +339,28 @@ impl Splitter {
 }
 
 /// The end of the `{…}` or `[…]` that fills `line` from its first byte to its line break (or
-/// trailing white space), if it does.
-fn whole_line_value(line: &[u8]) -> Option<usize> {
+/// trailing white space), if it does: then an idle splitter cuts the line as one body there.
+pub fn whole_line_value(line: &[u8]) -> Option<usize> {
     if !matches!(line.first(), Some(b'{' | b'[')) {
         return None;
     }
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for (i, &b) in line.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            } else if b == b'\n' {
-                return None;
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < line.len() {
+        match line[i] {
+            b'"' => {
+                // A string is skipped whole, to its closing quote; a line break in it breaks the line.
+                i += 1;
+                loop {
+                    i += memchr3(b'"', b'\\', b'\n', line.get(i..)?)?;
+                    match line[i] {
+                        b'"' => break,
+                        // An escape takes the next byte with it, whatever it is.
+                        b'\\' => i += 2,
+                        _ => return None,
+                    }
+                }
             }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
             b'{' | b'[' => depth += 1,
             b'}' | b']' => {
                 depth -= 1;
@@ -370,6 +371,7 @@ fn whole_line_value(line: &[u8]) -> Option<usize> {
             }
             _ => {}
         }
+        i += 1;
     }
     None
 }

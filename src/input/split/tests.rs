@@ -161,3 +161,61 @@ fn columns_count_characters() {
 fn whitespace_only_has_no_chunks() {
     assert!(split(" \n\t\r\n").is_empty());
 }
+
+/// [`super::whole_line_value`] as first written, byte by byte: the reference for the one that skips
+/// strings whole.
+fn whole_line_value_bytewise(line: &[u8]) -> Option<usize> {
+    if !matches!(line.first(), Some(b'{' | b'[')) {
+        return None;
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in line.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            } else if b == b'\n' {
+                return None;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    let rest = &line[i + 1..];
+                    return rest.iter().all(u8::is_ascii_whitespace).then_some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[test]
+fn a_whole_line_value_ends_where_the_bytewise_reading_says() {
+    const ALPHABET: &[u8] = b"{}[]\"\\\n a";
+    let mut line = Vec::new();
+    for len in 0..7u32 {
+        for mut n in 0..ALPHABET.len().pow(len) {
+            line.clear();
+            line.push(b'{');
+            for _ in 0..len {
+                line.push(ALPHABET[n % ALPHABET.len()]);
+                n /= ALPHABET.len();
+            }
+            assert_eq!(
+                super::whole_line_value(&line),
+                whole_line_value_bytewise(&line),
+                "{:?}",
+                String::from_utf8_lossy(&line)
+            );
+        }
+    }
+}

@@ -1,6 +1,13 @@
 //! The `check` command: every body of every input, evaluated against every service, reported as it
 //! goes. A body or input that cannot be read is reported and counted, and the others go on. A captured
 //! request's token is a secret of its report.
+//!
+//! Here: the settings, what a report is shown, and checking one item read; with one job the items are
+//! checked on the calling thread as the reading thread parses them (`run`), with more on a pool of
+//! workers whose rendered batches are written in input order (`parallel`). Both check an item with
+//! the same [`Checker::item`], so that their output is the same, byte for byte.
+
+mod parallel;
 
 use crate::cli::{CheckArgs, Format};
 use crate::document::KeySet;
@@ -37,6 +44,8 @@ pub struct CheckSettings {
     pub max_body: usize,
     /// Show progress on standard error (a terminal, while the report goes elsewhere).
     pub progress: bool,
+    /// Workers that check batches of bodies side by side; 1 checks them on the calling thread.
+    pub jobs: usize,
 }
 
 impl CheckSettings {
@@ -50,6 +59,9 @@ impl CheckSettings {
             explain: args.explain,
             max_body: args.reading.max_body,
             progress: env.shows_progress(),
+            jobs: args
+                .jobs
+                .map_or_else(input::pool::default_jobs, usize::from),
         })
     }
 }
@@ -118,13 +130,18 @@ impl Skipped {
 
 /// A report of `check`, in one output format.
 pub trait CheckReport {
+    /// Sets a request apart from the one shown before it: called between two requests.
+    fn between(&mut self) -> io::Result<()> {
+        Ok(())
+    }
     /// Shows one request.
     fn request(&mut self, result: &RequestResult<'_>) -> io::Result<()>;
     /// Ends the report.
     fn summary(&mut self, summary: &CheckSummary) -> io::Result<()>;
 }
 
-/// Loads the filters and runs `check` with the report in the chosen format.
+/// Loads the filters and runs `check` with the report in the chosen format: on the calling thread
+/// with one job, on a pool of workers with more.
 pub fn execute(
     settings: &CheckSettings,
     palette: Palette,
@@ -132,78 +149,192 @@ pub fn execute(
     messages: &mut Messages<'_>,
 ) -> Result<ExitStatus> {
     let services = filter::load(&settings.filters)?;
-    let mut report: Box<dyn CheckReport + '_> = match settings.format {
+    if settings.jobs > 1 {
+        return Ok(parallel::run(
+            settings, &services, palette, stdout, messages,
+        )?);
+    }
+    let mut report = report_on(settings, palette, stdout);
+    Ok(run(settings, &services, report.as_mut(), messages)?)
+}
+
+/// The report in the chosen format, written to `out`.
+fn report_on<'w>(
+    settings: &CheckSettings,
+    palette: Palette,
+    out: &'w mut dyn Write,
+) -> Box<dyn CheckReport + 'w> {
+    match settings.format {
         Format::Human => Box::new(HumanCheck::new(
-            stdout,
+            out,
             palette,
             settings.full,
             settings.explain,
         )),
-        Format::Json => Box::new(JsonCheck::new(stdout)),
-    };
-    Ok(run(settings, &services, report.as_mut(), messages)?)
+        Format::Json => Box::new(JsonCheck::new(out)),
+    }
 }
 
-/// Runs `check`. Only a failure to write the report is an error; everything else is in the status.
-/// When the report's reader goes away (`check | head`), reading stops, and the status is the one the
-/// requests read so far earned.
+/// Runs `check` on the calling thread. Only a failure to write the report is an error; everything
+/// else is in the status. When the report's reader goes away (`check | head`), reading stops, and
+/// the status is the one the requests read so far earned.
 pub fn run(
     settings: &CheckSettings,
     services: &[Service],
     report: &mut dyn CheckReport,
     messages: &mut Messages<'_>,
 ) -> io::Result<ExitStatus> {
-    // A trace explains a decision, and which filters made it is part of that when neither a flag nor
-    // the current folder's filters/ gave them: a folder found above, or SQIBS_FILTERS.
-    let found_above = settings.filters.path.starts_with("..");
-    let origin = &settings.filters.origin;
-    if settings.explain
-        && (*origin == Origin::Environment || (*origin == Origin::Found && found_above))
-    {
-        messages.note(&format!(
-            "filters from {} ({})",
-            settings.filters.path.display(),
-            settings.filters.origin.describe()
-        ));
-    }
-    // A disabled service evaluates nothing and keeps no log: it is left out, with a note.
-    let (active, disabled): (Vec<&Service>, Vec<&Service>) = services
-        .iter()
-        .partition(|s| s.state != filter::State::Disabled);
-    for s in disabled {
-        messages.note(&format!(
-            "service \"{}\" is disabled (state = \"disabled\" in {}): it evaluates nothing",
-            s.name,
-            s.file.display()
-        ));
-    }
-    let mut summary = CheckSummary {
-        services: active.len(),
-        ..CheckSummary::default()
-    };
-    let keys = Arc::new(KeySet::of(services, std::iter::empty()));
-    // Each service under every other reading, once for the run, where the report shows how sturdy an
-    // outcome is.
-    let sturdiness = settings.explain || settings.format == Format::Human;
-    let flipped: Vec<Option<explain::Flipped>> = active
-        .iter()
-        .map(|s| sturdiness.then(|| explain::Flipped::of(s)))
-        .collect();
-    // `check` takes no token of its own: only the requests' are secrets.
-    let secrets = Secrets::default();
+    let checker = Checker::new(settings, services, messages);
+    let mut summary = checker.summary();
     if settings.progress {
         messages.start_progress();
     }
-    let read = input::for_each(&settings.paths, Some(keys), settings.max_body, |item| {
+    let mut direct = Direct {
+        report,
+        messages,
+        shown: 0,
+    };
+    let keys = Some(Arc::clone(&checker.keys));
+    let read = input::for_each(&settings.paths, keys, settings.max_body, |item| {
+        checker.item(item, &mut summary, &mut direct)
+    });
+    let Direct {
+        report, messages, ..
+    } = direct;
+    messages.end_progress();
+    finish(read, report, &summary)
+}
+
+/// Ends the report with the summary, unless its reader has gone, and says the run's status.
+fn finish(
+    read: io::Result<()>,
+    report: &mut dyn CheckReport,
+    summary: &CheckSummary,
+) -> io::Result<ExitStatus> {
+    match read.and_then(|()| report.summary(summary)) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        read => read?,
+    }
+    Ok(status(summary))
+}
+
+/// Where the checking of items goes: straight to the report and the messages, or into a batch's
+/// buffer for the calling thread to write later.
+trait Sink {
+    /// An item could not be read: `error: <message>` on standard error.
+    fn error(&mut self, message: String);
+    /// `note: <message>` on standard error.
+    fn note(&mut self, message: String);
+    /// A request checked, for the report.
+    fn request(&mut self, result: &RequestResult<'_>) -> io::Result<()>;
+}
+
+/// The report and the messages themselves, as items are checked.
+struct Direct<'r, 'm, 'w> {
+    report: &'r mut dyn CheckReport,
+    messages: &'m mut Messages<'w>,
+    /// Requests shown so far.
+    shown: usize,
+}
+
+impl Sink for Direct<'_, '_, '_> {
+    fn error(&mut self, message: String) {
+        self.messages.error(&message);
+    }
+
+    fn note(&mut self, message: String) {
+        self.messages.note(&message);
+    }
+
+    fn request(&mut self, result: &RequestResult<'_>) -> io::Result<()> {
+        if self.shown > 0 {
+            self.report.between()?;
+        }
+        self.shown += 1;
+        self.messages.progress(self.shown, "bodies checked");
+        self.report.request(result)
+    }
+}
+
+/// What every item is checked with: the services that evaluate, each under every other reading
+/// where the report shows how sturdy an outcome is, and the keys the bodies are read for.
+struct Checker<'a> {
+    settings: &'a CheckSettings,
+    active: Vec<&'a Service>,
+    flipped: Vec<Option<explain::Flipped>>,
+    /// `check` takes no token of its own: only the requests' are secrets.
+    secrets: Secrets,
+    keys: Arc<KeySet>,
+}
+
+impl<'a> Checker<'a> {
+    /// Prepares the run, with its notes: where the filters come from when a trace shows it, and
+    /// which services are disabled.
+    fn new(
+        settings: &'a CheckSettings,
+        services: &'a [Service],
+        messages: &mut Messages<'_>,
+    ) -> Checker<'a> {
+        // A trace explains a decision, and which filters made it is part of that when neither a flag
+        // nor the current folder's filters/ gave them: a folder found above, or SQIBS_FILTERS.
+        let found_above = settings.filters.path.starts_with("..");
+        let origin = &settings.filters.origin;
+        if settings.explain
+            && (*origin == Origin::Environment || (*origin == Origin::Found && found_above))
+        {
+            messages.note(&format!(
+                "filters from {} ({})",
+                settings.filters.path.display(),
+                settings.filters.origin.describe()
+            ));
+        }
+        // A disabled service evaluates nothing and keeps no log: it is left out, with a note.
+        let (active, disabled): (Vec<&Service>, Vec<&Service>) = services
+            .iter()
+            .partition(|s| s.state != filter::State::Disabled);
+        for s in disabled {
+            messages.note(&format!(
+                "service \"{}\" is disabled (state = \"disabled\" in {}): it evaluates nothing",
+                s.name,
+                s.file.display()
+            ));
+        }
+        let keys = Arc::new(KeySet::of(services, std::iter::empty()));
+        // Each service under every other reading, once for the run, where the report shows how
+        // sturdy an outcome is.
+        let sturdiness = settings.explain || settings.format == Format::Human;
+        let flipped = active
+            .iter()
+            .map(|s| sturdiness.then(|| explain::Flipped::of(s)))
+            .collect();
+        Checker {
+            settings,
+            active,
+            flipped,
+            secrets: Secrets::default(),
+            keys,
+        }
+    }
+
+    /// The summary before anything is read.
+    fn summary(&self) -> CheckSummary {
+        CheckSummary {
+            services: self.active.len(),
+            ..CheckSummary::default()
+        }
+    }
+
+    /// Checks one item read, counting it in `counts`, and hands what it shows to `sink`.
+    fn item(&self, item: Item, counts: &mut CheckSummary, sink: &mut dyn Sink) -> io::Result<()> {
         let (label, body) = match item {
             Item::Body(label, body) => (label, body),
             Item::Error(e) => {
-                messages.error(&format!("{e:#}"));
-                summary.skipped.inputs += 1;
+                sink.error(format!("{e:#}"));
+                counts.skipped.inputs += 1;
                 return Ok(());
             }
             Item::Skipped(why) => {
-                messages.note(&why);
+                sink.note(why);
                 return Ok(());
             }
         };
@@ -215,41 +346,48 @@ pub fn run(
         let request = match request {
             Ok(request) => request,
             Err(e) => {
-                messages.error(&format!("{}: {e}", body.name));
-                summary.skipped.bodies += 1;
+                sink.error(format!("{}: {e}", body.name));
+                counts.skipped.bodies += 1;
                 return Ok(());
             }
         };
-        let outcomes: Vec<_> = active
+        let outcomes: Vec<_> = self
+            .active
             .iter()
-            .zip(&flipped)
-            .map(|(service, flipped)| result(settings, service, flipped.as_ref(), &request))
+            .zip(&self.flipped)
+            .map(|(service, flipped)| result(self.settings, service, flipped.as_ref(), &request))
             .collect();
-        summary.requests += 1;
+        counts.requests += 1;
         for r in &outcomes {
-            summary.suppressed += usize::from(r.outcome.suppressed.is_some());
+            counts.suppressed += usize::from(r.outcome.suppressed.is_some());
             match r.outcome.code {
-                Code::Created => summary.created += 1,
-                Code::Resolved => summary.resolved += 1,
-                Code::Discarded => summary.discarded += 1,
+                Code::Created => counts.created += 1,
+                Code::Resolved => counts.resolved += 1,
+                Code::Discarded => counts.discarded += 1,
             }
         }
-        messages.progress(summary.requests, "bodies checked");
-        report.request(&RequestResult {
+        sink.request(&RequestResult {
             input: &label,
             name: &body.name,
             index: body.index,
             payload: &request.payload,
-            mask: secrets.mask(request.token.as_deref()),
+            mask: self.secrets.mask(request.token.as_deref()),
             outcomes,
         })
-    });
-    messages.end_progress();
-    match read.and_then(|()| report.summary(&summary)) {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        read => read?,
     }
-    Ok(status(&summary))
+}
+
+impl CheckSummary {
+    /// Adds the counts of `other` (a part of the run) to these; the services stay.
+    fn add(&mut self, other: &CheckSummary) {
+        self.requests += other.requests;
+        self.created += other.created;
+        self.resolved += other.resolved;
+        self.discarded += other.discarded;
+        self.suppressed += other.suppressed;
+        self.skipped.inputs += other.skipped.inputs;
+        self.skipped.bodies += other.skipped.bodies;
+    }
 }
 
 /// One service's result, with as much of the why as the output will show: the trace with `--explain`,
