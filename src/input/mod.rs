@@ -201,14 +201,29 @@ const AHEAD_MIB: usize = 4;
 
 /// Reads every input `paths` names on a thread of its own (splitting and parsing there, lazily when
 /// `keys` is given, refusing bodies longer than `max_body`) and hands `each` the items in order on the
-/// calling thread: two cores share the work of a long stream. Stops early, and returns the error, when
-/// `each` fails.
+/// calling thread: two cores share the work of a long stream. Inputs that fit in one batch are read on
+/// the calling thread. Stops early, and returns the error, when `each` fails.
 pub fn for_each<E: Send>(
     paths: &[PathBuf],
     keys: Option<Arc<KeySet>>,
     max_body: usize,
     mut each: impl FnMut(Item) -> Result<(), E>,
 ) -> Result<(), E> {
+    if fits_one_batch(paths) {
+        // Read where it is handed out: a thread would cost more to start than the input to read.
+        let mut result = Ok(());
+        let sink = |batch: Vec<Item<RawBody>>, _| {
+            for item in batch {
+                if let Err(e) = each(item.parse(None)) {
+                    result = Err(e);
+                    return false;
+                }
+            }
+            true
+        };
+        read_all(paths, keys, max_body, false, AHEAD_MIB, || true, sink);
+        return result;
+    }
     let (send, receive) = std::sync::mpsc::sync_channel::<(Vec<Item>, usize)>(AHEAD_MIB);
     // Credits of a mebibyte each: the reader takes a batch's worth before sending it, and the caller
     // gives them back once it is done with the batch.
@@ -226,7 +241,15 @@ pub fn for_each<E: Send>(
                 let batch = batch.into_iter().map(|i| i.parse(None)).collect();
                 send.send((batch, credits)).is_ok()
             };
-            read_all(paths, keys, max_body, false, AHEAD_MIB, &take, sink)
+            read_all(
+                paths,
+                keys,
+                max_body,
+                false,
+                AHEAD_MIB,
+                || take.recv().is_ok(),
+                sink,
+            )
         });
         for (batch, credits) in receive {
             for item in batch {
@@ -241,6 +264,20 @@ pub fn for_each<E: Send>(
     })
 }
 
+/// Whether the inputs are regular files small enough together to make one batch (a mebibyte), so
+/// that reading them on a thread of their own gains nothing: a request or two, as a hook or a test
+/// sends them. Standard input and anything that is not a regular file may be any size.
+pub fn fits_one_batch(paths: &[PathBuf]) -> bool {
+    let mut total = 0u64;
+    paths.iter().all(|p| {
+        p.as_os_str() != "-"
+            && std::fs::metadata(p).is_ok_and(|m| {
+                total += m.len();
+                m.is_file() && total < 1 << 20
+            })
+    })
+}
+
 /// The reading thread's side of [`for_each`] and of [`pool::in_order`]: reads the inputs into batches
 /// of items, takes a batch's credits (of a mebibyte each, at most `ahead`) from `take`, and hands the
 /// batch and its credit count to `send`. With `defer`, the bodies of a stream are only cut, their
@@ -252,7 +289,7 @@ fn read_all(
     max_body: usize,
     defer: bool,
     ahead: usize,
-    take: &std::sync::mpsc::Receiver<()>,
+    mut take: impl FnMut() -> bool,
     mut send: impl FnMut(Vec<Item<RawBody>>, usize) -> bool,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
@@ -269,7 +306,7 @@ fn read_all(
         }
         let credits = bytes.div_ceil(1 << 20).clamp(1, ahead);
         bytes = 0;
-        (0..credits).all(|_| take.recv().is_ok())
+        (0..credits).all(|_| take())
             && send(
                 std::mem::replace(&mut batch, Vec::with_capacity(BATCH)),
                 credits,

@@ -84,7 +84,7 @@ pub fn in_order<T: Send, E>(
                 max_body,
                 true,
                 ahead,
-                &take,
+                || take.recv().is_ok(),
                 sink,
             );
         });

@@ -149,7 +149,8 @@ pub fn execute(
     messages: &mut Messages<'_>,
 ) -> Result<ExitStatus> {
     let services = filter::load(&settings.filters)?;
-    if settings.jobs > 1 {
+    // Workers pay off from a second batch on: one batch is checked on the calling thread.
+    if settings.jobs > 1 && !input::fits_one_batch(&settings.paths) {
         return Ok(parallel::run(
             settings, &services, palette, stdout, messages,
         )?);
