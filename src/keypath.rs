@@ -249,4 +249,4 @@ impl fmt::Display for KeyPath {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

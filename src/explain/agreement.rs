@@ -294,6 +294,23 @@ fn payload(body: &Value, form: Form, service: &Service) -> Payload {
     }
 }
 
+/// Mostly JSON, read whole or lazily, now and then not JSON.
+fn form() -> impl Strategy<Value = Form> {
+    prop_oneof![2 => Just(Form::Full), 2 => Just(Form::Lazy), 1 => Just(Form::NotJson)]
+}
+
+/// The filter file read under `layer`, and `body` as a request reaches it in `form`.
+fn service_and_payload(
+    toml: &str,
+    layer: SemanticsLayer,
+    body: &Value,
+    form: Form,
+) -> (Service, Payload) {
+    let s = parse_service(Path::new("p.toml"), toml, layer).unwrap();
+    let payload = payload(body, form, &s);
+    (s, payload)
+}
+
 /// The position of the filter whose trigger or resolve part the trace marks used, and how many are.
 fn used(t: &Trace, resolve: bool) -> (Option<usize>, usize) {
     let marked: Vec<usize> = t
@@ -319,10 +336,9 @@ proptest! {
     fn the_filter_the_trace_marks_used_is_the_one_evaluation_fires(
         (toml, body) in filters_and_body(),
         layer in readings(),
-        form in prop_oneof![2 => Just(Form::Full), 2 => Just(Form::Lazy), 1 => Just(Form::NotJson)],
+        form in form(),
     ) {
-        let s = parse_service(Path::new("p.toml"), &toml, layer).unwrap();
-        let payload = payload(&body, form, &s);
+        let (s, payload) = service_and_payload(&toml, layer, &body, form);
         let outcome = evaluate(&s, &payload);
         let t = trace(&s, &payload);
         let (trigger, triggers) = used(&t, false);
@@ -337,10 +353,9 @@ proptest! {
     fn fragility_names_every_reading_that_changes_the_result_and_no_other(
         (toml, body) in filters_and_body(),
         layer in readings(),
-        form in prop_oneof![2 => Just(Form::Full), 2 => Just(Form::Lazy), 1 => Just(Form::NotJson)],
+        form in form(),
     ) {
-        let s = parse_service(Path::new("p.toml"), &toml, layer).unwrap();
-        let payload = payload(&body, form, &s);
+        let (s, payload) = service_and_payload(&toml, layer, &body, form);
         let outcome = evaluate(&s, &payload);
         let named: Vec<&str> = fragility(&s, &payload, None, &outcome).iter().map(|f| f.reading).collect();
         // Every reading evaluated again, on the body parsed whole, nothing skipped.
@@ -363,10 +378,9 @@ proptest! {
     fn near_misses_show_what_the_full_trace_shows_for_each_parts_first_miss(
         (toml, body) in filters_and_body(),
         layer in readings(),
-        form in prop_oneof![2 => Just(Form::Full), 2 => Just(Form::Lazy), 1 => Just(Form::NotJson)],
+        form in form(),
     ) {
-        let s = parse_service(Path::new("p.toml"), &toml, layer).unwrap();
-        let payload = payload(&body, form, &s);
+        let (s, payload) = service_and_payload(&toml, layer, &body, form);
         let (full, near) = (trace(&s, &payload), near_misses(&s, &payload));
         let first_misses = |t: &Trace| -> Vec<Option<super::ConditionTrace>> {
             t.filters

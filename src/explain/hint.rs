@@ -308,26 +308,6 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// Every path below `at` spelled whole from its steps, as [`spell`] spells one path.
-    fn spelled_from_steps(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(String, String)>) {
-        let children: Vec<(Step, &Value)> = match value {
-            Value::Object(map) => map.iter().map(|(k, v)| (Step::Key(k.clone()), v)).collect(),
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Step::Index(i), v))
-                .collect(),
-            _ => Vec::new(),
-        };
-        for (step, child) in children {
-            let last = step.to_string();
-            at.push(step);
-            out.push((spell(at), last));
-            spelled_from_steps(child, at, out);
-            at.pop();
-        }
-    }
-
     #[test]
     fn paths_spelled_from_their_parents_are_spelled_as_whole_paths_are() {
         let value = json!({
@@ -335,9 +315,14 @@ mod tests {
             "": {"[0]": {"k": true}},
             "plain": {"nested": {"deep": "v"}}
         });
-        let (mut walked, mut whole) = (Vec::new(), Vec::new());
+        let (mut walked, mut every) = (Vec::new(), Vec::new());
         collect_paths(&value, &mut String::new(), &mut walked);
-        spelled_from_steps(&value, &mut Vec::new(), &mut whole);
+        // Every path spelled whole from its steps, as `spell` spells one path.
+        crate::keypath::tests::paths(&value, &mut Vec::new(), &mut every);
+        let whole: Vec<(String, String)> = every
+            .iter()
+            .map(|(steps, _)| (spell(steps), steps.last().unwrap().to_string()))
+            .collect();
         assert_eq!(walked, whole);
         assert!(
             walked

@@ -330,7 +330,7 @@ fn lazily(key: &KeyPath, payload: &Value) -> Option<Value> {
 }
 
 /// Every path in `value`, with the value it leads to.
-fn paths(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, Value)>) {
+pub(crate) fn paths(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, Value)>) {
     let children: Vec<(Step, &Value)> = match value {
         Value::Object(map) => map.iter().map(|(k, v)| (Step::Key(k.clone()), v)).collect(),
         Value::Array(items) => items

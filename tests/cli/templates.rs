@@ -20,19 +20,25 @@ fn templates() -> Vec<(String, PathBuf)> {
     found
 }
 
+/// Runs `args` in `dir`, which must exit 0 with nothing on standard error; `what` names the run in
+/// the failure, with the standard output.
+#[track_caller]
+fn succeeds(dir: &Path, args: &[&str], what: &str) -> crate::support::Output {
+    let out = Test::at(dir).args(args).output();
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (0, ""),
+        "{what}: {}",
+        out.stdout
+    );
+    out
+}
+
 #[test]
 fn init_then_test_passes_for_every_template() {
     for (name, _) in templates() {
         let t = Test::in_temp();
-        let out = Test::at(t.dir())
-            .args(&["init", "--template", &name, "project"])
-            .output();
-        assert_eq!(
-            (out.code, out.stderr.as_str()),
-            (0, ""),
-            "{name}: {}",
-            out.stdout
-        );
+        let out = succeeds(t.dir(), &["init", "--template", &name, "project"], &name);
         assert!(
             out.stdout
                 .contains(&format!("created   project/filters/{name}.toml")),
@@ -45,15 +51,7 @@ fn init_then_test_passes_for_every_template() {
             out.stdout
         );
         let project = t.dir().join("project");
-        let out = Test::at(&project)
-            .args(&["test", "--deny-uncovered"])
-            .output();
-        assert_eq!(
-            (out.code, out.stderr.as_str()),
-            (0, ""),
-            "{name}: {}",
-            out.stdout
-        );
+        let out = succeeds(&project, &["test", "--deny-uncovered"], &name);
         assert!(out.stdout.contains(" passed, 0 failed"), "{}", out.stdout);
         let out = Test::at(&project)
             .args(&["lint", "--deny", "warnings"])
@@ -218,15 +216,7 @@ fn suggest_on_a_templates_firing_and_resolved_samples_takes_the_templates_action
             cases += &format!("[[scenario.step]]\npayload = \"{file}\"\nexpect = \"{expect}\"\n");
         }
         std::fs::write(t.dir().join("lifecycle.cases.toml"), cases).unwrap();
-        let out = Test::at(t.dir())
-            .args(&["test", "lifecycle.cases.toml"])
-            .output();
-        assert_eq!(
-            (out.code, out.stderr.as_str()),
-            (0, ""),
-            "{name}: {}",
-            out.stdout
-        );
+        succeeds(t.dir(), &["test", "lifecycle.cases.toml"], &name);
     }
 }
 
@@ -290,22 +280,24 @@ fn suggest_cases_writes_a_case_file_that_passes_at_once() {
         std::fs::create_dir_all(t.dir().join("samples")).unwrap();
         std::fs::copy(samples.join(file), t.dir().join("samples").join(file)).unwrap();
     }
-    let out = Test::at(t.dir())
-        .args(&[
-            "suggest",
-            "-o",
-            "filters/datadog.toml",
-            "--cases",
-            "samples/cases.toml",
-            "--from",
-            "Datadog",
-        ])
-        .args(&[
-            "samples/firing.json",
-            "samples/repeat.json",
-            "samples/resolved.json",
-        ])
-        .output();
+    let suggest = || {
+        Test::at(t.dir())
+            .args(&[
+                "suggest",
+                "-o",
+                "filters/datadog.toml",
+                "--cases",
+                "samples/cases.toml",
+            ])
+            .args(&["--from", "Datadog"])
+            .args(&[
+                "samples/firing.json",
+                "samples/repeat.json",
+                "samples/resolved.json",
+            ])
+            .output()
+    };
+    let out = suggest();
     assert_eq!(out.code, 2, "filters/ does not exist yet: {}", out.stderr);
     assert!(
         out.stderr.contains("cannot write filters/datadog.toml"),
@@ -313,22 +305,7 @@ fn suggest_cases_writes_a_case_file_that_passes_at_once() {
         out.stderr
     );
     std::fs::create_dir_all(t.dir().join("filters")).unwrap();
-    let out = Test::at(t.dir())
-        .args(&[
-            "suggest",
-            "-o",
-            "filters/datadog.toml",
-            "--cases",
-            "samples/cases.toml",
-            "--from",
-            "Datadog",
-        ])
-        .args(&[
-            "samples/firing.json",
-            "samples/repeat.json",
-            "samples/resolved.json",
-        ])
-        .output();
+    let out = suggest();
     assert_eq!(
         (out.code, out.stdout.as_str(), out.stderr.as_str()),
         (
@@ -346,10 +323,7 @@ fn suggest_cases_writes_a_case_file_that_passes_at_once() {
         ),
         "{cases}"
     );
-    let out = Test::at(t.dir())
-        .args(&["test", "--deny-uncovered"])
-        .output();
-    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{}", out.stdout);
+    let out = succeeds(t.dir(), &["test", "--deny-uncovered"], "test");
     assert!(out.stdout.contains("4 passed, 0 failed"), "{}", out.stdout);
     // Neither file is overwritten without --force.
     let again = Test::at(t.dir())
