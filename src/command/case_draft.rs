@@ -7,6 +7,7 @@
 use crate::atomic_write;
 use crate::secrets::Kind;
 use crate::semantics::SemanticsLayer;
+use crate::suite::val::Val;
 use crate::suite::{self, LoadOptions, ServiceCache, bless, run_case};
 use anyhow::{Context, Result, bail};
 use std::io::ErrorKind;
@@ -216,10 +217,7 @@ fn text(dir: &Path, draft: &Draft) -> Result<String> {
 
 /// `s` as a TOML string that reads back exactly.
 pub fn string(s: &str) -> String {
-    toml_edit::Value::from(s)
-        .to_string()
-        .trim_start()
-        .to_owned()
+    Val::str(s).toml_text()
 }
 
 /// `to` relative to the folder `from`, both absolute.

@@ -7,6 +7,7 @@ use super::states::quote;
 use super::{Choice, Proposal, Proposed};
 use crate::secrets::Mask;
 use crate::semantics::SemanticsLayer;
+use crate::suite::val::Val;
 use std::fmt::Write as _;
 
 /// Comment lines are wrapped to this width.
@@ -26,24 +27,21 @@ pub struct Names<'a> {
 
 /// `s` as a TOML string.
 fn string(s: &str) -> String {
-    toml_edit::Value::from(s).to_string().trim().to_owned()
+    Val::str(s).toml_text()
 }
 
 /// A comment of one or more lines, wrapped; continuation lines indented.
 fn comment(out: &mut String, text: &str) {
     let mut line = String::from("#");
-    let mut first = true;
     for word in text.split(' ') {
         if line.len() + 1 + word.len() > WIDTH && line.len() > 4 {
             out.push_str(&line);
             out.push('\n');
             line = String::from("#  ");
-            first = false;
         }
         line.push(' ');
         line.push_str(word);
     }
-    let _ = first;
     out.push_str(&line);
     out.push('\n');
 }
@@ -204,11 +202,7 @@ pub fn filter_file(p: &Proposal, names: Names<'_>, mask: Mask<'_>) -> String {
             &mut out,
             &format!(
                 "Resolve items without a filter to carry them (a filter has one resolve part): {}.",
-                resolves[triggers.len()..]
-                    .iter()
-                    .map(|r| string(r))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                listed(resolves[triggers.len()..].iter().copied(), string)
             ),
         );
     }
@@ -217,9 +211,7 @@ pub fn filter_file(p: &Proposal, names: Names<'_>, mask: Mask<'_>) -> String {
 
 fn explain_state(out: &mut String, p: &Proposal, t: &Proposed, shown: &dyn Fn(&str) -> String) {
     let Some(state) = &p.state else { return };
-    let by = |s: super::State| -> String {
-        state.values_of(s).map(shown).collect::<Vec<_>>().join(", ")
-    };
+    let by = |s: super::State| listed(state.values_of(s), shown);
     let mut text = format!(
         "State key: `{}`{}: firing {}",
         t.key,
@@ -242,12 +234,9 @@ fn explain_state(out: &mut String, p: &Proposal, t: &Proposed, shown: &dyn Fn(&s
     if !state.alternatives.is_empty() {
         text += &format!(
             " Also telling the states apart: {}.",
-            state
-                .alternatives
-                .iter()
-                .map(|a| format!("`{a}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            listed(state.alternatives.iter().map(String::as_str), |a| format!(
+                "`{a}`"
+            ))
         );
     }
     comment(out, &text);
@@ -260,13 +249,9 @@ fn explain_state(out: &mut String, p: &Proposal, t: &Proposed, shown: &dyn Fn(&s
             } else {
                 "s, one filter each since one list ANDs its items"
             },
-            t.items
-                .iter()
-                .map(|i| shown(i))
-                .collect::<Vec<_>>()
-                .join(", "),
+            listed(t.items.iter().map(String::as_str), shown),
             if t.items.len() == 1 { "" } else { "s" },
-            if t.items.len() == 1 && by(super::State::Firing).contains(", ") {
+            if t.items.len() == 1 && state.values_of(super::State::Firing).count() > 1 {
                 ", in every firing value"
             } else {
                 ""
@@ -289,14 +274,15 @@ fn explain_resolve(out: &mut String, r: &Proposed, shown: &dyn Fn(&str) -> Strin
             } else {
                 "s, one resolve part each"
             },
-            r.items
-                .iter()
-                .map(|i| shown(i))
-                .collect::<Vec<_>>()
-                .join(", ")
+            listed(r.items.iter().map(String::as_str), shown)
         ),
     );
     refused(out, &r.refused, shown);
+}
+
+/// Texts as a comment lists them: each as `show` writes it, comma-separated.
+fn listed<'t>(texts: impl Iterator<Item = &'t str>, show: impl Fn(&str) -> String) -> String {
+    texts.map(show).collect::<Vec<_>>().join(", ")
 }
 
 fn refused(out: &mut String, refused: &[(String, String)], shown: &dyn Fn(&str) -> String) {

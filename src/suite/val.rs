@@ -70,6 +70,11 @@ impl Val {
         }
     }
 
+    /// The value as TOML text that reads back exactly, for a file the tool writes.
+    pub fn toml_text(&self) -> String {
+        self.to_edit().to_string().trim().to_owned()
+    }
+
     /// The value as `toml_edit` writes it.
     pub fn to_edit(&self) -> toml_edit::Value {
         match self {
