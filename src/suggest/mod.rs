@@ -16,6 +16,7 @@ pub use states::{State, StateKey, quote};
 
 use leaves::Leaf;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// One sample payload.
 #[derive(Debug, Clone)]
@@ -23,20 +24,28 @@ pub struct Sample {
     /// Its name in comments and messages: the file it came from.
     pub label: String,
     leaves: Vec<Leaf>,
+    /// Each key's position in `leaves`: every choice looks keys up in every sample.
+    by_key: HashMap<String, usize>,
 }
 
 impl Sample {
     /// The sample `value` (a JSON object), named `label`, with the keys Callgoose can read from it;
     /// `nested` off, top-level keys only.
     pub fn new(label: impl Into<String>, value: &Value, nested: bool) -> Sample {
+        let leaves = leaves::leaves(value, nested);
+        let mut by_key = HashMap::with_capacity(leaves.len());
+        for (i, leaf) in leaves.iter().enumerate() {
+            by_key.entry(leaf.key.clone()).or_insert(i);
+        }
         Sample {
             label: label.into(),
-            leaves: leaves::leaves(value, nested),
+            leaves,
+            by_key,
         }
     }
 
     fn leaf(&self, key: &str) -> Option<&Leaf> {
-        self.leaves.iter().find(|l| l.key == key)
+        self.by_key.get(key).map(|&i| &self.leaves[i])
     }
 
     fn text(&self, key: &str) -> Option<&str> {
