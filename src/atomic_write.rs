@@ -2,7 +2,7 @@
 //! the new one, never half of either. Every file the tool writes (blessed case files, case files from
 //! traffic, `init`'s project, `suggest`'s proposals) goes through here.
 
-use std::fs::{File, OpenOptions, Permissions};
+use std::fs::{OpenOptions, Permissions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -73,10 +73,10 @@ fn sync_folder(path: &Path) {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let _ = File::open(dir).and_then(|d| d.sync_all());
+        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
     }
     #[cfg(not(unix))]
-    let _ = (path, File::open);
+    let _ = path;
 }
 
 #[cfg(test)]

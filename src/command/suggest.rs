@@ -213,19 +213,19 @@ fn read_samples(paths: &[PathBuf], messages: &mut Messages<'_>) -> Result<Vec<Re
                     continue;
                 }
             };
-            let object = match &body.payload {
-                Ok(p) => matches!(&p.json, Ok(Json::Full(serde_json::Value::Object(_)))),
-                Err(_) => false,
-            };
             match body.payload {
-                Ok(payload) if object => read.push(Read {
-                    label: body.name,
-                    payload,
-                    file: match (only, source) {
-                        (true, Source::File(path)) => Some(path.clone()),
-                        _ => None,
-                    },
-                }),
+                Ok(payload)
+                    if matches!(&payload.json, Ok(Json::Full(serde_json::Value::Object(_)))) =>
+                {
+                    read.push(Read {
+                        label: body.name,
+                        payload,
+                        file: match (only, source) {
+                            (true, Source::File(path)) => Some(path.clone()),
+                            _ => None,
+                        },
+                    })
+                }
                 Ok(Payload { json: Err(e), .. }) | Err(input::BodyError(e)) => {
                     messages.error(&format!(
                         "{}: line {}, column {}: {}: a sample must be a JSON object",
